@@ -1,0 +1,587 @@
+"""Reading and checking budget-cases/1 documents (see docs/FORMAT.md).
+
+`parse_document` turns decoded JSON into plain, validated data (`CatalogData`,
+`ProposalData`) or raises `InterchangeError` naming the JSON path of the first problem,
+in Danish: ``proposals[2].lines[0].amounts["2021"]: "12a" er ikke et tal``.
+Nothing here touches the database; `cases.services.import_document` writes the result
+in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+FORMAT_NAME = "budget-cases/1"
+POOLS = ("efficiency", "investment", "innovation")
+SECTIONS = ("permanent", "implementation")
+KINDS = ("saving", "cost")
+PERMANENT_AREAS = ("service", "transfers", "capital")
+IMPLEMENTATION_AREAS = ("capital", "service", "operating")
+RISK_LEVELS = ("low", "medium", "high")
+HEARING_ANSWERS = ("yes", "no", "not_relevant")
+DISTRIBUTION_SUBJECTS = (
+    "permanent_saving",
+    "permanent_cost",
+    "permanent",
+    "implementation_capital",
+    "implementation_service",
+    "implementation_operating",
+    "implementation",
+)
+DISTRIBUTION_BASES = ("weights", "amounts")
+SECTION_KEYS = (
+    "background",
+    "content",
+    "potential",
+    "economy",
+    "implementation",
+    "partners",
+    "effect",
+)
+STATED_AMOUNT_KEYS = ("permanent_total", "implementation_total", "net_total")
+STATED_PAYBACK_KEYS = ("payback_years", "payback_years_service", "payback_years_total")
+
+MAX_AMOUNT = Decimal("1000000000000")  # thousand kroner: far beyond any municipal budget
+MAX_YEARS = 30
+YEAR_RE = re.compile(r"^[0-9]{4}$")
+NUMBER_RE = re.compile(r"^[0-9A-Za-zÆØÅæøå._-]{1,20}$")
+
+
+class InterchangeError(ValueError):
+    """A document that does not follow the format. `path` is the JSON path."""
+
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+def _quote(value: Any) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "…"
+        return f'"{text}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "et objekt"
+    if isinstance(value, list):
+        return "en liste"
+    return str(value)
+
+
+@dataclass
+class LineData:
+    section: str
+    kind: str
+    area: str  # "" = not stated
+    label: str
+    amounts: dict[int, Decimal]
+
+
+@dataclass
+class AdminLineData:
+    label: str
+    amounts: dict[int, Decimal]
+
+
+@dataclass
+class DistributionRowData:
+    committee: str
+    unit: str
+    account: str
+    weight: Decimal | None
+    amounts: dict[int, Decimal] | None
+
+
+@dataclass
+class DistributionData:
+    subject: str
+    basis: str
+    rows: list[DistributionRowData]
+
+
+@dataclass
+class CriterionData:
+    criterion: str
+    how_measured: str
+    how_achieved: str
+    responsible: str
+    when: str
+
+
+@dataclass
+class HearingData:
+    body: str
+    answer: str
+    date_text: str
+
+
+@dataclass
+class StatedData:
+    permanent_total: dict[int, Decimal] | None = None
+    implementation_total: dict[int, Decimal] | None = None
+    net_total: dict[int, Decimal] | None = None
+    payback_years: int | None = None
+    payback_years_service: int | None = None
+    payback_years_total: int | None = None
+
+
+@dataclass
+class ProposalData:
+    number: str | None
+    title: str
+    summary: str = ""
+    committee: str | None = None
+    cross_cutting: bool | None = None
+    presenting_administration: str | None = None
+    affected_administrations: list[str] = field(default_factory=list)
+    funding_source: str = ""
+    applies_for_pool_funding: bool | None = None
+    productivity_improvement: bool | None = None
+    reduced_admin_costs: bool | None = None
+    price_level_year: int = 0
+    years: list[int] = field(default_factory=list)
+    lines: list[LineData] = field(default_factory=list)
+    admin_lines: list[AdminLineData] = field(default_factory=list)
+    fte: dict[int, Decimal] = field(default_factory=dict)
+    followup: list[CriterionData] = field(default_factory=list)
+    risk_level: str = ""
+    risk_text: str = ""
+    hearing: list[HearingData] = field(default_factory=list)
+    priority_criteria: dict | None = None
+    sections: dict[str, str] = field(default_factory=dict)
+    other_sections: list[dict[str, str]] = field(default_factory=list)
+    distributions: list[DistributionData] = field(default_factory=list)
+    stated: StatedData | None = None
+    other_tables: list = field(default_factory=list)
+    anomalies: list = field(default_factory=list)
+
+
+@dataclass
+class CatalogData:
+    key: str
+    title: str
+    annex: str
+    pool: str
+    budget_year: int
+    overview: dict | None
+    source_file: str
+    proposals: list[ProposalData]
+
+
+# --- primitive readers -------------------------------------------------------------------
+
+
+def _object(value: Any, path: str) -> dict:
+    if not isinstance(value, dict):
+        raise InterchangeError(path, f"skal være et objekt, ikke {_quote(value)}")
+    return value
+
+
+def _list(value: Any, path: str, *, nullable: bool = True) -> list:
+    if value is None and nullable:
+        return []
+    if not isinstance(value, list):
+        raise InterchangeError(path, f"skal være en liste, ikke {_quote(value)}")
+    return value
+
+
+def _text(
+    value: Any, path: str, *, required: bool = False, max_length: int | None = None
+) -> str:
+    if value is None:
+        if required:
+            raise InterchangeError(path, "mangler (skal være en tekst)")
+        return ""
+    if not isinstance(value, str):
+        raise InterchangeError(path, f"skal være en tekst, ikke {_quote(value)}")
+    value = value.strip() if max_length else value
+    if required and not value.strip():
+        raise InterchangeError(path, "må ikke være tom")
+    if max_length and len(value) > max_length:
+        raise InterchangeError(path, f"er for lang ({len(value)} tegn, højst {max_length})")
+    return value
+
+
+def _bool(value: Any, path: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InterchangeError(path, f"skal være true, false eller null, ikke {_quote(value)}")
+
+
+def _choice(value: Any, path: str, choices: tuple[str, ...], *, nullable: bool) -> str:
+    if value is None and nullable:
+        return ""
+    if not isinstance(value, str) or value not in choices:
+        allowed = ", ".join(f'"{c}"' for c in choices)
+        suffix = " eller null" if nullable else ""
+        raise InterchangeError(path, f"{_quote(value)} er ikke en gyldig værdi (brug {allowed}{suffix})")
+    return value
+
+
+def _year(value: Any, path: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+        raise InterchangeError(path, f"{_quote(value)} er ikke et årstal")
+    return value
+
+
+def _number(value: Any, path: str, *, places: int = 2) -> Decimal:
+    """A JSON number (parsed as int or Decimal) with at most `places` decimals."""
+    if isinstance(value, bool) or value is None:
+        raise InterchangeError(path, f"{_quote(value)} er ikke et tal")
+    if isinstance(value, str):
+        try:
+            Decimal(value.strip())
+        except InvalidOperation:
+            raise InterchangeError(path, f"{_quote(value)} er ikke et tal") from None
+        raise InterchangeError(
+            path, f"{_quote(value)} er en tekst; skriv tallet uden anførselstegn"
+        )
+    if isinstance(value, float):  # only when a caller parsed without parse_float=Decimal
+        value = Decimal(repr(value))
+    if not isinstance(value, (int, Decimal)):
+        raise InterchangeError(path, f"{_quote(value)} er ikke et tal")
+    number = Decimal(value)
+    if not number.is_finite():
+        raise InterchangeError(path, f"{_quote(str(value))} er ikke et tal")
+    if abs(number) >= MAX_AMOUNT:
+        raise InterchangeError(path, f"{number} er urimeligt stort")
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise InterchangeError(path, f"{number} har mere end {places} decimaler")
+    return number
+
+
+def _amounts(value: Any, path: str, *, nullable: bool = False) -> dict[int, Decimal] | None:
+    if value is None:
+        if nullable:
+            return None
+        return {}
+    obj = _object(value, path)
+    amounts: dict[int, Decimal] = {}
+    for key, amount in obj.items():
+        key_path = f'{path}["{key}"]'
+        if not isinstance(key, str) or not YEAR_RE.match(key) or not 1900 <= int(key) <= 2200:
+            raise InterchangeError(key_path, f"{_quote(key)} er ikke et årstal")
+        if amount is None:  # null is an empty cell, like an absent year
+            continue
+        amounts[int(key)] = _number(amount, key_path)
+    return dict(sorted(amounts.items()))
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+def decode(raw: bytes | str) -> Any:
+    """JSON text -> Python, with every non-integer number as an exact Decimal."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InterchangeError("", f"filen er ikke UTF-8 (byte {exc.start})") from None
+    try:
+        return json.loads(raw, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InterchangeError(
+            "", f"ugyldig JSON i linje {exc.lineno}, kolonne {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise InterchangeError("", "ugyldig JSON: for dybt indlejret") from None
+
+
+def parse_document(data: Any) -> CatalogData:
+    doc = _object(data, "$")
+    fmt = doc.get("format")
+    if fmt != FORMAT_NAME:
+        raise InterchangeError("format", f'skal være "{FORMAT_NAME}", ikke {_quote(fmt)}')
+    catalog = _object(doc.get("catalog"), "catalog")
+    title = _text(catalog.get("title"), "catalog.title", required=True, max_length=300)
+    pool = _choice(catalog.get("pool"), "catalog.pool", POOLS, nullable=False)
+    budget_year = _year(catalog.get("budget_year"), "catalog.budget_year")
+    key = _text(catalog.get("key"), "catalog.key", max_length=100)
+    if key:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", key):
+            raise InterchangeError(
+                "catalog.key",
+                f"{_quote(key)} må kun indeholde små bogstaver a-z, tal, - og _",
+            )
+    else:
+        key = derive_catalog_key(title, budget_year)
+    overview = catalog.get("overview")
+    if overview is not None:
+        overview = plain_json(_object(overview, "catalog.overview"))
+    proposals_raw = _list(doc.get("proposals"), "proposals", nullable=False)
+    proposals: list[ProposalData] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(proposals_raw):
+        proposal = _proposal(raw, f"proposals[{index}]")
+        if proposal.number is not None:
+            if proposal.number in seen:
+                raise InterchangeError(
+                    f"proposals[{index}].number",
+                    f"{_quote(proposal.number)} står allerede i proposals[{seen[proposal.number]}]"
+                    " (numre skal være entydige i kataloget)",
+                )
+            seen[proposal.number] = index
+        proposals.append(proposal)
+    return CatalogData(
+        key=key,
+        title=title,
+        annex=_text(catalog.get("annex"), "catalog.annex", max_length=50),
+        pool=pool,
+        budget_year=budget_year,
+        overview=overview,
+        source_file=_text(doc.get("source_file"), "source_file", max_length=300),
+        proposals=proposals,
+    )
+
+
+def derive_catalog_key(title: str, budget_year: int) -> str:
+    from django.utils.text import slugify
+
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+    slug = slugify(title.translate(table))[:80].strip("-") or "katalog"
+    return f"{slug}-{budget_year}"
+
+
+def _proposal(raw: Any, path: str) -> ProposalData:
+    obj = _object(raw, path)
+    number = obj.get("number")
+    if number is not None:
+        if isinstance(number, int) and not isinstance(number, bool):
+            number = str(number)
+        number = _text(number, f"{path}.number", required=True, max_length=20)
+        if not NUMBER_RE.match(number):
+            raise InterchangeError(
+                f"{path}.number", f"{_quote(number)} må kun indeholde bogstaver, tal, ., - og _"
+            )
+    years = _years(obj.get("years"), f"{path}.years")
+    price_level = obj.get("price_level_year")
+    price_level_year = (
+        years[0] if price_level is None else _year(price_level, f"{path}.price_level_year")
+    )
+    proposal = ProposalData(
+        number=number,
+        title=_text(obj.get("title"), f"{path}.title", required=True, max_length=500),
+        summary=_text(obj.get("summary"), f"{path}.summary"),
+        committee=_code(obj.get("committee"), f"{path}.committee"),
+        cross_cutting=_bool(obj.get("cross_cutting"), f"{path}.cross_cutting"),
+        presenting_administration=_code(
+            obj.get("presenting_administration"), f"{path}.presenting_administration"
+        ),
+        funding_source=_text(obj.get("funding_source"), f"{path}.funding_source", max_length=200),
+        applies_for_pool_funding=_bool(
+            obj.get("applies_for_pool_funding"), f"{path}.applies_for_pool_funding"
+        ),
+        price_level_year=price_level_year,
+        years=years,
+    )
+    affected = _list(obj.get("affected_administrations"), f"{path}.affected_administrations")
+    for i, code in enumerate(affected):
+        code_path = f"{path}.affected_administrations[{i}]"
+        code = _code(code, code_path)
+        if code is None:
+            raise InterchangeError(code_path, "må ikke være null")
+        if code in proposal.affected_administrations:
+            raise InterchangeError(code_path, f"{_quote(code)} står to gange")
+        proposal.affected_administrations.append(code)
+    productivity = obj.get("productivity")
+    if productivity is not None:
+        prod = _object(productivity, f"{path}.productivity")
+        proposal.productivity_improvement = _bool(
+            prod.get("productivity_improvement"), f"{path}.productivity.productivity_improvement"
+        )
+        proposal.reduced_admin_costs = _bool(
+            prod.get("reduced_admin_costs"), f"{path}.productivity.reduced_admin_costs"
+        )
+    for i, line in enumerate(_list(obj.get("lines"), f"{path}.lines")):
+        proposal.lines.append(_line(line, f"{path}.lines[{i}]"))
+    for i, line in enumerate(_list(obj.get("admin_lines"), f"{path}.admin_lines")):
+        line_path = f"{path}.admin_lines[{i}]"
+        line_obj = _object(line, line_path)
+        proposal.admin_lines.append(
+            AdminLineData(
+                label=_text(line_obj.get("label"), f"{line_path}.label", required=True),
+                amounts=_amounts(line_obj.get("amounts"), f"{line_path}.amounts"),
+            )
+        )
+    proposal.fte = _amounts(obj.get("fte"), f"{path}.fte") or {}
+    for i, row in enumerate(_list(obj.get("followup"), f"{path}.followup")):
+        row_path = f"{path}.followup[{i}]"
+        row_obj = _object(row, row_path)
+        proposal.followup.append(
+            CriterionData(
+                criterion=_text(row_obj.get("criterion"), f"{row_path}.criterion"),
+                how_measured=_text(row_obj.get("how_measured"), f"{row_path}.how_measured"),
+                how_achieved=_text(row_obj.get("how_achieved"), f"{row_path}.how_achieved"),
+                responsible=_text(row_obj.get("responsible"), f"{row_path}.responsible"),
+                when=_text(row_obj.get("when"), f"{row_path}.when"),
+            )
+        )
+    risk = obj.get("risk")
+    if risk is not None:
+        risk_obj = _object(risk, f"{path}.risk")
+        proposal.risk_level = _choice(
+            risk_obj.get("level"), f"{path}.risk.level", RISK_LEVELS, nullable=True
+        )
+        proposal.risk_text = _text(risk_obj.get("text"), f"{path}.risk.text")
+    for i, row in enumerate(_list(obj.get("hearing"), f"{path}.hearing")):
+        row_path = f"{path}.hearing[{i}]"
+        row_obj = _object(row, row_path)
+        proposal.hearing.append(
+            HearingData(
+                body=_text(row_obj.get("body"), f"{row_path}.body", required=True, max_length=200),
+                answer=_choice(
+                    row_obj.get("answer"), f"{row_path}.answer", HEARING_ANSWERS, nullable=True
+                ),
+                date_text=_text(row_obj.get("date"), f"{row_path}.date"),
+            )
+        )
+    priority = obj.get("priority_criteria")
+    if priority is not None:
+        proposal.priority_criteria = plain_json(_object(priority, f"{path}.priority_criteria"))
+    sections = obj.get("sections")
+    if sections is not None:
+        sections_obj = _object(sections, f"{path}.sections")
+        for key in SECTION_KEYS:
+            proposal.sections[key] = _text(sections_obj.get(key), f"{path}.sections.{key}")
+        other = sections_obj.get("other")
+        if other is not None:
+            other_obj = _object(other, f"{path}.sections.other")
+            for heading, text in other_obj.items():
+                proposal.other_sections.append(
+                    {
+                        "heading": heading,
+                        "text": _text(text, f'{path}.sections.other["{heading}"]'),
+                    }
+                )
+    for i, dist in enumerate(_list(obj.get("distributions"), f"{path}.distributions")):
+        proposal.distributions.append(_distribution(dist, f"{path}.distributions[{i}]"))
+    subjects = [d.subject for d in proposal.distributions]
+    for i, subject in enumerate(subjects):
+        if subject in subjects[:i]:
+            raise InterchangeError(
+                f"{path}.distributions[{i}].subject",
+                f"{_quote(subject)} er allerede fordelt (én fordeling pr. emne)",
+            )
+    stated = obj.get("stated")
+    if stated is not None:
+        proposal.stated = _stated(stated, f"{path}.stated")
+    proposal.other_tables = plain_json(_list(obj.get("other_tables"), f"{path}.other_tables"))
+    proposal.anomalies = plain_json(_list(obj.get("anomalies"), f"{path}.anomalies"))
+    return proposal
+
+
+def plain_json(value: Any) -> Any:
+    """Informational blobs (printed tables, notes) are stored as JSON as they came: exact
+    decimals become plain JSON numbers again (int when whole)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {str(k): plain_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_json(v) for v in value]
+    return value
+
+
+def _code(value: Any, path: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InterchangeError(path, f"{_quote(value)} er ikke en gyldig kode")
+    return value.strip()
+
+
+def _years(value: Any, path: str) -> list[int]:
+    items = _list(value, path, nullable=False)
+    if not items:
+        raise InterchangeError(path, "skal indeholde mindst ét år")
+    years = [_year(item, f"{path}[{i}]") for i, item in enumerate(items)]
+    for i in range(1, len(years)):
+        if years[i] != years[i - 1] + 1:
+            raise InterchangeError(
+                f"{path}[{i}]",
+                f"årene skal følge hinanden uden huller ({years[i - 1]} efterfølges af {years[i]})",
+            )
+    if len(years) > MAX_YEARS:
+        raise InterchangeError(path, f"højst {MAX_YEARS} år (filen har {len(years)})")
+    return years
+
+
+def _line(raw: Any, path: str) -> LineData:
+    obj = _object(raw, path)
+    section = _choice(obj.get("section"), f"{path}.section", SECTIONS, nullable=False)
+    kind = _choice(obj.get("kind"), f"{path}.kind", KINDS, nullable=False)
+    areas = PERMANENT_AREAS if section == "permanent" else IMPLEMENTATION_AREAS
+    area = obj.get("area")
+    if area is not None and area not in areas:
+        allowed = ", ".join(f'"{a}"' for a in areas)
+        raise InterchangeError(
+            f"{path}.area",
+            f"{_quote(area)} er ikke et styringsområde for {section} (brug {allowed} eller null)",
+        )
+    return LineData(
+        section=section,
+        kind=kind,
+        area=area or "",
+        label=_text(obj.get("label"), f"{path}.label", required=True),
+        amounts=_amounts(obj.get("amounts"), f"{path}.amounts"),
+    )
+
+
+def _distribution(raw: Any, path: str) -> DistributionData:
+    obj = _object(raw, path)
+    subject = _choice(obj.get("subject"), f"{path}.subject", DISTRIBUTION_SUBJECTS, nullable=False)
+    basis = _choice(obj.get("basis"), f"{path}.basis", DISTRIBUTION_BASES, nullable=False)
+    rows_raw = _list(obj.get("rows"), f"{path}.rows", nullable=False)
+    if not rows_raw:
+        raise InterchangeError(f"{path}.rows", "skal have mindst én række")
+    rows = []
+    for i, row in enumerate(rows_raw):
+        row_path = f"{path}.rows[{i}]"
+        row_obj = _object(row, row_path)
+        committee = _code(row_obj.get("committee"), f"{row_path}.committee")
+        if committee is None:
+            raise InterchangeError(f"{row_path}.committee", "mangler")
+        weight = None
+        amounts = None
+        if basis == "weights":
+            if row_obj.get("weight") is None:
+                raise InterchangeError(f"{row_path}.weight", "mangler (fordeling efter nøgle)")
+            weight = _number(row_obj["weight"], f"{row_path}.weight", places=6)
+            if weight < 0:
+                raise InterchangeError(f"{row_path}.weight", f"{weight} er negativ")
+        else:
+            if row_obj.get("amounts") is None:
+                raise InterchangeError(f"{row_path}.amounts", "mangler (fordeling efter beløb)")
+            amounts = _amounts(row_obj["amounts"], f"{row_path}.amounts")
+        rows.append(
+            DistributionRowData(
+                committee=committee,
+                unit=_text(row_obj.get("unit"), f"{row_path}.unit", max_length=200),
+                account=_text(row_obj.get("account"), f"{row_path}.account", max_length=200),
+                weight=weight,
+                amounts=amounts,
+            )
+        )
+    return DistributionData(subject=subject, basis=basis, rows=rows)
+
+
+def _stated(raw: Any, path: str) -> StatedData:
+    obj = _object(raw, path)
+    stated = StatedData()
+    for key in STATED_AMOUNT_KEYS:
+        setattr(stated, key, _amounts(obj.get(key), f"{path}.{key}", nullable=True))
+    for key in STATED_PAYBACK_KEYS:
+        value = obj.get(key)
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                raise InterchangeError(f"{path}.{key}", f"{_quote(value)} er ikke et antal år")
+        setattr(stated, key, value)
+    return stated

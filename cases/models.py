@@ -1,0 +1,331 @@
+"""A budget round's catalogue of proposals, as the printed annexes hold them.
+
+Models say what is true: inputs only. Every total, net figure and payback is computed by
+`finance.engine` from these inputs; the figures a source document printed are kept apart
+in `StatedFigures`, for reconciliation.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Pool(models.TextChoices):
+    EFFICIENCY = "efficiency", _("Efficiency strategy")
+    INVESTMENT = "investment", _("Investment pool")
+    INNOVATION = "innovation", _("Innovation pool")
+
+
+class Catalog(models.Model):
+    """One budget round's annex (e.g. "Bilag 2 – Forslag til investeringspuljen")."""
+
+    key = models.SlugField(_("key"), max_length=100, unique=True, allow_unicode=False)
+    title = models.CharField(_("title"), max_length=300)
+    annex = models.CharField(_("annex label"), max_length=50, blank=True)
+    pool = models.CharField(_("pool"), max_length=20, choices=Pool.choices)
+    budget_year = models.PositiveSmallIntegerField(_("budget year"))
+    overview = models.JSONField(_("printed overview table"), null=True, blank=True)
+    source_file = models.CharField(_("source file"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalogue")
+        verbose_name_plural = _("catalogues")
+        ordering = ["-budget_year", "key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pool__in=Pool.values), name="catalog_pool_valid"),
+            models.CheckConstraint(
+                condition=Q(budget_year__gte=1900, budget_year__lte=2200),
+                name="catalog_budget_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.annex} – {self.title}" if self.annex else self.title
+
+    def get_absolute_url(self):
+        return reverse("cases:catalog_detail", args=[self.key])
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Proposal(models.Model):
+    """One business case: every input field of the budget-cases/1 format."""
+
+    catalog = models.ForeignKey(
+        Catalog, verbose_name=_("catalogue"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    number = models.CharField(_("number"), max_length=20)
+    title = models.CharField(_("title"), max_length=500)
+    summary = models.TextField(_("summary"), blank=True)
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    cross_cutting = models.BooleanField(_("cross-cutting"), null=True, blank=True)
+    presenting_administration = models.ForeignKey(
+        "committees.Administration",
+        verbose_name=_("presenting administration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="presented_proposals",
+    )
+    affected_administrations = models.ManyToManyField(
+        "committees.Administration",
+        verbose_name=_("affected administrations"),
+        blank=True,
+        related_name="affected_by_proposals",
+    )
+    funding_source = models.CharField(_("funding sought from"), max_length=200, blank=True)
+    applies_for_pool_funding = models.BooleanField(
+        _("applies for pool funding"), null=True, blank=True
+    )
+    productivity_improvement = models.BooleanField(
+        _("improves productivity"), null=True, blank=True
+    )
+    reduced_admin_costs = models.BooleanField(
+        _("reduces administrative costs"), null=True, blank=True
+    )
+    price_level_year = models.PositiveSmallIntegerField(_("price level (year)"))
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+
+    background = models.TextField(_("background and purpose"), blank=True)
+    content = models.TextField(_("content of the proposal"), blank=True)
+    potential = models.TextField(_("potential"), blank=True)
+    economy_text = models.TextField(_("economy"), blank=True)
+    implementation_text = models.TextField(_("implementation"), blank=True)
+    partners = models.TextField(_("involvement of partners"), blank=True)
+    effect = models.TextField(_("effect of the proposal"), blank=True)
+    other_sections = models.JSONField(
+        _("other sections"), default=list, blank=True,
+        help_text=_("A list of {\"heading\": …, \"text\": …} in printed order."),
+    )
+
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    risk_text = models.TextField(_("risk"), blank=True)
+    priority_criteria = models.JSONField(_("priority criteria"), null=True, blank=True)
+
+    # Printed material that is not an input: kept so that nothing of a source document
+    # is lost, and exported again.
+    other_tables = models.JSONField(_("other printed tables"), default=list, blank=True)
+    anomalies = models.JSONField(_("reader's notes on the source"), default=list, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["catalog", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalog", "number"], name="proposal_number_unique_in_catalog"
+            ),
+            models.CheckConstraint(
+                condition=~Q(number=""), name="proposal_number_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year"))
+                & Q(last_year__lte=F("first_year") + 29),
+                name="proposal_year_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_year__gte=1900, first_year__lte=2200),
+                name="proposal_first_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="proposal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_level="") | Q(risk_level__in=RiskLevel.values),
+                name="proposal_risk_level_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("cases:proposal_detail", args=[self.catalog.key, self.number])
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.first_year, self.last_year + 1))
+
+
+class Section(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent changes")
+    IMPLEMENTATION = "implementation", _("Implementation costs")
+    ADMINISTRATION = "administration", _("Permanent changes, administration")
+
+
+class Kind(models.TextChoices):
+    SAVING = "saving", _("Saving")
+    COST = "cost", _("Cost")
+
+
+class Area(models.TextChoices):
+    SERVICE = "service", _("Service")
+    TRANSFERS = "transfers", _("Transfers")
+    CAPITAL = "capital", _("Capital")
+    OPERATING = "operating", _("Operating")
+
+
+PERMANENT_AREAS = (Area.SERVICE, Area.TRANSFERS, Area.CAPITAL)
+IMPLEMENTATION_AREAS = (Area.CAPITAL, Area.SERVICE, Area.OPERATING)
+
+
+class Line(models.Model):
+    """One row of the year grid. Administrative-effect rows have no kind and no area."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="lines"
+    )
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    kind = models.CharField(_("saving or cost"), max_length=10, choices=Kind.choices, blank=True)
+    area = models.CharField(_("control area"), max_length=20, choices=Area.choices, blank=True)
+    label = models.TextField(_("label"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
+        ordering = ["proposal", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        section=Section.PERMANENT,
+                        kind__in=Kind.values,
+                        area__in=["", *PERMANENT_AREAS],
+                    )
+                    | Q(
+                        section=Section.IMPLEMENTATION,
+                        kind__in=Kind.values,
+                        area__in=["", *IMPLEMENTATION_AREAS],
+                    )
+                    | Q(section=Section.ADMINISTRATION, kind="", area="")
+                ),
+                name="line_section_kind_area_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class LineAmount(models.Model):
+    """A filled cell of the year grid. An empty cell has no row (and is not 0)."""
+
+    line = models.ForeignKey(
+        Line, verbose_name=_("line"), on_delete=models.CASCADE, related_name="amounts"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount (1,000 kr.)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("amount")
+        verbose_name_plural = _("amounts")
+        ordering = ["line", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "year"], name="line_amount_one_per_year"),
+        ]
+
+
+class FteYear(models.Model):
+    """Personalemæssige konsekvenser (årsværk) in one year."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="fte_years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    fte = models.DecimalField(_("full-time equivalents"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("full-time equivalents")
+        verbose_name_plural = _("full-time equivalents")
+        ordering = ["proposal", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "year"], name="fte_one_per_year"),
+        ]
+
+
+class HearingAnswer(models.Model):
+    """One row of "Hvem er hørt?"."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="hearing"
+    )
+    body = models.CharField(_("consulted body"), max_length=200)
+    answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices, blank=True)
+    date_text = models.TextField(_("date of approval"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("hearing answer")
+        verbose_name_plural = _("hearing answers")
+        ordering = ["proposal", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answer__in=["yes", "no", "not_relevant"]),
+                name="hearing_answer_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.body
+
+
+class StatedFigures(models.Model):
+    """Totals as PRINTED in a source document, kept apart from the inputs so that the
+    checks can show where the print and the computation differ. Amounts are stored as
+    {"year": "decimal string"} to stay exact."""
+
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="stated"
+    )
+    permanent_total = models.JSONField(_("printed permanent total"), null=True, blank=True)
+    implementation_total = models.JSONField(
+        _("printed implementation total"), null=True, blank=True
+    )
+    net_total = models.JSONField(_("printed net impact"), null=True, blank=True)
+    payback_years = models.PositiveSmallIntegerField(
+        _("printed payback (break even)"), null=True, blank=True
+    )
+    payback_years_service = models.PositiveSmallIntegerField(
+        _("printed payback, service"), null=True, blank=True
+    )
+    payback_years_total = models.PositiveSmallIntegerField(
+        _("printed payback, total"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("printed figures")
+        verbose_name_plural = _("printed figures")

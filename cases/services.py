@@ -1,0 +1,264 @@
+"""State changes on catalogues and proposals. Each public function runs in one
+transaction: it either does all of its work or none."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from committees.models import (
+    Administration,
+    Committee,
+    Distribution,
+    DistributionRow,
+    DistributionRowAmount,
+)
+from followup.models import SuccessCriterion
+
+from .interchange import CatalogData, InterchangeError, ProposalData, decode, parse_document
+from .models import (
+    Catalog,
+    FteYear,
+    HearingAnswer,
+    Line,
+    LineAmount,
+    Proposal,
+    Section,
+    StatedFigures,
+)
+
+
+@dataclass
+class ImportResult:
+    catalog: Catalog
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.catalog.key}: {len(self.created)} forslag oprettet, "
+            f"{len(self.updated)} opdateret"
+        )
+
+
+def import_json(raw: bytes | str) -> ImportResult:
+    """Decode, check and import one budget-cases/1 document."""
+    return import_document(decode(raw))
+
+
+@transaction.atomic
+def import_document(data: Any) -> ImportResult:
+    """Create or update a catalogue and its proposals from a decoded document.
+
+    Idempotent: the catalogue is found by its key and each proposal by its number, so a
+    second import of the same file updates in place. Proposals of the catalogue that the
+    file does not mention are left alone. Raises `InterchangeError`; then nothing changed.
+    """
+    doc = parse_document(data)
+    committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
+    administrations = {a.code: a for a in Administration.objects.all()}
+    _check_codes(doc, committees, administrations)
+
+    catalog, _ = Catalog.objects.update_or_create(
+        key=doc.key,
+        defaults={
+            "title": doc.title,
+            "annex": doc.annex,
+            "pool": doc.pool,
+            "budget_year": doc.budget_year,
+            "overview": doc.overview,
+            "source_file": doc.source_file,
+        },
+    )
+    existing = {p.number: p for p in Proposal.objects.select_for_update().filter(catalog=catalog)}
+    result = ImportResult(catalog=catalog)
+    taken = set(existing)
+    for data_proposal in doc.proposals:
+        number = data_proposal.number or next_number(taken)
+        taken.add(number)
+        proposal = existing.get(number)
+        fields = _proposal_fields(data_proposal, committees, administrations)
+        if proposal is None:
+            proposal = Proposal.objects.create(catalog=catalog, number=number, **fields)
+            result.created.append(number)
+        else:
+            for name, value in fields.items():
+                setattr(proposal, name, value)
+            proposal.version = F("version") + 1
+            proposal.save()
+            proposal.refresh_from_db(fields=["version"])
+            _delete_children(proposal)
+            result.updated.append(number)
+        proposal.affected_administrations.set(
+            [administrations[code] for code in data_proposal.affected_administrations]
+        )
+        _create_children(proposal, data_proposal, committees)
+    return result
+
+
+def next_number(taken: set[str]) -> str:
+    """The next free proposal number, following the catalogue's own pattern
+    ("BC14" after "BC13", "5" after "4")."""
+    best_prefix, best_value, width = "", 0, 0
+    for number in taken:
+        match = re.fullmatch(r"(.*?)(\d+)", number)
+        if match and int(match.group(2)) >= best_value:
+            best_prefix, best_value, width = match.group(1), int(match.group(2)), len(match.group(2))
+    candidate = best_value + 1
+    while f"{best_prefix}{candidate:0{width}d}" in taken:
+        candidate += 1
+    return f"{best_prefix}{candidate:0{width}d}"
+
+
+def _check_codes(doc: CatalogData, committees: dict, administrations: dict) -> None:
+    known_committees = ", ".join(committees)
+    known_admins = ", ".join(administrations)
+    for i, p in enumerate(doc.proposals):
+        path = f"proposals[{i}]"
+        if p.committee is not None and p.committee not in committees:
+            raise InterchangeError(
+                f"{path}.committee", f'ukendt udvalg "{p.committee}" (kendte: {known_committees})'
+            )
+        if (
+            p.presenting_administration is not None
+            and p.presenting_administration not in administrations
+        ):
+            raise InterchangeError(
+                f"{path}.presenting_administration",
+                f'ukendt forvaltning "{p.presenting_administration}" (kendte: {known_admins})',
+            )
+        for j, code in enumerate(p.affected_administrations):
+            if code not in administrations:
+                raise InterchangeError(
+                    f"{path}.affected_administrations[{j}]",
+                    f'ukendt forvaltning "{code}" (kendte: {known_admins})',
+                )
+        for j, dist in enumerate(p.distributions):
+            for k, row in enumerate(dist.rows):
+                if row.committee not in committees:
+                    raise InterchangeError(
+                        f"{path}.distributions[{j}].rows[{k}].committee",
+                        f'ukendt udvalg "{row.committee}" (kendte: {known_committees})',
+                    )
+
+
+def _proposal_fields(p: ProposalData, committees: dict, administrations: dict) -> dict:
+    return {
+        "title": p.title,
+        "summary": p.summary,
+        "committee": committees.get(p.committee) if p.committee else None,
+        "cross_cutting": p.cross_cutting,
+        "presenting_administration": (
+            administrations.get(p.presenting_administration)
+            if p.presenting_administration
+            else None
+        ),
+        "funding_source": p.funding_source,
+        "applies_for_pool_funding": p.applies_for_pool_funding,
+        "productivity_improvement": p.productivity_improvement,
+        "reduced_admin_costs": p.reduced_admin_costs,
+        "price_level_year": p.price_level_year,
+        "first_year": p.years[0],
+        "last_year": p.years[-1],
+        "background": p.sections.get("background", ""),
+        "content": p.sections.get("content", ""),
+        "potential": p.sections.get("potential", ""),
+        "economy_text": p.sections.get("economy", ""),
+        "implementation_text": p.sections.get("implementation", ""),
+        "partners": p.sections.get("partners", ""),
+        "effect": p.sections.get("effect", ""),
+        "other_sections": p.other_sections,
+        "risk_level": p.risk_level,
+        "risk_text": p.risk_text,
+        "priority_criteria": p.priority_criteria,
+        "other_tables": p.other_tables,
+        "anomalies": p.anomalies,
+    }
+
+
+def _delete_children(proposal: Proposal) -> None:
+    # Rows of the year grid and everything hanging off the proposal are replaced whole:
+    # the document is the complete statement of the proposal.
+    Line.objects.filter(proposal=proposal).delete()
+    FteYear.objects.filter(proposal=proposal).delete()
+    HearingAnswer.objects.filter(proposal=proposal).delete()
+    SuccessCriterion.objects.filter(proposal=proposal).delete()
+    Distribution.objects.filter(proposal=proposal).delete()
+    StatedFigures.objects.filter(proposal=proposal).delete()
+
+
+def _create_children(proposal: Proposal, p: ProposalData, committees: dict) -> None:
+    grid = [
+        (Line(proposal=proposal, section=ln.section, kind=ln.kind, area=ln.area,
+              label=ln.label, order=i), ln.amounts)
+        for i, ln in enumerate(p.lines)
+    ] + [
+        (Line(proposal=proposal, section=Section.ADMINISTRATION, kind="", area="",
+              label=ln.label, order=i), ln.amounts)
+        for i, ln in enumerate(p.admin_lines)
+    ]
+    created = Line.objects.bulk_create([line for line, _ in grid])
+    LineAmount.objects.bulk_create(
+        [
+            LineAmount(line=line, year=year, amount=amount)
+            for line, (_, amounts) in zip(created, grid, strict=True)
+            for year, amount in amounts.items()
+        ]
+    )
+    FteYear.objects.bulk_create(
+        [FteYear(proposal=proposal, year=year, fte=value) for year, value in p.fte.items()]
+    )
+    HearingAnswer.objects.bulk_create(
+        [
+            HearingAnswer(proposal=proposal, body=h.body, answer=h.answer,
+                          date_text=h.date_text, order=i)
+            for i, h in enumerate(p.hearing)
+        ]
+    )
+    SuccessCriterion.objects.bulk_create(
+        [
+            SuccessCriterion(proposal=proposal, criterion=c.criterion,
+                             how_measured=c.how_measured, how_achieved=c.how_achieved,
+                             responsible=c.responsible, when=c.when, order=i)
+            for i, c in enumerate(p.followup)
+        ]
+    )
+    for i, dist in enumerate(p.distributions):
+        distribution = Distribution.objects.create(
+            proposal=proposal, subject=dist.subject, basis=dist.basis, order=i
+        )
+        rows = DistributionRow.objects.bulk_create(
+            [
+                DistributionRow(distribution=distribution, committee=committees[r.committee],
+                                unit=r.unit, account=r.account, weight=r.weight, order=k)
+                for k, r in enumerate(dist.rows)
+            ]
+        )
+        DistributionRowAmount.objects.bulk_create(
+            [
+                DistributionRowAmount(row=row, year=year, amount=amount)
+                for row, data_row in zip(rows, dist.rows, strict=True)
+                for year, amount in (data_row.amounts or {}).items()
+            ]
+        )
+    if p.stated is not None:
+        StatedFigures.objects.create(
+            proposal=proposal,
+            permanent_total=_amounts_to_json(p.stated.permanent_total),
+            implementation_total=_amounts_to_json(p.stated.implementation_total),
+            net_total=_amounts_to_json(p.stated.net_total),
+            payback_years=p.stated.payback_years,
+            payback_years_service=p.stated.payback_years_service,
+            payback_years_total=p.stated.payback_years_total,
+        )
+
+
+def _amounts_to_json(amounts: dict[int, Decimal] | None) -> dict[str, str] | None:
+    if amounts is None:
+        return None
+    return {str(year): str(amount) for year, amount in amounts.items()}
