@@ -161,3 +161,24 @@ def case_from_proposal(proposal: Proposal) -> engine.Case:
 
 def figures_for(proposal: Proposal) -> engine.Figures:
     return engine.compute(case_from_proposal(proposal))
+
+
+def printed_overview(catalog) -> dict[str, dict[str, Any]]:
+    """The catalogue's printed overview table by proposal number, numbers as Decimal."""
+    rows = {}
+    for row in (catalog.overview or {}).get("rows") or []:
+        if isinstance(row, dict) and row.get("number") is not None:
+            rows[str(row["number"])] = {
+                key: (_dec(value) if isinstance(value, float) else value)
+                for key, value in row.items()
+            }
+    return rows
+
+
+def all_checks(proposal: Proposal, figures: engine.Figures, overview=None) -> list[engine.Check]:
+    """The engine's checks of a proposal plus its row of the printed catalogue overview."""
+    overview = printed_overview(proposal.catalog) if overview is None else overview
+    checks = list(figures.checks)
+    if proposal.number in overview:
+        checks += engine.check_overview(overview[proposal.number], figures, proposal.number)
+    return checks

@@ -1,4 +1,10 @@
 from django.urls import path
 
+from . import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalog_list, name="catalog_list"),
+    path("katalog/<slug:key>/", views.catalog_detail, name="catalog_detail"),
+    path("katalog/<slug:key>/forslag/<str:number>/", views.proposal_detail, name="proposal_detail"),
+]

@@ -1,0 +1,243 @@
+"""The annex's standard tables as rows for templates (web page and PDF alike).
+
+Nothing is computed here that the engine does not compute: these functions only arrange
+the engine's figures and the proposal's lines in the order the printed annexes use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from finance import engine
+
+from .models import Area, Proposal
+from .selectors import admin_lines, grid_lines, line_amounts
+
+AREA_LABELS = {
+    "service": "Service",
+    "transfers": "Overførsler",
+    "capital": "Anlæg",
+    "operating": "Drift",
+}
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Decimal | None] = field(default_factory=list)
+    area: str = ""
+    style: str = "line"  # heading | line | total | grand-total | payback
+    value: int | None = None  # payback rows: years
+
+
+@dataclass
+class Table:
+    caption: str
+    unit: str
+    years: tuple[int, ...]
+    rows: list[Row]
+    show_area: bool = True
+
+
+def _area_label(area: str | None) -> str:
+    return AREA_LABELS.get(area or "", "")
+
+
+def _common_area(lines) -> str:
+    areas = {ln.area for ln in lines}
+    return _area_label(areas.pop()) if len(areas) == 1 else ""
+
+
+def unit_label(proposal: Proposal) -> str:
+    return f"1.000 kr. {proposal.price_level_year} p/l"
+
+
+def economy_table(proposal: Proposal, figures: engine.Figures) -> Table:
+    """Table 1.1 "Forslagets samlede økonomiske konsekvenser" as the investment annexes
+    print it."""
+    years = figures.years
+    lines = grid_lines(proposal)
+    permanent = [ln for ln in lines if ln.section == "permanent"]
+    implementation = [ln for ln in lines if ln.section == "implementation"]
+
+    def cells(values) -> list[Decimal | None]:
+        return [values.get(y) for y in years]
+
+    rows: list[Row] = [Row(_("Permanent changes"), style="heading")]
+    for ln in permanent:
+        rows.append(Row(ln.label, cells(line_amounts(ln)), _area_label(ln.area)))
+    rows.append(
+        Row(_("Total permanent change"), cells(figures.permanent_total),
+            _common_area(permanent), style="total")
+    )
+    rows.append(Row(_("Implementation costs"), style="heading"))
+    for ln in implementation:
+        rows.append(Row(ln.label, cells(line_amounts(ln)), _area_label(ln.area)))
+    rows.append(
+        Row(_("Total implementation costs"), cells(figures.implementation_total),
+            style="total")
+    )
+    rows.append(
+        Row(_("Total economic impact"), cells(figures.net_total), style="grand-total")
+    )
+    rows.append(
+        Row(_("Cumulative net impact"), cells(figures.cumulative_net), style="cumulative")
+    )
+    rows.append(
+        Row(_("Payback period based on service efficiency"), style="payback",
+            value=figures.payback_years_service)
+    )
+    rows.append(
+        Row(_("Payback period based on total economy"), style="payback",
+            value=figures.payback_years_total)
+    )
+    return Table(
+        caption=_("1.1 Overall economic consequences of the proposal"),
+        unit=unit_label(proposal),
+        years=years,
+        rows=rows,
+    )
+
+
+def area_detail_table(
+    proposal: Proposal, figures: engine.Figures, section: str, area: str
+) -> Table | None:
+    """"Varige ændringer, service", "…, efterspørgselsstyrede overførsler",
+    "Anlægsinvesteringer i forslaget", "Serviceinvesteringer i forslaget"."""
+    years = figures.years
+    if section == "permanent":
+        lines = [ln for ln in grid_lines(proposal)
+                 if ln.section == section and (ln.area or Area.SERVICE) == area]
+        totals = figures.permanent_by_area[area]
+        caption, total_label = {
+            "service": (_("Permanent changes, service"), _("Permanent changes total, service")),
+            "transfers": (
+                _("Permanent changes, demand-driven transfers"),
+                _("Permanent changes total, transfers"),
+            ),
+            "capital": (_("Permanent changes, capital"), _("Permanent changes total, capital")),
+        }[area]
+    else:
+        wanted = {"capital": {"capital"}, "service": {"service", "operating", ""}}[area]
+        lines = [ln for ln in grid_lines(proposal)
+                 if ln.section == section and ln.area in wanted]
+        if area == "capital":
+            totals = figures.implementation_by_area["capital"]
+            caption, total_label = _("Capital investments in the proposal"), _(
+                "Investments total, capital")
+        else:
+            totals = {
+                y: _sum_optional(figures.implementation_by_area["service"].get(y),
+                                 figures.implementation_by_area["operating"].get(y))
+                for y in years
+            }
+            caption, total_label = _("Service investments in the proposal"), _(
+                "Investments total, service")
+    if not lines:
+        return None
+    rows = [Row(ln.label, [line_amounts(ln).get(y) for y in years]) for ln in lines]
+    rows.append(Row(total_label, [totals.get(y) for y in years], style="total"))
+    return Table(caption=caption, unit=unit_label(proposal), years=years, rows=rows,
+                 show_area=False)
+
+
+def _sum_optional(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None and b is None:
+        return None
+    return (a or Decimal(0)) + (b or Decimal(0))
+
+
+def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[Table]:
+    tables = [
+        area_detail_table(proposal, figures, "permanent", "service"),
+        area_detail_table(proposal, figures, "permanent", "transfers"),
+        area_detail_table(proposal, figures, "permanent", "capital"),
+        area_detail_table(proposal, figures, "implementation", "capital"),
+        area_detail_table(proposal, figures, "implementation", "service"),
+    ]
+    return [t for t in tables if t is not None]
+
+
+def admin_table(proposal: Proposal, figures: engine.Figures) -> Table | None:
+    """"Varige ændringer, administration"."""
+    lines = admin_lines(proposal)
+    if not lines:
+        return None
+    years = figures.years
+    rows = [Row(ln.label, [line_amounts(ln).get(y) for y in years]) for ln in lines]
+    rows.append(
+        Row(_("Permanent changes total, administration"),
+            [figures.admin_total.get(y) for y in years], style="total")
+    )
+    return Table(caption=_("Permanent changes, administration"), unit=unit_label(proposal),
+                 years=years, rows=rows, show_area=False)
+
+
+SUBJECT_CAPTIONS = {
+    "permanent_saving": "Distribution of savings between committees",
+    "permanent_cost": "Distribution of permanent costs between committees",
+    "permanent": "Distribution of permanent changes between committees",
+    "implementation_capital": "Distribution of capital investments between committees",
+    "implementation_service": "Distribution of service investments between committees",
+    "implementation_operating": "Distribution of operating implementation costs between committees",
+    "implementation": "Distribution of implementation costs between committees",
+}
+
+
+@dataclass
+class DistributionTable:
+    caption: str
+    years: tuple[int, ...]
+    rows: list[Row]
+    total: list[Decimal | None]
+    accounts: list[str]
+
+
+def distribution_tables(figures: engine.Figures) -> list[DistributionTable]:
+    """The Teknisk bilag: each distribution as allocated by the engine."""
+    tables = []
+    for dist in figures.distributions:
+        rows = []
+        for row in dist.rows:
+            label = row.unit or row.committee
+            rows.append(Row(label, [row.amounts.get(y) for y in figures.years],
+                            area=row.account or ""))
+        tables.append(
+            DistributionTable(
+                caption=_(SUBJECT_CAPTIONS[dist.subject]),
+                years=figures.years,
+                rows=rows,
+                total=[dist.total.get(y) for y in figures.years],
+                accounts=[row.account or "" for row in dist.rows],
+            )
+        )
+    return tables
+
+
+SECTION_HEADINGS = [
+    ("background", "Background and purpose"),
+    ("content", "Content of the proposal"),
+    ("potential", "Potential of the proposal"),
+    ("economy_text", "Economy"),
+    ("implementation_text", "Implementation of the proposal"),
+    ("partners", "Involvement of partners"),
+    ("effect", "Effect of the proposal"),
+]
+
+
+def sections(proposal: Proposal) -> list[dict[str, str]]:
+    """The narrative sections that have text, in the annex's order."""
+    out = [
+        {"heading": _(heading), "text": getattr(proposal, attr)}
+        for attr, heading in SECTION_HEADINGS
+        if getattr(proposal, attr)
+    ]
+    out += [
+        {"heading": s.get("heading", ""), "text": s.get("text", "")}
+        for s in proposal.other_sections or []
+        if s.get("text")
+    ]
+    return out

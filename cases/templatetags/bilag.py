@@ -1,0 +1,51 @@
+"""Number display in the active language: 1.034 and 16,67 in Danish, 1,034 in English.
+Every amount shown anywhere goes through `amount` (rounded half up by the one helper)."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+from finance.rounding import round_half_up
+
+register = template.Library()
+
+
+def _format(value, places: int) -> str:
+    if value is None or value == "":
+        return ""
+    value = round_half_up(Decimal(str(value)), places)
+    if value == 0:
+        value = abs(value)  # never "-0"
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def amount(value, places=0):
+    """Thousand kroner; empty stays empty, 0 prints as 0."""
+    return _format(value, int(places))
+
+
+@register.filter
+def mio(value):
+    """Thousand kroner shown as million kroner with one decimal."""
+    if value is None:
+        return ""
+    return _format(Decimal(str(value)) / 1000, 1)
+
+
+@register.filter
+def pct(value, places=2):
+    if value is None:
+        return ""
+    return _format(value, int(places)) + " %"
+
+
+@register.filter
+def years(value):
+    return "" if value is None else str(value)
+
+
+@register.filter
+def lookup(mapping, key):
+    return mapping.get(key) if mapping else None
