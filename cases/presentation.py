@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from finance import engine
 
@@ -177,13 +178,13 @@ def admin_table(proposal: Proposal, figures: engine.Figures) -> Table | None:
 
 
 SUBJECT_CAPTIONS = {
-    "permanent_saving": "Distribution of savings between committees",
-    "permanent_cost": "Distribution of permanent costs between committees",
-    "permanent": "Distribution of permanent changes between committees",
-    "implementation_capital": "Distribution of capital investments between committees",
-    "implementation_service": "Distribution of service investments between committees",
-    "implementation_operating": "Distribution of operating implementation costs between committees",
-    "implementation": "Distribution of implementation costs between committees",
+    "permanent_saving": N_("Distribution of savings between committees"),
+    "permanent_cost": N_("Distribution of permanent costs between committees"),
+    "permanent": N_("Distribution of permanent changes between committees"),
+    "implementation_capital": N_("Distribution of capital investments between committees"),
+    "implementation_service": N_("Distribution of service investments between committees"),
+    "implementation_operating": N_("Distribution of operating implementation costs between committees"),
+    "implementation": N_("Distribution of implementation costs between committees"),
 }
 
 
@@ -218,13 +219,13 @@ def distribution_tables(figures: engine.Figures) -> list[DistributionTable]:
 
 
 SECTION_HEADINGS = [
-    ("background", "Background and purpose"),
-    ("content", "Content of the proposal"),
-    ("potential", "Potential of the proposal"),
-    ("economy_text", "Economy"),
-    ("implementation_text", "Implementation of the proposal"),
-    ("partners", "Involvement of partners"),
-    ("effect", "Effect of the proposal"),
+    ("background", N_("Background and purpose")),
+    ("content", N_("Content of the proposal")),
+    ("potential", N_("Potential of the proposal")),
+    ("economy_text", N_("Economy")),
+    ("implementation_text", N_("Implementation of the proposal")),
+    ("partners", N_("Involvement of partners")),
+    ("effect", N_("Effect of the proposal")),
 ]
 
 
