@@ -87,9 +87,7 @@ def export_proposal(proposal: Proposal) -> dict[str, Any]:
         "committee": proposal.committee.code if proposal.committee else None,
         "cross_cutting": proposal.cross_cutting,
         "presenting_administration": (
-            proposal.presenting_administration.code
-            if proposal.presenting_administration
-            else None
+            proposal.presenting_administration.code if proposal.presenting_administration else None
         ),
         "affected_administrations": [
             a.code for a in sorted(proposal.affected_administrations.all(), key=lambda a: a.order)
@@ -121,12 +119,13 @@ def export_proposal(proposal: Proposal) -> dict[str, Any]:
             for ln in admin_lines(proposal)
         ],
         "fte": (
-            {str(f.year): number(f.fte) for f in sorted(proposal.fte_years.all(), key=lambda f: f.year)}
+            {
+                str(f.year): number(f.fte)
+                for f in sorted(proposal.fte_years.all(), key=lambda f: f.year)
+            }
             or None
         ),
-        "followup": [
-            _followup_row(c) for c in proposal.success_criteria.all()
-        ],
+        "followup": [_followup_row(c) for c in proposal.success_criteria.all()],
         "risk": {"level": proposal.risk_level or None, "text": _nullable(proposal.risk_text)},
         "hearing": [
             {"body": h.body, "answer": h.answer or None, "date": _nullable(h.date_text)}
@@ -204,7 +203,11 @@ def computed_block(figures: engine.Figures) -> dict[str, Any]:
             {
                 "subject": d.subject,
                 "rows": [
-                    {"committee": r.committee, "unit": r.unit or None, "amounts": per_year(r.amounts)}
+                    {
+                        "committee": r.committee,
+                        "unit": r.unit or None,
+                        "amounts": per_year(r.amounts),
+                    }
                     for r in d.rows
                 ],
                 "total": per_year(d.total),

@@ -192,9 +192,7 @@ def _list(value: Any, path: str, *, nullable: bool = True) -> list:
     return value
 
 
-def _text(
-    value: Any, path: str, *, required: bool = False, max_length: int | None = None
-) -> str:
+def _text(value: Any, path: str, *, required: bool = False, max_length: int | None = None) -> str:
     if value is None:
         if required:
             raise InterchangeError(path, "mangler (skal være en tekst)")
@@ -221,7 +219,9 @@ def _choice(value: Any, path: str, choices: tuple[str, ...], *, nullable: bool) 
     if not isinstance(value, str) or value not in choices:
         allowed = ", ".join(f'"{c}"' for c in choices)
         suffix = " eller null" if nullable else ""
-        raise InterchangeError(path, f"{_quote(value)} er ikke en gyldig værdi (brug {allowed}{suffix})")
+        raise InterchangeError(
+            path, f"{_quote(value)} er ikke en gyldig værdi (brug {allowed}{suffix})"
+        )
     return value
 
 

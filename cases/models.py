@@ -113,8 +113,10 @@ class Proposal(models.Model):
     partners = models.TextField(_("involvement of partners"), blank=True)
     effect = models.TextField(_("effect of the proposal"), blank=True)
     other_sections = models.JSONField(
-        _("other sections"), default=list, blank=True,
-        help_text=_("A list of {\"heading\": …, \"text\": …} in printed order."),
+        _("other sections"),
+        default=list,
+        blank=True,
+        help_text=_('A list of {"heading": …, "text": …} in printed order.'),
     )
 
     risk_level = models.CharField(
@@ -143,9 +145,7 @@ class Proposal(models.Model):
             models.UniqueConstraint(
                 fields=["catalog", "number"], name="proposal_number_unique_in_catalog"
             ),
-            models.CheckConstraint(
-                condition=~Q(number=""), name="proposal_number_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(number=""), name="proposal_number_not_empty"),
             models.CheckConstraint(
                 condition=Q(last_year__gte=F("first_year"))
                 & Q(last_year__lte=F("first_year") + 29),
@@ -253,6 +253,9 @@ class LineAmount(models.Model):
             models.UniqueConstraint(fields=["line", "year"], name="line_amount_one_per_year"),
         ]
 
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
 
 class FteYear(models.Model):
     """Personalemæssige konsekvenser (årsværk) in one year."""
@@ -270,6 +273,9 @@ class FteYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "year"], name="fte_one_per_year"),
         ]
+
+    def __str__(self):
+        return f"{self.year}: {self.fte}"
 
 
 class HearingAnswer(models.Model):
@@ -329,3 +335,6 @@ class StatedFigures(models.Model):
     class Meta:
         verbose_name = _("printed figures")
         verbose_name_plural = _("printed figures")
+
+    def __str__(self):
+        return f"{self.proposal}"

@@ -71,29 +71,34 @@ def economy_table(proposal: Proposal, figures: engine.Figures) -> Table:
     for ln in permanent:
         rows.append(Row(ln.label, cells(line_amounts(ln)), _area_label(ln.area)))
     rows.append(
-        Row(_("Total permanent change"), cells(figures.permanent_total),
-            _common_area(permanent), style="total")
+        Row(
+            _("Total permanent change"),
+            cells(figures.permanent_total),
+            _common_area(permanent),
+            style="total",
+        )
     )
     rows.append(Row(_("Implementation costs"), style="heading"))
     for ln in implementation:
         rows.append(Row(ln.label, cells(line_amounts(ln)), _area_label(ln.area)))
     rows.append(
-        Row(_("Total implementation costs"), cells(figures.implementation_total),
-            style="total")
+        Row(_("Total implementation costs"), cells(figures.implementation_total), style="total")
+    )
+    rows.append(Row(_("Total economic impact"), cells(figures.net_total), style="grand-total"))
+    rows.append(Row(_("Cumulative net impact"), cells(figures.cumulative_net), style="cumulative"))
+    rows.append(
+        Row(
+            _("Payback period based on service efficiency"),
+            style="payback",
+            value=figures.payback_years_service,
+        )
     )
     rows.append(
-        Row(_("Total economic impact"), cells(figures.net_total), style="grand-total")
-    )
-    rows.append(
-        Row(_("Cumulative net impact"), cells(figures.cumulative_net), style="cumulative")
-    )
-    rows.append(
-        Row(_("Payback period based on service efficiency"), style="payback",
-            value=figures.payback_years_service)
-    )
-    rows.append(
-        Row(_("Payback period based on total economy"), style="payback",
-            value=figures.payback_years_total)
+        Row(
+            _("Payback period based on total economy"),
+            style="payback",
+            value=figures.payback_years_total,
+        )
     )
     return Table(
         caption=_("1.1 Overall economic consequences of the proposal"),
@@ -106,12 +111,15 @@ def economy_table(proposal: Proposal, figures: engine.Figures) -> Table:
 def area_detail_table(
     proposal: Proposal, figures: engine.Figures, section: str, area: str
 ) -> Table | None:
-    """"Varige ændringer, service", "…, efterspørgselsstyrede overførsler",
+    """ "Varige ændringer, service", "…, efterspørgselsstyrede overførsler",
     "Anlægsinvesteringer i forslaget", "Serviceinvesteringer i forslaget"."""
     years = figures.years
     if section == "permanent":
-        lines = [ln for ln in grid_lines(proposal)
-                 if ln.section == section and (ln.area or Area.SERVICE) == area]
+        lines = [
+            ln
+            for ln in grid_lines(proposal)
+            if ln.section == section and (ln.area or Area.SERVICE) == area
+        ]
         totals = figures.permanent_by_area[area]
         caption, total_label = {
             "service": (_("Permanent changes, service"), _("Permanent changes total, service")),
@@ -123,26 +131,32 @@ def area_detail_table(
         }[area]
     else:
         wanted = {"capital": {"capital"}, "service": {"service", "operating", ""}}[area]
-        lines = [ln for ln in grid_lines(proposal)
-                 if ln.section == section and ln.area in wanted]
+        lines = [ln for ln in grid_lines(proposal) if ln.section == section and ln.area in wanted]
         if area == "capital":
             totals = figures.implementation_by_area["capital"]
-            caption, total_label = _("Capital investments in the proposal"), _(
-                "Investments total, capital")
+            caption, total_label = (
+                _("Capital investments in the proposal"),
+                _("Investments total, capital"),
+            )
         else:
             totals = {
-                y: _sum_optional(figures.implementation_by_area["service"].get(y),
-                                 figures.implementation_by_area["operating"].get(y))
+                y: _sum_optional(
+                    figures.implementation_by_area["service"].get(y),
+                    figures.implementation_by_area["operating"].get(y),
+                )
                 for y in years
             }
-            caption, total_label = _("Service investments in the proposal"), _(
-                "Investments total, service")
+            caption, total_label = (
+                _("Service investments in the proposal"),
+                _("Investments total, service"),
+            )
     if not lines:
         return None
     rows = [Row(ln.label, [line_amounts(ln).get(y) for y in years]) for ln in lines]
     rows.append(Row(total_label, [totals.get(y) for y in years], style="total"))
-    return Table(caption=caption, unit=unit_label(proposal), years=years, rows=rows,
-                 show_area=False)
+    return Table(
+        caption=caption, unit=unit_label(proposal), years=years, rows=rows, show_area=False
+    )
 
 
 def _sum_optional(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -163,18 +177,26 @@ def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[Table]:
 
 
 def admin_table(proposal: Proposal, figures: engine.Figures) -> Table | None:
-    """"Varige ændringer, administration"."""
+    """ "Varige ændringer, administration"."""
     lines = admin_lines(proposal)
     if not lines:
         return None
     years = figures.years
     rows = [Row(ln.label, [line_amounts(ln).get(y) for y in years]) for ln in lines]
     rows.append(
-        Row(_("Permanent changes total, administration"),
-            [figures.admin_total.get(y) for y in years], style="total")
+        Row(
+            _("Permanent changes total, administration"),
+            [figures.admin_total.get(y) for y in years],
+            style="total",
+        )
     )
-    return Table(caption=_("Permanent changes, administration"), unit=unit_label(proposal),
-                 years=years, rows=rows, show_area=False)
+    return Table(
+        caption=_("Permanent changes, administration"),
+        unit=unit_label(proposal),
+        years=years,
+        rows=rows,
+        show_area=False,
+    )
 
 
 SUBJECT_CAPTIONS = {
@@ -183,7 +205,9 @@ SUBJECT_CAPTIONS = {
     "permanent": N_("Distribution of permanent changes between committees"),
     "implementation_capital": N_("Distribution of capital investments between committees"),
     "implementation_service": N_("Distribution of service investments between committees"),
-    "implementation_operating": N_("Distribution of operating implementation costs between committees"),
+    "implementation_operating": N_(
+        "Distribution of operating implementation costs between committees"
+    ),
     "implementation": N_("Distribution of implementation costs between committees"),
 }
 
@@ -204,8 +228,9 @@ def distribution_tables(figures: engine.Figures) -> list[DistributionTable]:
         rows = []
         for row in dist.rows:
             label = row.unit or row.committee
-            rows.append(Row(label, [row.amounts.get(y) for y in figures.years],
-                            area=row.account or ""))
+            rows.append(
+                Row(label, [row.amounts.get(y) for y in figures.years], area=row.account or "")
+            )
         tables.append(
             DistributionTable(
                 caption=_(SUBJECT_CAPTIONS[dist.subject]),

@@ -20,7 +20,9 @@ def proposals_with_inputs(queryset: QuerySet[Proposal] | None = None) -> QuerySe
     return queryset.select_related(
         "catalog", "committee", "presenting_administration", "stated"
     ).prefetch_related(
-        Prefetch("lines", queryset=Line.objects.order_by("order", "pk").prefetch_related("amounts")),
+        Prefetch(
+            "lines", queryset=Line.objects.order_by("order", "pk").prefetch_related("amounts")
+        ),
         "affected_administrations",
         "fte_years",
         "hearing",
@@ -99,7 +101,9 @@ def printed_distributions(other_tables: list) -> list[engine.PrintedDistribution
                     or label.strip().lower() in engine.TOTAL_LABELS,
                 )
             )
-        tables.append(engine.PrintedDistribution(caption=str(table.get("caption") or ""), rows=rows))
+        tables.append(
+            engine.PrintedDistribution(caption=str(table.get("caption") or ""), rows=rows)
+        )
     return tables
 
 

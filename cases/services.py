@@ -108,7 +108,11 @@ def next_number(taken: set[str]) -> str:
     for number in taken:
         match = re.fullmatch(r"(.*?)(\d+)", number)
         if match and int(match.group(2)) >= best_value:
-            best_prefix, best_value, width = match.group(1), int(match.group(2)), len(match.group(2))
+            best_prefix, best_value, width = (
+                match.group(1),
+                int(match.group(2)),
+                len(match.group(2)),
+            )
     candidate = best_value + 1
     while f"{best_prefix}{candidate:0{width}d}" in taken:
         candidate += 1
@@ -194,12 +198,30 @@ def _delete_children(proposal: Proposal) -> None:
 
 def _create_children(proposal: Proposal, p: ProposalData, committees: dict) -> None:
     grid = [
-        (Line(proposal=proposal, section=ln.section, kind=ln.kind, area=ln.area,
-              label=ln.label, order=i), ln.amounts)
+        (
+            Line(
+                proposal=proposal,
+                section=ln.section,
+                kind=ln.kind,
+                area=ln.area,
+                label=ln.label,
+                order=i,
+            ),
+            ln.amounts,
+        )
         for i, ln in enumerate(p.lines)
     ] + [
-        (Line(proposal=proposal, section=Section.ADMINISTRATION, kind="", area="",
-              label=ln.label, order=i), ln.amounts)
+        (
+            Line(
+                proposal=proposal,
+                section=Section.ADMINISTRATION,
+                kind="",
+                area="",
+                label=ln.label,
+                order=i,
+            ),
+            ln.amounts,
+        )
         for i, ln in enumerate(p.admin_lines)
     ]
     created = Line.objects.bulk_create([line for line, _ in grid])
@@ -215,16 +237,23 @@ def _create_children(proposal: Proposal, p: ProposalData, committees: dict) -> N
     )
     HearingAnswer.objects.bulk_create(
         [
-            HearingAnswer(proposal=proposal, body=h.body, answer=h.answer,
-                          date_text=h.date_text, order=i)
+            HearingAnswer(
+                proposal=proposal, body=h.body, answer=h.answer, date_text=h.date_text, order=i
+            )
             for i, h in enumerate(p.hearing)
         ]
     )
     SuccessCriterion.objects.bulk_create(
         [
-            SuccessCriterion(proposal=proposal, criterion=c.criterion,
-                             how_measured=c.how_measured, how_achieved=c.how_achieved,
-                             responsible=c.responsible, when=c.when, order=i)
+            SuccessCriterion(
+                proposal=proposal,
+                criterion=c.criterion,
+                how_measured=c.how_measured,
+                how_achieved=c.how_achieved,
+                responsible=c.responsible,
+                when=c.when,
+                order=i,
+            )
             for i, c in enumerate(p.followup)
         ]
     )
@@ -234,8 +263,14 @@ def _create_children(proposal: Proposal, p: ProposalData, committees: dict) -> N
         )
         rows = DistributionRow.objects.bulk_create(
             [
-                DistributionRow(distribution=distribution, committee=committees[r.committee],
-                                unit=r.unit, account=r.account, weight=r.weight, order=k)
+                DistributionRow(
+                    distribution=distribution,
+                    committee=committees[r.committee],
+                    unit=r.unit,
+                    account=r.account,
+                    weight=r.weight,
+                    order=k,
+                )
                 for k, r in enumerate(dist.rows)
             ]
         )

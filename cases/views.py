@@ -49,9 +49,7 @@ def proposal_detail(request, key, number):
     figures = figures_for(proposal)
     checks = all_checks(proposal, figures)
     affected = {a.code for a in proposal.affected_administrations.all()}
-    administrations = [
-        (a, a.code in affected) for a in Administration.objects.order_by("order")
-    ]
+    administrations = [(a, a.code in affected) for a in Administration.objects.order_by("order")]
     return render(
         request,
         "cases/proposal_detail.html",

@@ -99,9 +99,7 @@ class Profile(models.Model):
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="profile_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="profile_role_valid"),
         ]
 
     def __str__(self):
@@ -198,5 +196,10 @@ class DistributionRowAmount(models.Model):
         verbose_name_plural = _("distributed amounts")
         ordering = ["row", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["row", "year"], name="distribution_amount_one_per_year"),
+            models.UniqueConstraint(
+                fields=["row", "year"], name="distribution_amount_one_per_year"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.year}: {self.amount}"

@@ -29,7 +29,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="Indlæs referencekatalogerne igen, også hvis de findes (overskriver ændringer).",
         )
 

@@ -1,0 +1,876 @@
+"""The computation engine for budget proposals (pure Python, Decimal only).
+
+Money is Decimal in thousand kroner; savings are negative, costs positive.
+``Amounts`` maps a year to an amount; an ABSENT year is an empty cell, which is
+not the same as a printed ``Decimal(0)``.  Per-year results (``Figures``) map every
+year of the proposal's span to a Decimal, or to ``None`` when no contributing line
+has an amount that year.
+
+The rules are those of ``FORMAT.md`` (budget-cases/1), in particular the payback
+rule: start at the first year with any amount, extend the last year's permanent
+total forever, and count the years until the cumulative net flow is negative and
+stays negative.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from .formatting import format_amount
+from .rounding import AllocationError, allocate, as_decimal, round_half_up, significant_places
+
+__all__ = [
+    "AMOUNTS",
+    "BASES",
+    "CAPITAL",
+    "COST",
+    "IMPLEMENTATION",
+    "IMPLEMENTATION_AREAS",
+    "OPERATING",
+    "OVERVIEW_KEYS",
+    "PERMANENT",
+    "PERMANENT_AREAS",
+    "SAVING",
+    "SERVICE",
+    "SUBJECTS",
+    "TOTAL_LABELS",
+    "TRANSFERS",
+    "WEIGHTS",
+    "AdminLine",
+    "AllocatedDistribution",
+    "AllocatedRow",
+    "Amounts",
+    "Case",
+    "Check",
+    "Distribution",
+    "DistributionRow",
+    "Figures",
+    "Line",
+    "PrintedDistribution",
+    "PrintedDistributionRow",
+    "Stated",
+    "allocate_distribution",
+    "check_overview",
+    "check_printed_distribution",
+    "compute",
+    "first_year_with_amount",
+    "overview_row",
+    "payback",
+    "reconcile",
+    "subject_total",
+    "sum_lines",
+]
+
+Amounts = Mapping[int, Decimal]
+YearValues = dict[int, Decimal | None]
+
+# Sections, kinds and areas (the strings of FORMAT.md).
+PERMANENT = "permanent"
+IMPLEMENTATION = "implementation"
+SAVING = "saving"
+COST = "cost"
+SERVICE = "service"
+TRANSFERS = "transfers"
+CAPITAL = "capital"
+OPERATING = "operating"
+
+SECTIONS = (PERMANENT, IMPLEMENTATION)
+KINDS = (SAVING, COST)
+PERMANENT_AREAS = (SERVICE, TRANSFERS, CAPITAL)
+IMPLEMENTATION_AREAS = (CAPITAL, SERVICE, OPERATING)
+
+SUBJECTS = (
+    "permanent_saving",
+    "permanent_cost",
+    "permanent",
+    "implementation_capital",
+    "implementation_service",
+    "implementation_operating",
+    "implementation",
+)
+WEIGHTS = "weights"
+AMOUNTS = "amounts"
+BASES = (WEIGHTS, AMOUNTS)
+
+OVERVIEW_KEYS = (
+    "investment_service",
+    "investment_capital",
+    "full_effect_service",
+    "full_effect_transfers",
+    "payback_years",
+    "innovation_pool",
+)
+
+ZERO = Decimal(0)
+TOTAL_LABELS = frozenset({"i alt", "total"})
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _amounts(value: Mapping[Any, Any] | None) -> dict[int, Decimal]:
+    """Normalize an amounts mapping: int years, Decimal amounts, ``None`` cells dropped.
+
+    Year keys may be ints or digit strings (as in the JSON); floats are refused.
+    """
+    if not value:
+        return {}
+    out = {}
+    for year, amount in value.items():
+        if amount is None:
+            continue
+        if isinstance(year, bool) or not isinstance(year, int | str):
+            raise TypeError(f"year must be int or str, not {type(year).__name__}: {year!r}")
+        out[int(year)] = as_decimal(amount)
+    return out
+
+
+def _optional_decimal(value: Decimal | int | None) -> Decimal | None:
+    return None if value is None else as_decimal(value)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of "Varige ændringer" (permanent) or "Implementeringsomkostninger"."""
+
+    section: str
+    kind: str
+    area: str | None
+    label: str = ""
+    amounts: Amounts = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.section not in SECTIONS:
+            raise ValueError(f"unknown section {self.section!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}")
+        areas = PERMANENT_AREAS if self.section == PERMANENT else IMPLEMENTATION_AREAS
+        if self.area is not None and self.area not in areas:
+            raise ValueError(f"unknown area {self.area!r} for a {self.section} line")
+        object.__setattr__(self, "amounts", _amounts(self.amounts))
+
+    @property
+    def effective_area(self) -> str:
+        """The area, with "not stated" read as service (in both sections)."""
+        return self.area or SERVICE
+
+
+@dataclass(frozen=True)
+class AdminLine:
+    """One line of "Varige ændringer, administration" (informational, not in the totals)."""
+
+    label: str
+    amounts: Amounts = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amounts", _amounts(self.amounts))
+
+
+@dataclass(frozen=True)
+class DistributionRow:
+    committee: str
+    unit: str = ""
+    weight: Decimal | None = None
+    amounts: Amounts | None = None
+    account: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", _optional_decimal(self.weight))
+        if self.amounts is not None:
+            object.__setattr__(self, "amounts", _amounts(self.amounts))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.committee, self.unit)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How one subject (e.g. ``permanent_saving``) is split between committees."""
+
+    subject: str
+    basis: str
+    rows: tuple[DistributionRow, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.subject not in SUBJECTS:
+            raise ValueError(f"unknown distribution subject {self.subject!r}")
+        if self.basis not in BASES:
+            raise ValueError(f"unknown distribution basis {self.basis!r}")
+        object.__setattr__(self, "rows", tuple(self.rows))
+
+
+@dataclass(frozen=True)
+class Stated:
+    """Figures as PRINTED in the source document (``None`` = not printed)."""
+
+    permanent_total: Amounts | None = None
+    implementation_total: Amounts | None = None
+    net_total: Amounts | None = None
+    payback_years: int | None = None
+    payback_years_service: int | None = None
+    payback_years_total: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("permanent_total", "implementation_total", "net_total"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, _amounts(value))
+
+
+@dataclass(frozen=True)
+class PrintedDistributionRow:
+    label: str
+    row_kind: str | None = None
+    key_pct: Decimal | None = None
+    amounts: Amounts = dataclasses.field(default_factory=dict)
+    is_total: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_pct", _optional_decimal(self.key_pct))
+        object.__setattr__(self, "amounts", _amounts(self.amounts))
+
+
+@dataclass(frozen=True)
+class PrintedDistribution:
+    """A printed "Fordeling … mellem udvalg" table, kept to check its own arithmetic."""
+
+    caption: str
+    rows: tuple[PrintedDistributionRow, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", tuple(self.rows))
+
+
+@dataclass(frozen=True)
+class Case:
+    """One proposal's economy: the span of years, its lines and what was printed."""
+
+    years: tuple[int, ...]
+    lines: tuple[Line, ...] = ()
+    admin_lines: tuple[AdminLine, ...] = ()
+    distributions: tuple[Distribution, ...] = ()
+    stated: Stated | None = None
+    printed_distributions: tuple[PrintedDistribution, ...] = ()
+
+    def __post_init__(self) -> None:
+        years = tuple(sorted({int(y) for y in self.years}))
+        object.__setattr__(self, "years", years)
+        for name in ("lines", "admin_lines", "distributions", "printed_distributions"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+
+# --------------------------------------------------------------------------- checks
+
+_FIELD_NAMES = {
+    "permanent_total": "Varige ændringer i alt",
+    "implementation_total": "Implementeringsomkostninger i alt",
+    "net_total": "Samlet økonomisk påvirkning",
+    "payback_years": "Tilbagebetalingstid",
+    "payback_years_service": "Tilbagebetalingstid (serviceeffektivisering)",
+    "payback_years_total": "Tilbagebetalingstid (totaløkonomi)",
+    "investment_service": "Investering, service",
+    "investment_capital": "Investering, anlæg",
+    "full_effect_service": "Fuld effekt, service",
+    "full_effect_transfers": "Fuld effekt, overførsler",
+    "innovation_pool": "Innovationspuljen",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """A finding: a printed figure that does not match, or input that breaks a rule."""
+
+    code: str
+    field: str | None = None
+    year: int | None = None
+    stated: Any = None
+    computed: Any = None
+    detail: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The FORMAT.md export shape; ``None`` values are left out, Decimals kept."""
+        out: dict[str, Any] = {"code": self.code}
+        if self.field is not None:
+            out["field"] = self.field
+        if self.year is not None:
+            out["year"] = str(self.year)
+        if self.stated is not None:
+            out["stated"] = self.stated
+        if self.computed is not None:
+            out["computed"] = self.computed
+        for key, value in self.detail.items():
+            if value is not None and key not in out:
+                out[key] = value
+        return out
+
+    @property
+    def message(self) -> str:
+        """A short Danish sentence for reviewers."""
+        f = format_amount
+        d = self.detail
+        name = _FIELD_NAMES.get(self.field or "", self.field or "")
+        where = f" {self.year}" if self.year is not None else ""
+        label = d.get("label", "")
+        match self.code:
+            case "stated_mismatch":
+                if self.field and self.field.startswith("payback"):
+                    return (
+                        f"{name}: trykt {f(self.stated, empty='ingen')} år, "
+                        f"beregnet {f(self.computed, empty='ingen')}"
+                        + (" år" if self.computed is not None else "")
+                    )
+                return f"{name}{where}: trykt {f(self.stated)}, beregnet {f(self.computed)}"
+            case "overview_mismatch":
+                return (
+                    f"Oversigten, forslag {d.get('number', '')}, {name.lower() or self.field}: "
+                    f"trykt {f(self.stated)}, beregnet {f(self.computed)}"
+                )
+            case "amount_outside_span":
+                return f"Linjen »{label}« har et beløb i {self.year}, uden for forslagets år"
+            case "line_without_amounts":
+                return f"Linjen »{label}« har ingen beløb"
+            case "sign_mismatch":
+                kind = "besparelse" if d.get("kind") == SAVING else "omkostning"
+                return (
+                    f"Linjen »{label}« er en {kind}, men har fortegnet forkert "
+                    f"i {self.year}: {f(self.stated)}"
+                )
+            case "distribution_no_weights":
+                return f"Fordelingen af {self.field} har ingen fordelingsnøgle (alle vægte er 0)"
+            case "distribution_negative_weight":
+                return f"Fordelingen af {self.field} har en negativ vægt ({d.get('committee', '')})"
+            case "distribution_amounts_mismatch":
+                return (
+                    f"Fordelingen af {self.field}{where}: rækkerne giver {f(self.stated)}, "
+                    f"men i alt er {f(self.computed)}"
+                )
+            case "printed_keys_not_100":
+                return (
+                    f"{d.get('caption', '')}: fordelingsnøglerne summer til "
+                    f"{f(d.get('sum'))} %, ikke 100 %"
+                )
+            case "printed_distribution_mismatch":
+                return (
+                    f"{d.get('caption', '')}{where}: i alt er trykt {f(self.stated)}, "
+                    f"rækkerne summer til {f(self.computed)}"
+                )
+            case _:
+                parts = [self.code]
+                if self.field:
+                    parts.append(self.field)
+                if self.year is not None:
+                    parts.append(str(self.year))
+                return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class AllocatedRow:
+    committee: str
+    unit: str
+    account: str | None
+    weight: Decimal | None
+    amounts: YearValues
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.committee, self.unit)
+
+
+@dataclass(frozen=True)
+class AllocatedDistribution:
+    subject: str
+    basis: str
+    rows: tuple[AllocatedRow, ...]
+    total: YearValues
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything of FORMAT.md's ``computed`` block (plus ``admin_total``)."""
+
+    years: tuple[int, ...]
+    permanent_total: YearValues
+    permanent_by_area: dict[str, YearValues]
+    implementation_total: YearValues
+    implementation_by_area: dict[str, YearValues]
+    net_total: YearValues
+    cumulative_net: YearValues
+    payback_years_total: int | None
+    payback_years_service: int | None
+    full_effect: dict[str, Decimal]
+    investment: dict[str, Decimal]
+    distributions: tuple[AllocatedDistribution, ...]
+    checks: tuple[Check, ...]
+    admin_total: YearValues
+
+
+# --------------------------------------------------------------------------- sums
+
+
+def sum_lines(lines: Iterable[Line | AdminLine], years: Sequence[int]) -> YearValues:
+    """Per year of ``years``: the sum of the amounts present, ``None`` if none is."""
+    out: YearValues = dict.fromkeys(years)
+    for line in lines:
+        for year, amount in line.amounts.items():
+            if year in out:
+                current = out[year]
+                out[year] = amount if current is None else current + amount
+    return out
+
+
+def _add(a: YearValues, b: YearValues, years: Sequence[int]) -> YearValues:
+    """Year-wise sum; ``None`` only where both are ``None``."""
+    out: YearValues = {}
+    for year in years:
+        x, y = a.get(year), b.get(year)
+        out[year] = None if x is None and y is None else (x or ZERO) + (y or ZERO)
+    return out
+
+
+def _subject_lines(lines: Iterable[Line], subject: str) -> list[Line]:
+    if subject not in SUBJECTS:
+        raise ValueError(f"unknown distribution subject {subject!r}")
+    if subject == "permanent_saving":
+        return [ln for ln in lines if ln.section == PERMANENT and ln.kind == SAVING]
+    if subject == "permanent_cost":
+        return [ln for ln in lines if ln.section == PERMANENT and ln.kind == COST]
+    if subject == PERMANENT:
+        return [ln for ln in lines if ln.section == PERMANENT]
+    if subject == IMPLEMENTATION:
+        return [ln for ln in lines if ln.section == IMPLEMENTATION]
+    area = subject.removeprefix("implementation_")
+    return [ln for ln in lines if ln.section == IMPLEMENTATION and ln.effective_area == area]
+
+
+def subject_total(lines: Iterable[Line], subject: str, years: Sequence[int]) -> YearValues:
+    """Per-year total of the lines a distribution subject covers."""
+    return sum_lines(_subject_lines(lines, subject), years)
+
+
+def first_year_with_amount(case: Case) -> int | None:
+    """The first year of the span in which any line has an amount (a printed 0 counts)."""
+    present = {year for line in case.lines for year in line.amounts}
+    return next((year for year in case.years if year in present), None)
+
+
+# --------------------------------------------------------------------------- payback
+
+
+def payback(
+    years: Sequence[int],
+    permanent_total: Mapping[int, Decimal | None],
+    implementation_total: Mapping[int, Decimal | None],
+    start_year: int | None,
+) -> int | None:
+    """Years until the cumulative net flow is negative and stays negative (FORMAT.md).
+
+    Counting starts at ``start_year`` (= 1).  Net flow = permanent + implementation
+    (empty = 0).  After the last year of ``years`` the last year's permanent total
+    continues every year and implementation stops.  A cumulative of exactly 0 is not
+    paid back.  ``None`` when there is no lasting saving (or no start year).
+    The extension is computed arithmetically.
+    """
+    if start_year is None:
+        return None
+    span = sorted(years)
+    if not span or start_year > span[-1]:
+        return None
+    cumulative = ZERO
+    count = 0
+    last_not_negative = 0  # count of the last year whose cumulative is >= 0 (0 = none)
+    for year in span:
+        if year < start_year:
+            continue
+        count += 1
+        cumulative += (permanent_total.get(year) or ZERO) + (implementation_total.get(year) or ZERO)
+        if cumulative >= 0:
+            last_not_negative = count
+    continuing = permanent_total.get(span[-1]) or ZERO
+    if continuing > 0:
+        return None  # the cumulative grows without bound
+    if cumulative < 0:
+        return last_not_negative + 1
+    if continuing == 0:
+        return None  # stays at a cumulative >= 0 forever
+    # cumulative >= 0, continuing < 0: the first k >= 1 with cumulative + k*continuing < 0.
+    extra = cumulative // -continuing + 1
+    return count + int(extra)
+
+
+# --------------------------------------------------------------------------- distributions
+
+
+def _row_keys(rows: Sequence[DistributionRow]) -> list[tuple[str, str, str, int]]:
+    """Keys that are unique, stable and independent of the row order."""
+    seen: dict[tuple[str, str, str], int] = {}
+    keys = []
+    for row in rows:
+        base = (row.committee, row.unit, row.account or "")
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        keys.append((*base, n))
+    return keys
+
+
+def allocate_distribution(
+    distribution: Distribution,
+    subject_total: Mapping[int, Decimal | None],
+    years: Sequence[int],
+) -> tuple[AllocatedDistribution, list[Check]]:
+    """Allocate a subject's per-year totals to the distribution's rows.
+
+    Basis ``weights``: each year's total is split with ``allocate`` at the precision of
+    that total; rows add up exactly.  Basis ``amounts``: the rows' own amounts are kept
+    and every year in which they do not add up to the total is reported
+    (``distribution_amounts_mismatch``), never adjusted.
+    """
+    checks: list[Check] = []
+    rows = distribution.rows
+    subject = distribution.subject
+    totals: YearValues = {year: subject_total.get(year) for year in years}
+    amounts: list[YearValues] = [dict.fromkeys(years) for _ in rows]
+
+    if distribution.basis == WEIGHTS:
+        keys = _row_keys(rows)
+        weights = {key: row.weight or ZERO for key, row in zip(keys, rows, strict=True)}
+        negative = [row for row in rows if row.weight is not None and row.weight < 0]
+        if negative:
+            for row in negative:
+                checks.append(
+                    Check(
+                        "distribution_negative_weight",
+                        field=subject,
+                        stated=row.weight,
+                        detail={"committee": row.committee, "unit": row.unit},
+                    )
+                )
+        else:
+            no_weights = False
+            for year in years:
+                total = totals[year]
+                if total is None:
+                    continue
+                try:
+                    parts = allocate(total, weights, significant_places(total))
+                except AllocationError:
+                    no_weights = True
+                    continue
+                for i, key in enumerate(keys):
+                    amounts[i][year] = parts[key]
+            if no_weights:
+                checks.append(Check("distribution_no_weights", field=subject))
+    else:
+        for i, row in enumerate(rows):
+            for year, amount in (row.amounts or {}).items():
+                if year in amounts[i]:
+                    amounts[i][year] = amount
+        for year in years:
+            present = [a[year] for a in amounts if a[year] is not None]
+            row_sum = sum(present, ZERO) if present else None
+            total = totals[year]
+            if (row_sum or ZERO) != (total or ZERO):
+                checks.append(
+                    Check(
+                        "distribution_amounts_mismatch",
+                        field=subject,
+                        year=year,
+                        stated=row_sum,
+                        computed=total,
+                    )
+                )
+
+    allocated = AllocatedDistribution(
+        subject=subject,
+        basis=distribution.basis,
+        rows=tuple(
+            AllocatedRow(row.committee, row.unit, row.account, row.weight, amounts[i])
+            for i, row in enumerate(rows)
+        ),
+        total=totals,
+    )
+    return allocated, checks
+
+
+def _is_zero_or_empty(row: PrintedDistributionRow) -> bool:
+    return all(amount == 0 for amount in row.amounts.values())
+
+
+def check_printed_distribution(printed: PrintedDistribution) -> list[Check]:
+    """Check a printed distribution table's own arithmetic, group by group (row_kind).
+
+    ``printed_keys_not_100``: the non-total rows all print a key and the keys do not
+    add up to 100 (a group whose keys are all 0 and whose amounts are all 0 or empty
+    distributes nothing and is not reported).  ``printed_distribution_mismatch``: in a
+    year, the non-total rows do not add up to the group's printed total row.
+    """
+    checks: list[Check] = []
+    groups: dict[str | None, list[PrintedDistributionRow]] = {}
+    for row in printed.rows:
+        groups.setdefault(row.row_kind, []).append(row)
+    for row_kind, group in groups.items():
+        members = [row for row in group if not row.is_total]
+        totals = [row for row in group if row.is_total]
+        keys = [row.key_pct for row in members]
+        if members and all(key is not None for key in keys):
+            key_sum = sum(keys, ZERO)
+            nothing = key_sum == 0 and all(_is_zero_or_empty(row) for row in members)
+            if key_sum != 100 and not nothing:
+                checks.append(
+                    Check(
+                        "printed_keys_not_100",
+                        detail={"caption": printed.caption, "row_kind": row_kind, "sum": key_sum},
+                    )
+                )
+        for total_row in totals:
+            years = sorted(
+                {year for row in members for year in row.amounts} | set(total_row.amounts)
+            )
+            for year in years:
+                present = [row.amounts[year] for row in members if year in row.amounts]
+                row_sum = sum(present, ZERO) if present else None
+                stated = total_row.amounts.get(year)
+                if (row_sum or ZERO) != (stated or ZERO):
+                    checks.append(
+                        Check(
+                            "printed_distribution_mismatch",
+                            year=year,
+                            stated=stated,
+                            computed=row_sum,
+                            detail={"caption": printed.caption, "row_kind": row_kind},
+                        )
+                    )
+    return checks
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def _compare_years(name: str, printed: Amounts, computed: YearValues) -> list[Check]:
+    checks = []
+    for year in sorted(set(printed) | {y for y, v in computed.items() if v}):
+        stated = printed.get(year)
+        value = computed.get(year)
+        if stated is None:
+            if value:  # computed non-zero, print left empty
+                checks.append(Check("stated_mismatch", field=name, year=year, computed=value))
+        elif stated != (value or ZERO):
+            checks.append(
+                Check("stated_mismatch", field=name, year=year, stated=stated, computed=value)
+            )
+    return checks
+
+
+def reconcile(stated: Stated | None, figures: Figures) -> list[Check]:
+    """Compare the printed figures with the computed ones (only fields that are printed).
+
+    A printed year that differs from the computed value (computed ``None`` counts as
+    0 and is reported as ``None``) and a year with a computed non-zero value that the
+    print leaves empty are ``stated_mismatch``.  ``payback_years`` (the old single
+    "Break Even") is compared with the total variant.
+    """
+    if stated is None:
+        return []
+    checks: list[Check] = []
+    for name in ("permanent_total", "implementation_total", "net_total"):
+        printed = getattr(stated, name)
+        if printed is not None:
+            checks.extend(_compare_years(name, printed, getattr(figures, name)))
+    for name, computed in (
+        ("payback_years", figures.payback_years_total),
+        ("payback_years_service", figures.payback_years_service),
+        ("payback_years_total", figures.payback_years_total),
+    ):
+        printed = getattr(stated, name)
+        if printed is not None and printed != computed:
+            checks.append(Check("stated_mismatch", field=name, stated=printed, computed=computed))
+    return checks
+
+
+def _line_checks(case: Case) -> list[Check]:
+    span = set(case.years)
+    checks: list[Check] = []
+    for line in case.lines:
+        if not line.amounts:
+            checks.append(
+                Check("line_without_amounts", field=line.section, detail={"label": line.label})
+            )
+        for year in sorted(line.amounts):
+            amount = line.amounts[year]
+            if year not in span:
+                checks.append(
+                    Check(
+                        "amount_outside_span",
+                        field=line.section,
+                        year=year,
+                        stated=amount,
+                        detail={"label": line.label},
+                    )
+                )
+            if (line.kind == SAVING and amount > 0) or (line.kind == COST and amount < 0):
+                checks.append(
+                    Check(
+                        "sign_mismatch",
+                        field=line.section,
+                        year=year,
+                        stated=amount,
+                        detail={"label": line.label, "kind": line.kind},
+                    )
+                )
+    for admin in case.admin_lines:
+        for year in sorted(admin.amounts):
+            if year not in span:
+                checks.append(
+                    Check(
+                        "amount_outside_span",
+                        field="admin",
+                        year=year,
+                        stated=admin.amounts[year],
+                        detail={"label": admin.label},
+                    )
+                )
+    return checks
+
+
+# --------------------------------------------------------------------------- compute
+
+
+def compute(case: Case) -> Figures:
+    """All computed figures and checks of one proposal."""
+    years = case.years
+    last = years[-1] if years else None
+    permanent = [ln for ln in case.lines if ln.section == PERMANENT]
+    implementation = [ln for ln in case.lines if ln.section == IMPLEMENTATION]
+
+    permanent_by_area = {
+        area: sum_lines([ln for ln in permanent if ln.effective_area == area], years)
+        for area in PERMANENT_AREAS
+    }
+    implementation_by_area = {
+        area: sum_lines([ln for ln in implementation if ln.effective_area == area], years)
+        for area in IMPLEMENTATION_AREAS
+    }
+    permanent_total = sum_lines(permanent, years)
+    implementation_total = sum_lines(implementation, years)
+    net_total = _add(permanent_total, implementation_total, years)
+
+    cumulative_net: YearValues = {}
+    running: Decimal | None = None
+    for year in years:
+        value = net_total[year]
+        if value is not None:
+            running = (running or ZERO) + value
+        cumulative_net[year] = running
+
+    start = first_year_with_amount(case)
+    payback_total = payback(years, permanent_total, implementation_total, start)
+    payback_service = payback(years, permanent_by_area[SERVICE], implementation_total, start)
+
+    def at_last(values: YearValues) -> Decimal:
+        return (values.get(last) if last is not None else None) or ZERO
+
+    full_effect = {
+        SERVICE: at_last(permanent_by_area[SERVICE]),
+        TRANSFERS: at_last(permanent_by_area[TRANSFERS]),
+        "total": at_last(permanent_total),
+    }
+
+    def over_years(values: YearValues) -> Decimal:
+        return sum((v for v in values.values() if v is not None), ZERO)
+
+    investment_service = over_years(implementation_by_area[SERVICE]) + over_years(
+        implementation_by_area[OPERATING]
+    )
+    investment_capital = over_years(implementation_by_area[CAPITAL])
+    investment = {
+        SERVICE: investment_service,
+        CAPITAL: investment_capital,
+        "total": investment_service + investment_capital,
+    }
+
+    checks = _line_checks(case)
+    distributions = []
+    for distribution in case.distributions:
+        totals = subject_total(case.lines, distribution.subject, years)
+        allocated, found = allocate_distribution(distribution, totals, years)
+        distributions.append(allocated)
+        checks.extend(found)
+    for printed in case.printed_distributions:
+        checks.extend(check_printed_distribution(printed))
+
+    figures = Figures(
+        years=years,
+        permanent_total=permanent_total,
+        permanent_by_area=permanent_by_area,
+        implementation_total=implementation_total,
+        implementation_by_area=implementation_by_area,
+        net_total=net_total,
+        cumulative_net=cumulative_net,
+        payback_years_total=payback_total,
+        payback_years_service=payback_service,
+        full_effect=full_effect,
+        investment=investment,
+        distributions=tuple(distributions),
+        checks=(),
+        admin_total=sum_lines(case.admin_lines, years),
+    )
+    checks = reconcile(case.stated, figures) + checks
+    return replace(figures, checks=tuple(checks))
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def _mio(value: Decimal) -> Decimal:
+    """Thousand kroner -> million kroner with one decimal, half up."""
+    return round_half_up(value / 1000, 1)
+
+
+def overview_row(figures: Figures) -> dict[str, Decimal | int | None]:
+    """The proposal's row of a catalogue overview table ("mio. kr.", one decimal).
+
+    Full effects are printed positive for savings; ``payback_years`` is the service
+    variant; ``innovation_pool`` is the whole investment.
+    """
+    return {
+        "investment_service": _mio(figures.investment[SERVICE]),
+        "investment_capital": _mio(figures.investment[CAPITAL]),
+        "full_effect_service": _mio(-figures.full_effect[SERVICE]),
+        "full_effect_transfers": _mio(-figures.full_effect[TRANSFERS]),
+        "payback_years": figures.payback_years_service,
+        "innovation_pool": _mio(figures.investment["total"]),
+    }
+
+
+def check_overview(printed_row: Mapping[str, Any], figures: Figures, number: Any) -> list[Check]:
+    """Compare a printed overview row with ``overview_row`` (keys present and not None)."""
+    computed = overview_row(figures)
+    checks = []
+    for key in OVERVIEW_KEYS:
+        printed = printed_row.get(key)
+        if printed is None:
+            continue
+        if key == "payback_years":
+            stated: Any = printed
+            equal = printed == computed[key]
+        else:
+            stated = as_decimal(printed)
+            equal = stated == computed[key]
+        if not equal:
+            checks.append(
+                Check(
+                    "overview_mismatch",
+                    field=key,
+                    stated=stated,
+                    computed=computed[key],
+                    detail={"number": number},
+                )
+            )
+    return checks

@@ -1,0 +1,56 @@
+"""Shared fixtures. Users follow the healthchecks pattern: one per role, plus an outsider
+(finance staff of another administration)."""
+
+from pathlib import Path
+
+import pytest
+
+from committees.models import Role
+
+from .factories import make_user
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalogs"
+REFERENCE_FILES = sorted(FIXTURES.glob("*.json"))
+
+
+@pytest.fixture
+def finance_user(db):
+    """Finance staff of Kultur- og Fritidsforvaltningen (like the demo user `finans`)."""
+    return make_user("finans", Role.FINANCE_STAFF, administration_code="KFF")
+
+
+@pytest.fixture
+def other_finance_user(db):
+    """Finance staff of another administration (TMF): an outsider to KFF's proposals."""
+    return make_user("tmf-finans", Role.FINANCE_STAFF, administration_code="TMF")
+
+
+@pytest.fixture
+def central_user(db):
+    """Center for Økonomi (like the demo user `oekonomi`)."""
+    return make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
+
+
+@pytest.fixture
+def reviewer_user(db):
+    """Committee reviewer for KFU (like the demo user `udvalg`)."""
+    return make_user("udvalg", Role.COMMITTEE_REVIEWER, committee_code="KFU")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin", Role.ADMIN, superuser=True)
+
+
+@pytest.fixture
+def reference_catalogs(db):
+    """The three reference catalogues, imported through the real importer."""
+    from cases.services import import_json
+
+    return [import_json(path.read_bytes()).catalog for path in REFERENCE_FILES]
+
+
+@pytest.fixture
+def logged_in(client, finance_user):
+    client.force_login(finance_user)
+    return client
