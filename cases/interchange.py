@@ -470,12 +470,45 @@ def _proposal(raw: Any, path: str) -> ProposalData:
                 f"{path}.distributions[{i}].subject",
                 f"{_quote(subject)} er allerede fordelt (én fordeling pr. emne)",
             )
+    _check_distribution_amounts(proposal, path)
     stated = obj.get("stated")
     if stated is not None:
         proposal.stated = _stated(stated, f"{path}.stated")
     proposal.other_tables = plain_json(_list(obj.get("other_tables"), f"{path}.other_tables"))
     proposal.anomalies = plain_json(_list(obj.get("anomalies"), f"{path}.anomalies"))
     return proposal
+
+
+def _check_distribution_amounts(proposal: ProposalData, path: str) -> None:
+    """Explicit amounts must add up to the subject's total in every year (FORMAT.md): a
+    validation error, never a silent fix. The engine decides what "adds up" means."""
+    from finance import engine
+    from finance.formatting import format_amount
+
+    lines = [
+        engine.Line(section=ln.section, kind=ln.kind, area=ln.area or None, amounts=ln.amounts)
+        for ln in proposal.lines
+    ]
+    for i, dist in enumerate(proposal.distributions):
+        if dist.basis != "amounts":
+            continue
+        distribution = engine.Distribution(
+            subject=dist.subject,
+            basis=dist.basis,
+            rows=tuple(
+                engine.DistributionRow(committee=r.committee, unit=r.unit, amounts=r.amounts)
+                for r in dist.rows
+            ),
+        )
+        totals = engine.subject_total(lines, dist.subject, proposal.years)
+        _, checks = engine.allocate_distribution(distribution, totals, proposal.years)
+        for check in checks:
+            if check.code == "distribution_amounts_mismatch":
+                raise InterchangeError(
+                    f"{path}.distributions[{i}].rows",
+                    f"rækkerne giver {format_amount(check.stated)} i {check.year}, "
+                    f"men {dist.subject} er i alt {format_amount(check.computed)}",
+                )
 
 
 def plain_json(value: Any) -> Any:
