@@ -53,6 +53,16 @@ def amounts_json(amounts: dict[int, Decimal | None] | None, *, keep_empty=False)
     }
 
 
+def canonical(value: Any) -> Any:
+    """Free-form JSON (printed tables, notes) with its object keys sorted, so that an
+    export is the same on every database (PostgreSQL's jsonb does not keep key order)."""
+    if isinstance(value, dict):
+        return {key: canonical(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [canonical(item) for item in value]
+    return value
+
+
 def _nullable(text: str) -> str | None:
     return text if text else None
 
@@ -71,7 +81,7 @@ def export_catalog(catalog: Catalog) -> dict[str, Any]:
             "annex": _nullable(catalog.annex),
             "pool": catalog.pool,
             "budget_year": catalog.budget_year,
-            "overview": catalog.overview,
+            "overview": canonical(catalog.overview),
         },
         "proposals": exported,
     }
@@ -131,7 +141,7 @@ def export_proposal(proposal: Proposal) -> dict[str, Any]:
             {"body": h.body, "answer": h.answer or None, "date": _nullable(h.date_text)}
             for h in proposal.hearing.all()
         ],
-        "priority_criteria": proposal.priority_criteria,
+        "priority_criteria": canonical(proposal.priority_criteria),
         "sections": {
             **{key: _nullable(getattr(proposal, attr)) for key, attr in _SECTION_FIELDS.items()},
             "other": {s["heading"]: s["text"] for s in proposal.other_sections},
@@ -147,8 +157,8 @@ def export_proposal(proposal: Proposal) -> dict[str, Any]:
             "payback_years_service": case.stated.payback_years_service,
             "payback_years_total": case.stated.payback_years_total,
         }
-    data["other_tables"] = proposal.other_tables
-    data["anomalies"] = proposal.anomalies
+    data["other_tables"] = canonical(proposal.other_tables)
+    data["anomalies"] = canonical(proposal.anomalies)
     data["computed"] = computed_block(figures)
     return data
 
