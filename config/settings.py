@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "committees",
     "cases",
     "followup",
+    "django_tasks_db",
+    "annex",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,13 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
+
+# Background work (the printed annex of a whole catalogue): Django's task framework with
+# the database backend of django-tasks-db; run `python manage.py db_worker` beside the
+# web server. Works on SQLite and PostgreSQL alike.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_CSP = {
