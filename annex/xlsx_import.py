@@ -1,0 +1,615 @@
+"""One proposal as an Excel template, and the import of a filled-in template.
+
+The template holds the annex form's fields ("Forslag"), the year grid ("Økonomi"), the
+follow-up ("Opfølgning"), who was consulted ("Hørt"), the distribution between
+committees ("Fordeling") and extra sections ("Andre afsnit"). A filled-in template is
+turned into a budget-cases/1 proposal and imported by `cases.services.import_document`,
+the importer and validation every other path uses, in one transaction: nothing is
+half-imported. Errors name the sheet and cell: "Økonomi!D7: 'tolv' er ikke et tal".
+
+Before openpyxl sees a file it is checked: size, that it is an xlsx (zip with a
+workbook), no macros, and that the unpacked size is bounded (openpyxl itself does not
+check it: a 155 KB file can unpack to 700 MB). Sheets are read in read-only mode with
+the declared dimensions reset (read-only mode trusts the file's <dimension>, which can
+silently drop rows), and the number of rows read is bounded.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from cases.exporting import export_proposal
+from cases.interchange import FORMAT_NAME, InterchangeError
+from cases.models import Catalog, Proposal
+from cases.services import ImportResult, import_document
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+MAX_MEMBERS = 500
+MAX_RATIO = 200
+MAX_ROWS = 2000
+MAX_COLUMNS = 60
+TEMPLATE_MARK = "bilag-xlsx/1"
+
+SECTION_CODES = {"varig ændring": "permanent", "varig": "permanent",
+                 "implementering": "implementation", "administration": "administration",
+                 "årsværk": "fte"}
+SECTION_NAMES = {"permanent": "Varig ændring", "implementation": "Implementering",
+                 "administration": "Administration", "fte": "Årsværk"}
+KIND_CODES = {"besparelse": "saving", "omkostning": "cost"}
+KIND_NAMES = {v: k.capitalize() for k, v in KIND_CODES.items()}
+AREA_CODES = {"service": "service", "overførsler": "transfers", "anlæg": "capital",
+              "drift": "operating"}
+AREA_NAMES = {v: k.capitalize() for k, v in AREA_CODES.items()}
+ANSWER_CODES = {"ja": "yes", "nej": "no", "ikke relevant": "not_relevant"}
+ANSWER_NAMES = {"yes": "Ja", "no": "Nej", "not_relevant": "Ikke relevant"}
+RISK_CODES = {"lav": "low", "middel": "medium", "høj": "high"}
+RISK_NAMES = {v: k for k, v in RISK_CODES.items()}
+BASIS_CODES = {"nøgle": "weights", "beløb": "amounts"}
+BASIS_NAMES = {v: k.capitalize() for k, v in BASIS_CODES.items()}
+SECTIONS_TEXT = [
+    ("background", "Baggrund og formål"),
+    ("content", "Forslagets indhold"),
+    ("potential", "Forslagets potentiale"),
+    ("economy", "Økonomi"),
+    ("implementation", "Implementering af forslaget"),
+    ("partners", "Inddragelse af samarbejdspartnere"),
+    ("effect", "Forslagets effekt"),
+]
+FIELDS = [
+    # key, label, kind
+    ("number", "Nummer (fx BC14; tomt = næste ledige)", "text"),
+    ("title", "Forslagets titel", "text"),
+    ("summary", "Kort resumé", "text"),
+    ("committee", "Udvalg (kode: ØU, KFU, BUU, SUD, SOU, TMU, BIU)", "text"),
+    ("cross_cutting", "Tværgående forslag (Ja/Nej)", "bool"),
+    ("presenting_administration", "Fremstillende forvaltning (kode: ØKF, KFF, …)", "text"),
+    ("affected_administrations", "Berørte forvaltninger (koder, adskilt af komma)", "list"),
+    ("funding_source", "Der søges om midler fra", "text"),
+    ("applies_for_pool_funding", "Søges der om midler fra puljen? (Ja/Nej)", "bool"),
+    ("productivity_improvement", "Medfører forslaget produktivitetsforbedringer? (Ja/Nej)",
+     "bool"),
+    ("reduced_admin_costs", "Medfører forslaget reducerede udgifter til administration? "
+     "(Ja/Nej)", "bool"),
+    ("price_level_year", "Prisniveau (år)", "year"),
+    ("risk_level", "Samlet risiko (lav/middel/høj)", "risk"),
+    ("risk_text", "Risikovurdering", "text"),
+    *[(f"section:{key}", label, "text") for key, label in SECTIONS_TEXT],
+]
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+class XlsxImportError(ValueError):
+    """A workbook that cannot be imported; the message is Danish and names the cell."""
+
+
+# --- the template ----------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _set_text(ws, row: int, column: int, value: Any):
+    cell = ws.cell(row=row, column=column, value=_text(value))
+    if cell.value is not None:
+        cell.data_type = "s"  # never a formula
+        if cell.value.startswith(("=", "+", "-", "@")):
+            cell.quotePrefix = True
+    return cell
+
+
+def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
+    """The template for a new proposal of `catalog`, or filled with `proposal`
+    (export -> import round-trips it unchanged)."""
+    data = export_proposal(proposal) if proposal is not None else None
+    years = (
+        data["years"]
+        if data
+        else list(range(catalog.budget_year, catalog.budget_year + 6))
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Forslag"
+    ws["A1"] = f"{catalog.annex} – {catalog.title}" if catalog.annex else catalog.title
+    ws["A1"].font = Font(bold=True, size=12)
+    ws["A2"] = "Udfyld kolonne B. Beløb i 1.000 kr.; besparelser med negativt (-) fortegn."
+    ws.column_dimensions["A"].width = 58
+    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["C"].hidden = True
+    values = _field_values(data) if data else {"price_level_year": catalog.budget_year}
+    for i, (key, label, _kind) in enumerate(FIELDS, start=4):
+        ws.cell(row=i, column=1, value=label).font = BOLD
+        _set_text(ws, i, 2, values.get(key)).alignment = WRAP
+        ws.cell(row=i, column=3, value=key)
+    ws.freeze_panes = "B4"
+
+    grid = wb.create_sheet("Økonomi")
+    grid["A1"] = "Forslagets økonomi (1.000 kr.). Årene i række 3 kan ændres (fortløbende)."
+    headers = ["Afsnit", "Art", "Styringsområde", "Tekst"]
+    for col, header in enumerate(headers + years, start=1):
+        cell = grid.cell(row=3, column=col, value=header)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for col, width in zip("ABCD", (16, 13, 16, 60), strict=True):
+        grid.column_dimensions[col].width = width
+    grid.freeze_panes = "E4"
+    row = 4
+    for line in (data or {}).get("lines", []):
+        _grid_row(grid, row, SECTION_NAMES[line["section"]], KIND_NAMES[line["kind"]],
+                  AREA_NAMES.get(line["area"] or "", ""), line["label"], line["amounts"], years)
+        row += 1
+    for line in (data or {}).get("admin_lines", []):
+        _grid_row(grid, row, "Administration", "", "", line["label"], line["amounts"], years)
+        row += 1
+    if data and data.get("fte"):
+        _grid_row(grid, row, "Årsværk", "", "", "Personalemæssige konsekvenser (ÅV)",
+                  data["fte"], years)
+        row += 1
+    for rule, options in (("A", SECTION_NAMES.values()), ("B", KIND_NAMES.values()),
+                          ("C", AREA_NAMES.values())):
+        validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
+                                    allow_blank=True)
+        validation.add(f"{rule}4:{rule}200")
+        grid.add_data_validation(validation)
+
+    follow = wb.create_sheet("Opfølgning")
+    _table(follow, ["Succeskriterium", "Hvordan måles succeskriteriet?",
+                    "Hvordan opnås det?", "Hvem er ansvarlig for opfølgning?",
+                    "Hvornår gennemføres opfølgningen?"],
+           [[c.get("criterion"), c.get("how_measured"), c.get("how_achieved"),
+             c.get("responsible"), c.get("when")] for c in (data or {}).get("followup", [])])
+    hearing = wb.create_sheet("Hørt")
+    _table(hearing, ["Hvem er hørt?", "Ja/Nej/Ikke relevant", "Dato for godkendelse"],
+           [[h["body"], ANSWER_NAMES.get(h["answer"] or "", ""), h.get("date")]
+            for h in (data or {}).get("hearing", [])])
+    dist = wb.create_sheet("Fordeling")
+    dist_rows = []
+    for d in (data or {}).get("distributions", []):
+        for r in d["rows"]:
+            amounts = r.get("amounts") or {}
+            dist_rows.append([d["subject"], BASIS_NAMES[d["basis"]], r["committee"], r.get("unit"),
+                              r.get("account"), r.get("weight"),
+                              *[amounts.get(str(y)) for y in years]])
+    _table(dist, ["Emne (kode)", "Grundlag (Nøgle/Beløb)", "Udvalg (kode)", "Enhed", "Konto",
+                  "Vægt", *years], dist_rows, text_columns=5)
+    other = wb.create_sheet("Andre afsnit")
+    _table(other, ["Overskrift", "Tekst"],
+           [[heading, text] for heading, text in
+            ((data or {}).get("sections") or {}).get("other", {}).items()])
+    meta = wb.create_sheet("_bilag")
+    meta["A1"], meta["B1"] = "format", TEMPLATE_MARK
+    meta["A2"], meta["B2"] = "catalog", catalog.key
+    meta.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _field_values(data: dict) -> dict[str, Any]:
+    values = {key: data.get(key) for key, _l, _k in FIELDS if ":" not in key}
+    productivity = data.get("productivity") or {}
+    values["productivity_improvement"] = productivity.get("productivity_improvement")
+    values["reduced_admin_costs"] = productivity.get("reduced_admin_costs")
+    for key in ("cross_cutting", "applies_for_pool_funding", "productivity_improvement",
+                "reduced_admin_costs"):
+        values[key] = {True: "Ja", False: "Nej"}.get(values[key])
+    values["affected_administrations"] = ", ".join(data.get("affected_administrations") or [])
+    risk = data.get("risk") or {}
+    values["risk_level"] = RISK_NAMES.get(risk.get("level") or "")
+    values["risk_text"] = risk.get("text")
+    for key, _label in SECTIONS_TEXT:
+        values[f"section:{key}"] = (data.get("sections") or {}).get(key)
+    return values
+
+
+def _grid_row(ws, row, section, kind, area, label, amounts, years):
+    for col, value in enumerate((section, kind, area, label), start=1):
+        _set_text(ws, row, col, value)
+    for i, year in enumerate(years):
+        value = (amounts or {}).get(str(year))
+        if value is not None:
+            ws.cell(row=row, column=5 + i, value=value).number_format = "#,##0.##"
+
+
+def _table(ws, headers, rows, text_columns=None):
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=col, value=header)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
+        ws.column_dimensions[get_column_letter(col)].width = 14 if col > 5 else 40
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            if text_columns is None or c <= text_columns:
+                _set_text(ws, r, c, value).alignment = WRAP
+            elif value is not None:
+                ws.cell(row=r, column=c, value=value)
+    ws.freeze_panes = "A2"
+
+
+# --- checking the file -----------------------------------------------------------------
+
+
+def check_file(raw: bytes) -> None:
+    """Refuse what must not reach openpyxl, with a clear Danish message."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise XlsxImportError(
+            f"Filen er for stor ({len(raw) // 1024} KB); højst {MAX_FILE_BYTES // 1024} KB."
+        )
+    if raw[:4] == b"\xd0\xcf\x11\xe0":
+        raise XlsxImportError(
+            "Filen er en gammel Excel-fil (.xls) eller krypteret; gem den som .xlsx uden adgangskode."
+        )
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise XlsxImportError("Filen er ikke en xlsx-fil (Excel-projektmappe).")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise XlsxImportError("Filen er ikke en gyldig xlsx-fil (ødelagt zip-arkiv).") from None
+    names = {m.filename for m in members}
+    if len(members) > MAX_MEMBERS:
+        raise XlsxImportError(f"Filen har for mange dele ({len(members)}).")
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise XlsxImportError("Filen er ikke en xlsx-fil (der er ingen Excel-projektmappe i den).")
+    content_types = archive.read("[Content_Types].xml") if archive.getinfo(
+        "[Content_Types].xml").file_size < 1_000_000 else b""
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
+        raise XlsxImportError(
+            "Filen indeholder makroer (.xlsm); gem den som en almindelig .xlsx uden makroer."
+        )
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+        raise XlsxImportError(
+            f"Filen fylder {unpacked // (1024 * 1024)} MB udpakket "
+            f"(pakket {len(raw) // 1024} KB): den afvises som en mulig zip-bombe."
+        )
+
+
+# --- reading a filled-in template ------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[tuple[Any, ...]]
+
+    def ref(self, row: int, column: int) -> str:
+        return f"{self.name}!{get_column_letter(column)}{row}"
+
+
+def _read_sheets(raw: bytes) -> dict[str, Sheet]:
+    try:
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise XlsxImportError(f"Filen kan ikke læses som xlsx ({type(exc).__name__}).") from None
+    sheets = {}
+    try:
+        for ws in wb.worksheets:
+            # Read-only mode trusts the file's declared <dimension>; reset it so that every
+            # row present is read, and bound the rows read instead.
+            ws.reset_dimensions()
+            rows = []
+            for row in ws.iter_rows(values_only=True):
+                if len(rows) >= MAX_ROWS:
+                    raise XlsxImportError(
+                        f"Arket {ws.title} har mere end {MAX_ROWS} rækker; det er ikke en "
+                        "udfyldt skabelon."
+                    )
+                rows.append(tuple(row[:MAX_COLUMNS]))
+            sheets[ws.title] = Sheet(ws.title, rows)
+    finally:
+        wb.close()
+    return sheets
+
+
+def _cell(sheet: Sheet, row: int, column: int) -> Any:
+    if row - 1 < len(sheet.rows) and column - 1 < len(sheet.rows[row - 1]):
+        value = sheet.rows[row - 1][column - 1]
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+    return None
+
+
+DANISH_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")
+
+
+def parse_number(value: Any, ref: str) -> Decimal | None:
+    """A cell as an exact Decimal: numbers, or text in Danish ("1.034,5") or plain
+    ("1034.5") notation."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise XlsxImportError(f"{ref}: '{value}' er ikke et tal")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)).normalize() if value == value else None
+    text = str(value).strip().replace("\u2212", "-").replace(" ", "")
+    if DANISH_NUMBER.match(text):
+        return Decimal(text.replace(".", "").replace(",", "."))
+    try:
+        return Decimal(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else _bad(value, ref)
+    except InvalidOperation:
+        return _bad(value, ref)
+
+
+def _bad(value: Any, ref: str):
+    shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "…"
+    raise XlsxImportError(f"{ref}: '{shown}' er ikke et tal")
+
+
+def _json_number(value: Decimal) -> int | Decimal:
+    return int(value) if value == value.to_integral_value() else value
+
+
+def _choice(value: Any, ref: str, codes: dict[str, str], what: str) -> str | None:
+    if value is None:
+        return None
+    code = codes.get(str(value).strip().lower())
+    if code is None:
+        allowed = ", ".join(k.capitalize() for k in codes)
+        raise XlsxImportError(f"{ref}: '{value}' er ikke {what} (brug {allowed})")
+    return code
+
+
+def _bool(value: Any, ref: str) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    code = {"ja": True, "nej": False}.get(str(value).strip().lower())
+    if code is None:
+        raise XlsxImportError(f"{ref}: '{value}' skal være Ja eller Nej")
+    return code
+
+
+def _year(value: Any, ref: str) -> int:
+    number = parse_number(value, ref)
+    if number is None or number != number.to_integral_value() or not 1900 <= number <= 2200:
+        raise XlsxImportError(f"{ref}: '{value}' er ikke et årstal")
+    return int(number)
+
+
+def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The proposal as a budget-cases/1 dict, and where each JSON path came from."""
+    for name in ("Forslag", "Økonomi"):
+        if name not in sheets:
+            raise XlsxImportError(
+                f"Arket »{name}« mangler: filen er ikke en udfyldt skabelon fra Bilag."
+            )
+    where: dict[str, str] = {}
+    form = sheets["Forslag"]
+    values: dict[str, tuple[Any, str]] = {}
+    keys = {key for key, _l, _k in FIELDS}
+    for r, row in enumerate(form.rows, start=1):
+        key = row[2] if len(row) > 2 else None
+        if isinstance(key, str) and key in keys:
+            values[key] = (_cell(form, r, 2), form.ref(r, 2))
+    kinds = {key: kind for key, _l, kind in FIELDS}
+    proposal: dict[str, Any] = {"sections": {"other": {}}}
+    for key, (value, ref) in values.items():
+        kind = kinds[key]
+        path = key.replace("section:", "sections.")
+        where[path] = ref
+        if kind == "bool":
+            parsed = _bool(value, ref)
+        elif kind == "year":
+            parsed = None if value is None else _year(value, ref)
+        elif kind == "list":
+            parsed = [c.strip() for c in str(value or "").split(",") if c.strip()]
+        elif kind == "risk":
+            parsed = _choice(value, ref, RISK_CODES, "et risikoniveau")
+        else:
+            parsed = None if value is None else (
+                str(_json_number(Decimal(repr(value)))) if isinstance(value, float)
+                else str(value))
+        if key.startswith("section:"):
+            proposal["sections"][key.split(":", 1)[1]] = parsed
+        elif key in ("productivity_improvement", "reduced_admin_costs"):
+            proposal.setdefault("productivity", {})[key] = parsed
+        elif key in ("risk_level", "risk_text"):
+            proposal.setdefault("risk", {})["level" if key == "risk_level" else "text"] = parsed
+            where[f"risk.{'level' if key == 'risk_level' else 'text'}"] = ref
+        else:
+            proposal[key] = parsed
+    if "productivity" in proposal and not any(
+        v is not None for v in proposal["productivity"].values()
+    ):
+        proposal["productivity"] = None
+
+    grid = sheets["Økonomi"]
+    years: list[int] = []
+    for c in range(5, 5 + MAX_COLUMNS):
+        value = _cell(grid, 3, c)
+        if value is None:
+            break
+        years.append(_year(value, grid.ref(3, c)))
+    if not years:
+        raise XlsxImportError(f"{grid.ref(3, 5)}: årene mangler (første år i kolonne E)")
+    where["years"] = grid.ref(3, 5)
+    proposal["years"] = years
+    lines, admin, fte = [], [], {}
+    for r in range(4, len(grid.rows) + 1):
+        section_raw, kind_raw, area_raw, label = (_cell(grid, r, c) for c in range(1, 5))
+        amounts_raw = [(_cell(grid, r, 5 + i), grid.ref(r, 5 + i)) for i in range(len(years))]
+        if section_raw is None and label is None and all(v is None for v, _ in amounts_raw):
+            continue
+        section = _choice(section_raw, grid.ref(r, 1), SECTION_CODES, "et afsnit")
+        if section is None:
+            raise XlsxImportError(f"{grid.ref(r, 1)}: afsnittet mangler (fx Varig ændring)")
+        amounts = {}
+        for year, (value, ref) in zip(years, amounts_raw, strict=True):
+            number = parse_number(value, ref)
+            if number is not None:
+                amounts[str(year)] = _json_number(number)
+        if section == "fte":
+            fte.update(amounts)
+            for year, (_v, ref) in zip(years, amounts_raw, strict=True):
+                where[f'fte["{year}"]'] = ref
+            continue
+        entry = {"label": None if label is None else str(label), "amounts": amounts}
+        if section == "administration":
+            index, prefix = len(admin), "admin_lines"
+            admin.append(entry)
+        else:
+            entry["section"] = section
+            entry["kind"] = _choice(kind_raw, grid.ref(r, 2), KIND_CODES, "en art")
+            entry["area"] = _choice(area_raw, grid.ref(r, 3), AREA_CODES, "et styringsområde")
+            index, prefix = len(lines), "lines"
+            lines.append(entry)
+            where[f"{prefix}[{index}].section"] = grid.ref(r, 1)
+            where[f"{prefix}[{index}].kind"] = grid.ref(r, 2)
+            where[f"{prefix}[{index}].area"] = grid.ref(r, 3)
+        where[f"{prefix}[{index}]"] = grid.ref(r, 1)
+        where[f"{prefix}[{index}].label"] = grid.ref(r, 4)
+        for year, (_v, ref) in zip(years, amounts_raw, strict=True):
+            where[f'{prefix}[{index}].amounts["{year}"]'] = ref
+    proposal["lines"], proposal["admin_lines"], proposal["fte"] = lines, admin, fte or None
+
+    proposal["followup"] = []
+    if "Opfølgning" in sheets:
+        sheet = sheets["Opfølgning"]
+        for r in range(2, len(sheet.rows) + 1):
+            row = [_cell(sheet, r, c) for c in range(1, 6)]
+            if all(v is None for v in row):
+                continue
+            where[f"followup[{len(proposal['followup'])}]"] = sheet.ref(r, 1)
+            proposal["followup"].append(dict(zip(
+                ("criterion", "how_measured", "how_achieved", "responsible", "when"),
+                (None if v is None else str(v) for v in row), strict=True)))
+    proposal["hearing"] = []
+    if "Hørt" in sheets:
+        sheet = sheets["Hørt"]
+        for r in range(2, len(sheet.rows) + 1):
+            body, answer, date = (_cell(sheet, r, c) for c in range(1, 4))
+            if body is None and answer is None and date is None:
+                continue
+            i = len(proposal["hearing"])
+            where[f"hearing[{i}].body"] = sheet.ref(r, 1)
+            where[f"hearing[{i}]"] = sheet.ref(r, 1)
+            proposal["hearing"].append({
+                "body": None if body is None else str(body),
+                "answer": _choice(answer, sheet.ref(r, 2), ANSWER_CODES, "et svar"),
+                "date": None if date is None else str(date),
+            })
+    proposal["distributions"] = _read_distributions(sheets.get("Fordeling"), where)
+    if "Andre afsnit" in sheets:
+        sheet = sheets["Andre afsnit"]
+        for r in range(2, len(sheet.rows) + 1):
+            heading, text = _cell(sheet, r, 1), _cell(sheet, r, 2)
+            if heading is None and text is None:
+                continue
+            if heading is None:
+                raise XlsxImportError(f"{sheet.ref(r, 1)}: overskriften mangler")
+            proposal["sections"]["other"][str(heading)] = None if text is None else str(text)
+            where[f'sections.other["{heading}"]'] = sheet.ref(r, 2)
+    return proposal, where
+
+
+def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict]:
+    if sheet is None:
+        return []
+    years = []
+    for c in range(7, 7 + MAX_COLUMNS):
+        value = _cell(sheet, 1, c)
+        if value is None:
+            break
+        years.append(_year(value, sheet.ref(1, c)))
+    distributions: dict[str, dict] = {}
+    for r in range(2, len(sheet.rows) + 1):
+        row = [_cell(sheet, r, c) for c in range(1, 7 + len(years))]
+        if all(v is None for v in row):
+            continue
+        subject, basis_raw, committee, unit, account, weight = row[:6]
+        basis = _choice(basis_raw, sheet.ref(r, 2), BASIS_CODES, "et grundlag")
+        d = distributions.setdefault(str(subject), {"subject": subject, "basis": basis,
+                                                     "rows": []})
+        i = list(distributions).index(str(subject))
+        k = len(d["rows"])
+        where[f"distributions[{i}].subject"] = sheet.ref(r, 1)
+        where[f"distributions[{i}].rows[{k}]"] = sheet.ref(r, 3)
+        where[f"distributions[{i}].rows[{k}].committee"] = sheet.ref(r, 3)
+        where[f"distributions[{i}].rows[{k}].weight"] = sheet.ref(r, 6)
+        out = {"committee": committee, "unit": unit, "account": account}
+        if basis == "weights":
+            w = parse_number(weight, sheet.ref(r, 6))
+            out["weight"] = None if w is None else _json_number(w)
+        else:
+            amounts = {}
+            for j, year in enumerate(years):
+                ref = sheet.ref(r, 7 + j)
+                number = parse_number(row[6 + j], ref)
+                where[f'distributions[{i}].rows[{k}].amounts["{year}"]'] = ref
+                if number is not None:
+                    amounts[str(year)] = _json_number(number)
+            out["amounts"] = amounts
+        d["rows"].append(out)
+    return list(distributions.values())
+
+
+PRESERVED = ("stated", "other_tables", "anomalies", "priority_criteria")
+
+
+def import_xlsx(raw: bytes, catalog: Catalog) -> ImportResult:
+    """Create or update one proposal of `catalog` from a filled-in template.
+
+    Raises `XlsxImportError` (Danish, with sheet!cell); then nothing has changed."""
+    check_file(raw)
+    sheets = _read_sheets(raw)
+    meta = sheets.get("_bilag")
+    if meta is not None and _cell(meta, 1, 2) not in (None, TEMPLATE_MARK):
+        raise XlsxImportError(f"_bilag!B1: ukendt skabelonformat '{_cell(meta, 1, 2)}'")
+    proposal, where = read_proposal(sheets)
+    number = proposal.get("number")
+    if number is not None:
+        existing = Proposal.objects.filter(catalog=catalog, number=str(number)).first()
+        if existing is not None:
+            # Printed material the template does not carry is kept as it is.
+            from cases.selectors import proposals_with_inputs
+
+            current = export_proposal(proposals_with_inputs(
+                Proposal.objects.filter(pk=existing.pk)).get())
+            for key in PRESERVED:
+                proposal.setdefault(key, current.get(key))
+    document = {
+        "format": FORMAT_NAME,
+        "source_file": catalog.source_file or None,
+        "catalog": {
+            "key": catalog.key,
+            "title": catalog.title,
+            "annex": catalog.annex or None,
+            "pool": catalog.pool,
+            "budget_year": catalog.budget_year,
+            "overview": catalog.overview,
+        },
+        "proposals": [proposal],
+    }
+    try:
+        return import_document(document)
+    except InterchangeError as exc:
+        raise XlsxImportError(_located(exc, where)) from None
+
+
+def _located(exc: InterchangeError, where: dict[str, str]) -> str:
+    """The importer's message with the JSON path replaced by the sheet and cell."""
+    path = re.sub(r"^proposals\[0\]\.?", "", exc.path or "")
+    candidate = path
+    while candidate:
+        if candidate in where:
+            return f"{where[candidate]}: {exc.message}"
+        cut = max(candidate.rfind("."), candidate.rfind("["))
+        candidate = candidate[:cut] if cut > 0 else ""
+    return f"{path or 'Forslag'}: {exc.message}" if path else exc.message
