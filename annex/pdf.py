@@ -172,8 +172,11 @@ def ensure_parts(
     More than two missing parts are rendered by a pool of `workers` processes."""
     stats = stats if stats is not None else RenderStats()
     paths = [part_path(p) for p, _ in items]
-    missing = [(i, p, f) for i, ((p, f), path) in enumerate(zip(items, paths, strict=True))
-               if not path.is_file()]
+    missing = [
+        (i, p, f)
+        for i, ((p, f), path) in enumerate(zip(items, paths, strict=True))
+        if not path.is_file()
+    ]
     stats.cached += len(items) - len(missing)
     total = len(items)
     done = total - len(missing)

@@ -273,9 +273,7 @@ def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[PrintTabl
             continue
         rows = [PrintRow(ln.label, _cells(line_amounts(ln), years)) for ln in chosen]
         rows.append(PrintRow(total_label, _cells(totals, years), style="total"))
-        tables.append(
-            PrintTable(caption, unit_label(proposal), years, rows, show_area=False)
-        )
+        tables.append(PrintTable(caption, unit_label(proposal), years, rows, show_area=False))
     admin = admin_lines(proposal)
     if admin:
         rows = [PrintRow(ln.label, _cells(line_amounts(ln), years)) for ln in admin]

@@ -1,4 +1,20 @@
 from django.urls import path
 
+from . import views
+
 app_name = "annex"
-urlpatterns: list = []
+urlpatterns = [
+    path("katalog/<slug:key>/", views.catalog_annex, name="catalog"),
+    path("katalog/<slug:key>/pdf/", views.start_annex, name="start"),
+    path("katalog/<slug:key>/excel/", views.catalog_xlsx, name="xlsx"),
+    path("katalog/<slug:key>/skabelon/", views.template_xlsx, name="template"),
+    path("katalog/<slug:key>/import/", views.import_template, name="import"),
+    path("katalog/<slug:key>/forslag/<str:number>/pdf/", views.proposal_pdf, name="proposal_pdf"),
+    path(
+        "katalog/<slug:key>/forslag/<str:number>/skabelon/",
+        views.template_xlsx,
+        name="proposal_template",
+    ),
+    path("kørsel/<int:pk>/", views.job_detail, name="job"),
+    path("kørsel/<int:pk>/hent/", views.job_download, name="job_download"),
+]

@@ -51,7 +51,7 @@ def _resources() -> tuple[FontConfiguration, CSS, StaticOnlyFetcher]:
 def html_to_pdf(html: str) -> bytes:
     """One HTML document (the annex's print templates) as PDF bytes."""
     font_config, css, fetcher = _resources()
-    document = HTML(
-        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
-    ).render(stylesheets=[css], font_config=font_config)
+    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=[css], font_config=font_config
+    )
     return document.write_pdf()

@@ -37,8 +37,12 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 INJECTION_START = ("=", "+", "-", "@", "\t", "\r")
 
 SECTION_LABELS = {"permanent": "Varig ændring", "implementation": "Implementering"}
-AREA_LABELS = {"service": "Service", "transfers": "Overførsler", "capital": "Anlæg",
-               "operating": "Drift"}
+AREA_LABELS = {
+    "service": "Service",
+    "transfers": "Overførsler",
+    "capital": "Anlæg",
+    "operating": "Drift",
+}
 
 
 def text_cell(ws, value: Any, **style) -> WriteOnlyCell:
@@ -86,7 +90,6 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     """One proposal's sheet; returns the cell addresses of its key figures."""
     ws = wb.create_sheet(name)
     years = list(figures.years)
-    last_col = FIRST_YEAR_COL + len(years) - 1
     ws.column_dimensions["A"].width = 55
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 13
@@ -97,11 +100,11 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     def col(i: int) -> str:
         return get_column_letter(FIRST_YEAR_COL + i)
 
-    ws.append([text_cell(ws, f"{proposal.number} {proposal.title}", font=Font(bold=True,
-                                                                                 size=12))])
+    ws.append([text_cell(ws, f"{proposal.number} {proposal.title}", font=Font(bold=True, size=12))])
     ws.append([text_cell(ws, f"1.000 kr. {proposal.price_level_year} p/l")])
-    header = [text_cell(ws, v, font=BOLD, fill=HEADER_FILL) for v in
-              ("Linje", "Afsnit", "Styringsområde")]
+    header = [
+        text_cell(ws, v, font=BOLD, fill=HEADER_FILL) for v in ("Linje", "Afsnit", "Styringsområde")
+    ]
     header += [number_cell(ws, y, "0", font=BOLD, fill=HEADER_FILL) for y in years]
     ws.append(header)
     row = 3
@@ -112,8 +115,11 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
         for ln in lines:
             amounts = line_amounts(ln)
             ws.append(
-                [text_cell(ws, ln.label), text_cell(ws, SECTION_LABELS[section]),
-                 text_cell(ws, AREA_LABELS.get(ln.area or "service"))]
+                [
+                    text_cell(ws, ln.label),
+                    text_cell(ws, SECTION_LABELS[section]),
+                    text_cell(ws, AREA_LABELS.get(ln.area or "service")),
+                ]
                 + [number_cell(ws, amounts.get(y)) for y in years]
             )
             row += 1
@@ -127,22 +133,28 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
         return f'=IF(COUNT({cells})=0,"",SUM({cells}))'
 
     rows: dict[str, int] = {}
-    for key, label in (("permanent", "Samlet varig ændring"),
-                       ("implementation", "Samlede implementeringsomkostninger")):
-        ws.append([text_cell(ws, label, font=BOLD), None, None]
-                  + [formula_cell(ws, total_formula(i, key), font=BOLD)
-                     for i in range(len(years))])
+    for key, label in (
+        ("permanent", "Samlet varig ændring"),
+        ("implementation", "Samlede implementeringsomkostninger"),
+    ):
+        ws.append(
+            [text_cell(ws, label, font=BOLD), None, None]
+            + [formula_cell(ws, total_formula(i, key), font=BOLD) for i in range(len(years))]
+        )
         row += 1
         rows[key] = row
     p, m = rows["permanent"], rows["implementation"]
-    ws.append([text_cell(ws, "Samlet økonomisk påvirkning", font=BOLD), None, None] + [
-        formula_cell(
-            ws,
-            f'=IF(AND({col(i)}{p}="",{col(i)}{m}=""),"",N({col(i)}{p})+N({col(i)}{m}))',
-            font=BOLD,
-        )
-        for i in range(len(years))
-    ])
+    ws.append(
+        [text_cell(ws, "Samlet økonomisk påvirkning", font=BOLD), None, None]
+        + [
+            formula_cell(
+                ws,
+                f'=IF(AND({col(i)}{p}="",{col(i)}{m}=""),"",N({col(i)}{p})+N({col(i)}{m}))',
+                font=BOLD,
+            )
+            for i in range(len(years))
+        ]
+    )
     row += 1
     net = row
     cumulative = []
@@ -151,11 +163,12 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
             cumulative.append(f'=IF({col(0)}{net}="","",{col(0)}{net})')
         else:
             prev = f"{col(i - 1)}{net + 1}"
-            cumulative.append(
-                f'=IF({col(i)}{net}="",{prev},IF({prev}="",0,{prev})+{col(i)}{net})'
-            )
-    ws.append([text_cell(ws, "Akkumuleret økonomisk påvirkning")] + [None, None]
-              + [formula_cell(ws, f) for f in cumulative])
+            cumulative.append(f'=IF({col(i)}{net}="",{prev},IF({prev}="",0,{prev})+{col(i)}{net})')
+    ws.append(
+        [text_cell(ws, "Akkumuleret økonomisk påvirkning")]
+        + [None, None]
+        + [formula_cell(ws, f) for f in cumulative]
+    )
     row += 1
     ws.append([])
     row += 1
@@ -168,14 +181,26 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     area = f"$C${lines_first}:$C${lines_last}"
     impl, perm = SECTION_LABELS["implementation"], SECTION_LABELS["permanent"]
     key_figures = [
-        ("investment_service", "Investering, service (inkl. drift)",
-         f'=SUMPRODUCT(({sect}="{impl}")*(({area}="Service")+({area}="Drift"))*{grid})'),
-        ("investment_capital", "Investering, anlæg",
-         f'=SUMPRODUCT(({sect}="{impl}")*({area}="Anlæg")*{grid})'),
-        ("full_effect_service", "Fuld effekt, service (sidste år)",
-         f'=SUMPRODUCT(({sect}="{perm}")*({area}="Service"),{last_year})'),
-        ("full_effect_transfers", "Fuld effekt, overførsler (sidste år)",
-         f'=SUMPRODUCT(({sect}="{perm}")*({area}="Overførsler"),{last_year})'),
+        (
+            "investment_service",
+            "Investering, service (inkl. drift)",
+            f'=SUMPRODUCT(({sect}="{impl}")*(({area}="Service")+({area}="Drift"))*{grid})',
+        ),
+        (
+            "investment_capital",
+            "Investering, anlæg",
+            f'=SUMPRODUCT(({sect}="{impl}")*({area}="Anlæg")*{grid})',
+        ),
+        (
+            "full_effect_service",
+            "Fuld effekt, service (sidste år)",
+            f'=SUMPRODUCT(({sect}="{perm}")*({area}="Service"),{last_year})',
+        ),
+        (
+            "full_effect_transfers",
+            "Fuld effekt, overførsler (sidste år)",
+            f'=SUMPRODUCT(({sect}="{perm}")*({area}="Overførsler"),{last_year})',
+        ),
     ]
     addresses = {}
     ws.append([text_cell(ws, "Nøgletal (1.000 kr.)", font=BOLD)])
@@ -187,19 +212,31 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
         row += 1
         addresses[key] = f"{quote_sheetname(name)}!$D${row}"
     for key, label, value in (
-        ("payback_years_service", "Tilbagebetalingstid baseret på serviceeffektivisering (år)",
-         figures.payback_years_service),
-        ("payback_years_total", "Tilbagebetalingstid baseret på totaløkonomi (år)",
-         figures.payback_years_total),
+        (
+            "payback_years_service",
+            "Tilbagebetalingstid baseret på serviceeffektivisering (år)",
+            figures.payback_years_service,
+        ),
+        (
+            "payback_years_total",
+            "Tilbagebetalingstid baseret på totaløkonomi (år)",
+            figures.payback_years_total,
+        ),
     ):
         ws.append([text_cell(ws, label), None, None, number_cell(ws, value, "0")])
         row += 1
         addresses[key] = f"{quote_sheetname(name)}!$D${row}"
-    ws.append([text_cell(ws, "Tilbagebetalingstiden er beregnet af Bilag efter reglen i "
-                             "budget-cases/1 (tabellens sidste år fortsætter).")])
+    ws.append(
+        [
+            text_cell(
+                ws,
+                "Tilbagebetalingstiden er beregnet af Bilag efter reglen i "
+                "budget-cases/1 (tabellens sidste år fortsætter).",
+            )
+        ]
+    )
     ws.append([text_cell(ws, "Alle besparelser er angivet med negativt (-) fortegn.")])
-    addresses["rows"] = {"permanent": p, "implementation": m, "net": net,
-                         "cumulative": net + 1}
+    addresses["rows"] = {"permanent": p, "implementation": m, "net": net, "cumulative": net + 1}
     return addresses
 
 
@@ -215,47 +252,72 @@ def export_catalog_xlsx(catalog: Catalog, output, *, statuses=None) -> int:
     title = f"{catalog.annex} – {catalog.title}" if catalog.annex else catalog.title
     overview.append([text_cell(overview, title, font=Font(bold=True, size=12))])
     overview.append([text_cell(overview, f"Mio. kr. · budget {catalog.budget_year}")])
-    overview.append([
-        text_cell(overview, h, font=BOLD, fill=HEADER_FILL, alignment=WRAP)
-        for h in ("Udvalg", "NR", "Forslag", "Investering service", "Investering anlæg",
-                  "Fuld effekt service", "Fuld effekt overførsler mv.",
-                  "Tilbagebetalingstid (år)", "Innovationspulje")
-    ])
+    overview.append(
+        [
+            text_cell(overview, h, font=BOLD, fill=HEADER_FILL, alignment=WRAP)
+            for h in (
+                "Udvalg",
+                "NR",
+                "Forslag",
+                "Investering service",
+                "Investering anlæg",
+                "Fuld effekt service",
+                "Fuld effekt overførsler mv.",
+                "Tilbagebetalingstid (år)",
+                "Innovationspulje",
+            )
+        ]
+    )
     taken = {"oversigt"}
     sheets = []
     for proposal, figures in items:
         name = sheet_name(proposal.number, taken)
         sheets.append((proposal, figures, name))
     first_data = 4
-    for n, (proposal, _figures, name) in enumerate(sheets):
+    for proposal, _figures, name in sheets:
         ref = _key_refs(name, proposal)
-        overview.append([
-            text_cell(overview, proposal.committee.code if proposal.committee else ""),
-            text_cell(overview, ("*" if proposal.cross_cutting else "") + proposal.number),
-            text_cell(overview, proposal.title),
-            formula_cell(overview, f"=ROUND({ref['investment_service']}/1000,1)",
-                         DECIMAL_FORMAT),
-            formula_cell(overview, f"=ROUND({ref['investment_capital']}/1000,1)",
-                         DECIMAL_FORMAT),
-            formula_cell(overview, f"=ROUND(-{ref['full_effect_service']}/1000,1)",
-                         DECIMAL_FORMAT),
-            formula_cell(overview, f"=ROUND(-{ref['full_effect_transfers']}/1000,1)",
-                         DECIMAL_FORMAT),
-            number_cell(overview, _figures.payback_years_service, "0"),
-            formula_cell(
-                overview,
-                f"=ROUND(({ref['investment_service']}+{ref['investment_capital']})/1000,1)",
-                DECIMAL_FORMAT,
-            ),
-        ])
+        overview.append(
+            [
+                text_cell(overview, proposal.committee.code if proposal.committee else ""),
+                text_cell(overview, ("*" if proposal.cross_cutting else "") + proposal.number),
+                text_cell(overview, proposal.title),
+                formula_cell(
+                    overview, f"=ROUND({ref['investment_service']}/1000,1)", DECIMAL_FORMAT
+                ),
+                formula_cell(
+                    overview, f"=ROUND({ref['investment_capital']}/1000,1)", DECIMAL_FORMAT
+                ),
+                formula_cell(
+                    overview, f"=ROUND(-{ref['full_effect_service']}/1000,1)", DECIMAL_FORMAT
+                ),
+                formula_cell(
+                    overview, f"=ROUND(-{ref['full_effect_transfers']}/1000,1)", DECIMAL_FORMAT
+                ),
+                number_cell(overview, _figures.payback_years_service, "0"),
+                formula_cell(
+                    overview,
+                    f"=ROUND(({ref['investment_service']}+{ref['investment_capital']})/1000,1)",
+                    DECIMAL_FORMAT,
+                ),
+            ]
+        )
     last = first_data + len(sheets) - 1
     total = [text_cell(overview, "I alt", font=BOLD), None, None]
     for letter in "DEFG":
-        total.append(formula_cell(overview, f"=SUM({letter}{first_data}:{letter}{last})"
-                                  if sheets else "=0", DECIMAL_FORMAT, font=BOLD))
+        total.append(
+            formula_cell(
+                overview,
+                f"=SUM({letter}{first_data}:{letter}{last})" if sheets else "=0",
+                DECIMAL_FORMAT,
+                font=BOLD,
+            )
+        )
     total.append(None)
-    total.append(formula_cell(overview, f"=SUM(I{first_data}:I{last})" if sheets else "=0",
-                              DECIMAL_FORMAT, font=BOLD))
+    total.append(
+        formula_cell(
+            overview, f"=SUM(I{first_data}:I{last})" if sheets else "=0", DECIMAL_FORMAT, font=BOLD
+        )
+    )
     overview.append(total)
     overview.append([text_cell(overview, "*Tværgående forslag")])
     for proposal, figures, name in sheets:
@@ -273,7 +335,13 @@ def _key_refs(name: str, proposal) -> dict[str, str]:
     # rows: 1 title, 2 unit, 3 header, 4.. lines, then 2 totals, net, cumulative, blank,
     # "Nøgletal" heading, then the key figures.
     first_key = 3 + n_lines + 2 + 1 + 1 + 1 + 1 + 1
-    keys = ["investment_service", "investment_capital", "full_effect_service",
-            "full_effect_transfers", "payback_years_service", "payback_years_total"]
+    keys = [
+        "investment_service",
+        "investment_capital",
+        "full_effect_service",
+        "full_effect_transfers",
+        "payback_years_service",
+        "payback_years_total",
+    ]
     sheet = quote_sheetname(name)
     return {key: f"{sheet}!$D${first_key + i}" for i, key in enumerate(keys)}

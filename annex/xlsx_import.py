@@ -41,15 +41,27 @@ MAX_ROWS = 2000
 MAX_COLUMNS = 60
 TEMPLATE_MARK = "bilag-xlsx/1"
 
-SECTION_CODES = {"varig ændring": "permanent", "varig": "permanent",
-                 "implementering": "implementation", "administration": "administration",
-                 "årsværk": "fte"}
-SECTION_NAMES = {"permanent": "Varig ændring", "implementation": "Implementering",
-                 "administration": "Administration", "fte": "Årsværk"}
+SECTION_CODES = {
+    "varig ændring": "permanent",
+    "varig": "permanent",
+    "implementering": "implementation",
+    "administration": "administration",
+    "årsværk": "fte",
+}
+SECTION_NAMES = {
+    "permanent": "Varig ændring",
+    "implementation": "Implementering",
+    "administration": "Administration",
+    "fte": "Årsværk",
+}
 KIND_CODES = {"besparelse": "saving", "omkostning": "cost"}
 KIND_NAMES = {v: k.capitalize() for k, v in KIND_CODES.items()}
-AREA_CODES = {"service": "service", "overførsler": "transfers", "anlæg": "capital",
-              "drift": "operating"}
+AREA_CODES = {
+    "service": "service",
+    "overførsler": "transfers",
+    "anlæg": "capital",
+    "drift": "operating",
+}
 AREA_NAMES = {v: k.capitalize() for k, v in AREA_CODES.items()}
 ANSWER_CODES = {"ja": "yes", "nej": "no", "ikke relevant": "not_relevant"}
 ANSWER_NAMES = {"yes": "Ja", "no": "Nej", "not_relevant": "Ikke relevant"}
@@ -77,10 +89,12 @@ FIELDS = [
     ("affected_administrations", "Berørte forvaltninger (koder, adskilt af komma)", "list"),
     ("funding_source", "Der søges om midler fra", "text"),
     ("applies_for_pool_funding", "Søges der om midler fra puljen? (Ja/Nej)", "bool"),
-    ("productivity_improvement", "Medfører forslaget produktivitetsforbedringer? (Ja/Nej)",
-     "bool"),
-    ("reduced_admin_costs", "Medfører forslaget reducerede udgifter til administration? "
-     "(Ja/Nej)", "bool"),
+    ("productivity_improvement", "Medfører forslaget produktivitetsforbedringer? (Ja/Nej)", "bool"),
+    (
+        "reduced_admin_costs",
+        "Medfører forslaget reducerede udgifter til administration? (Ja/Nej)",
+        "bool",
+    ),
     ("price_level_year", "Prisniveau (år)", "year"),
     ("risk_level", "Samlet risiko (lav/middel/høj)", "risk"),
     ("risk_text", "Risikovurdering", "text"),
@@ -115,11 +129,7 @@ def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
     """The template for a new proposal of `catalog`, or filled with `proposal`
     (export -> import round-trips it unchanged)."""
     data = export_proposal(proposal) if proposal is not None else None
-    years = (
-        data["years"]
-        if data
-        else list(range(catalog.budget_year, catalog.budget_year + 6))
-    )
+    years = data["years"] if data else list(range(catalog.budget_year, catalog.budget_year + 6))
     wb = Workbook()
     ws = wb.active
     ws.title = "Forslag"
@@ -147,47 +157,105 @@ def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
     grid.freeze_panes = "E4"
     row = 4
     for line in (data or {}).get("lines", []):
-        _grid_row(grid, row, SECTION_NAMES[line["section"]], KIND_NAMES[line["kind"]],
-                  AREA_NAMES.get(line["area"] or "", ""), line["label"], line["amounts"], years)
+        _grid_row(
+            grid,
+            row,
+            SECTION_NAMES[line["section"]],
+            KIND_NAMES[line["kind"]],
+            AREA_NAMES.get(line["area"] or "", ""),
+            line["label"],
+            line["amounts"],
+            years,
+        )
         row += 1
     for line in (data or {}).get("admin_lines", []):
         _grid_row(grid, row, "Administration", "", "", line["label"], line["amounts"], years)
         row += 1
     if data and data.get("fte"):
-        _grid_row(grid, row, "Årsværk", "", "", "Personalemæssige konsekvenser (ÅV)",
-                  data["fte"], years)
+        _grid_row(
+            grid, row, "Årsværk", "", "", "Personalemæssige konsekvenser (ÅV)", data["fte"], years
+        )
         row += 1
-    for rule, options in (("A", SECTION_NAMES.values()), ("B", KIND_NAMES.values()),
-                          ("C", AREA_NAMES.values())):
-        validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
-                                    allow_blank=True)
+    for rule, options in (
+        ("A", SECTION_NAMES.values()),
+        ("B", KIND_NAMES.values()),
+        ("C", AREA_NAMES.values()),
+    ):
+        validation = DataValidation(
+            type="list", formula1='"' + ",".join(options) + '"', allow_blank=True
+        )
         validation.add(f"{rule}4:{rule}200")
         grid.add_data_validation(validation)
 
     follow = wb.create_sheet("Opfølgning")
-    _table(follow, ["Succeskriterium", "Hvordan måles succeskriteriet?",
-                    "Hvordan opnås det?", "Hvem er ansvarlig for opfølgning?",
-                    "Hvornår gennemføres opfølgningen?"],
-           [[c.get("criterion"), c.get("how_measured"), c.get("how_achieved"),
-             c.get("responsible"), c.get("when")] for c in (data or {}).get("followup", [])])
+    _table(
+        follow,
+        [
+            "Succeskriterium",
+            "Hvordan måles succeskriteriet?",
+            "Hvordan opnås det?",
+            "Hvem er ansvarlig for opfølgning?",
+            "Hvornår gennemføres opfølgningen?",
+        ],
+        [
+            [
+                c.get("criterion"),
+                c.get("how_measured"),
+                c.get("how_achieved"),
+                c.get("responsible"),
+                c.get("when"),
+            ]
+            for c in (data or {}).get("followup", [])
+        ],
+    )
     hearing = wb.create_sheet("Hørt")
-    _table(hearing, ["Hvem er hørt?", "Ja/Nej/Ikke relevant", "Dato for godkendelse"],
-           [[h["body"], ANSWER_NAMES.get(h["answer"] or "", ""), h.get("date")]
-            for h in (data or {}).get("hearing", [])])
+    _table(
+        hearing,
+        ["Hvem er hørt?", "Ja/Nej/Ikke relevant", "Dato for godkendelse"],
+        [
+            [h["body"], ANSWER_NAMES.get(h["answer"] or "", ""), h.get("date")]
+            for h in (data or {}).get("hearing", [])
+        ],
+    )
     dist = wb.create_sheet("Fordeling")
     dist_rows = []
     for d in (data or {}).get("distributions", []):
         for r in d["rows"]:
             amounts = r.get("amounts") or {}
-            dist_rows.append([d["subject"], BASIS_NAMES[d["basis"]], r["committee"], r.get("unit"),
-                              r.get("account"), r.get("weight"),
-                              *[amounts.get(str(y)) for y in years]])
-    _table(dist, ["Emne (kode)", "Grundlag (Nøgle/Beløb)", "Udvalg (kode)", "Enhed", "Konto",
-                  "Vægt", *years], dist_rows, text_columns=5)
+            dist_rows.append(
+                [
+                    d["subject"],
+                    BASIS_NAMES[d["basis"]],
+                    r["committee"],
+                    r.get("unit"),
+                    r.get("account"),
+                    r.get("weight"),
+                    *[amounts.get(str(y)) for y in years],
+                ]
+            )
+    _table(
+        dist,
+        [
+            "Emne (kode)",
+            "Grundlag (Nøgle/Beløb)",
+            "Udvalg (kode)",
+            "Enhed",
+            "Konto",
+            "Vægt",
+            *years,
+        ],
+        dist_rows,
+        text_columns=5,
+    )
     other = wb.create_sheet("Andre afsnit")
-    _table(other, ["Overskrift", "Tekst"],
-           [[heading, text] for heading, text in
-            ((data or {}).get("sections") or {}).get("other", {}).items()])
+    _table(
+        other,
+        ["Overskrift", "Tekst"],
+        [
+            [heading, text]
+            for heading, text in ((data or {}).get("sections") or {}).get("other", {}).items()
+        ],
+    )
     meta = wb.create_sheet("_bilag")
     meta["A1"], meta["B1"] = "format", TEMPLATE_MARK
     meta["A2"], meta["B2"] = "catalog", catalog.key
@@ -202,8 +270,12 @@ def _field_values(data: dict) -> dict[str, Any]:
     productivity = data.get("productivity") or {}
     values["productivity_improvement"] = productivity.get("productivity_improvement")
     values["reduced_admin_costs"] = productivity.get("reduced_admin_costs")
-    for key in ("cross_cutting", "applies_for_pool_funding", "productivity_improvement",
-                "reduced_admin_costs"):
+    for key in (
+        "cross_cutting",
+        "applies_for_pool_funding",
+        "productivity_improvement",
+        "reduced_admin_costs",
+    ):
         values[key] = {True: "Ja", False: "Nej"}.get(values[key])
     values["affected_administrations"] = ", ".join(data.get("affected_administrations") or [])
     risk = data.get("risk") or {}
@@ -248,7 +320,8 @@ def check_file(raw: bytes) -> None:
         )
     if raw[:4] == b"\xd0\xcf\x11\xe0":
         raise XlsxImportError(
-            "Filen er en gammel Excel-fil (.xls) eller krypteret; gem den som .xlsx uden adgangskode."
+            "Filen er en gammel Excel-fil (.xls) eller krypteret; "
+            "gem den som .xlsx uden adgangskode."
         )
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise XlsxImportError("Filen er ikke en xlsx-fil (Excel-projektmappe).")
@@ -262,8 +335,11 @@ def check_file(raw: bytes) -> None:
         raise XlsxImportError(f"Filen har for mange dele ({len(members)}).")
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise XlsxImportError("Filen er ikke en xlsx-fil (der er ingen Excel-projektmappe i den).")
-    content_types = archive.read("[Content_Types].xml") if archive.getinfo(
-        "[Content_Types].xml").file_size < 1_000_000 else b""
+    content_types = (
+        archive.read("[Content_Types].xml")
+        if archive.getinfo("[Content_Types].xml").file_size < 1_000_000
+        else b""
+    )
     if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
         raise XlsxImportError(
             "Filen indeholder makroer (.xlsm); gem den som en almindelig .xlsx uden makroer."
@@ -413,9 +489,15 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
         elif kind == "risk":
             parsed = _choice(value, ref, RISK_CODES, "et risikoniveau")
         else:
-            parsed = None if value is None else (
-                str(_json_number(Decimal(repr(value)))) if isinstance(value, float)
-                else str(value))
+            parsed = (
+                None
+                if value is None
+                else (
+                    str(_json_number(Decimal(repr(value))))
+                    if isinstance(value, float)
+                    else str(value)
+                )
+            )
         if key.startswith("section:"):
             proposal["sections"][key.split(":", 1)[1]] = parsed
         elif key in ("productivity_improvement", "reduced_admin_costs"):
@@ -487,9 +569,15 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
             if all(v is None for v in row):
                 continue
             where[f"followup[{len(proposal['followup'])}]"] = sheet.ref(r, 1)
-            proposal["followup"].append(dict(zip(
-                ("criterion", "how_measured", "how_achieved", "responsible", "when"),
-                (None if v is None else str(v) for v in row), strict=True)))
+            proposal["followup"].append(
+                dict(
+                    zip(
+                        ("criterion", "how_measured", "how_achieved", "responsible", "when"),
+                        (None if v is None else str(v) for v in row),
+                        strict=True,
+                    )
+                )
+            )
     proposal["hearing"] = []
     if "Hørt" in sheets:
         sheet = sheets["Hørt"]
@@ -500,11 +588,13 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
             i = len(proposal["hearing"])
             where[f"hearing[{i}].body"] = sheet.ref(r, 1)
             where[f"hearing[{i}]"] = sheet.ref(r, 1)
-            proposal["hearing"].append({
-                "body": None if body is None else str(body),
-                "answer": _choice(answer, sheet.ref(r, 2), ANSWER_CODES, "et svar"),
-                "date": None if date is None else str(date),
-            })
+            proposal["hearing"].append(
+                {
+                    "body": None if body is None else str(body),
+                    "answer": _choice(answer, sheet.ref(r, 2), ANSWER_CODES, "et svar"),
+                    "date": None if date is None else str(date),
+                }
+            )
     proposal["distributions"] = _read_distributions(sheets.get("Fordeling"), where)
     if "Andre afsnit" in sheets:
         sheet = sheets["Andre afsnit"]
@@ -535,8 +625,7 @@ def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict
             continue
         subject, basis_raw, committee, unit, account, weight = row[:6]
         basis = _choice(basis_raw, sheet.ref(r, 2), BASIS_CODES, "et grundlag")
-        d = distributions.setdefault(str(subject), {"subject": subject, "basis": basis,
-                                                     "rows": []})
+        d = distributions.setdefault(str(subject), {"subject": subject, "basis": basis, "rows": []})
         i = list(distributions).index(str(subject))
         k = len(d["rows"])
         where[f"distributions[{i}].subject"] = sheet.ref(r, 1)
@@ -580,8 +669,9 @@ def import_xlsx(raw: bytes, catalog: Catalog) -> ImportResult:
             # Printed material the template does not carry is kept as it is.
             from cases.selectors import proposals_with_inputs
 
-            current = export_proposal(proposals_with_inputs(
-                Proposal.objects.filter(pk=existing.pk)).get())
+            current = export_proposal(
+                proposals_with_inputs(Proposal.objects.filter(pk=existing.pk)).get()
+            )
             for key in PRESERVED:
                 proposal.setdefault(key, current.get(key))
     document = {

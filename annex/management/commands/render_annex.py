@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from annex.pdf import render_catalog_annex
+from cases.models import Catalog, Status
+
+
+def get_catalog(key: str) -> Catalog:
+    try:
+        return Catalog.objects.get(key=key)
+    except Catalog.DoesNotExist:
+        known = ", ".join(Catalog.objects.values_list("key", flat=True)) or "ingen"
+        raise CommandError(f'Kataloget "{key}" findes ikke (kendte: {known})') from None
+
+
+class Command(BaseCommand):
+    help = "Dan et katalogs bilag som PDF (forside, oversigt, indhold og forslagene)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--catalog", required=True, metavar="KEY")
+        parser.add_argument(
+            "--status",
+            nargs="+",
+            default=[],
+            metavar="STATE",
+            help=f"kun forslag med disse statusser ({', '.join(Status.values)})",
+        )
+        parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args, catalog, status, output, workers, **options):
+        obj = get_catalog(catalog)
+        unknown = [s for s in status if s not in Status.values]
+        if unknown:
+            raise CommandError(
+                f"Ukendt status: {', '.join(unknown)} (kendte: {', '.join(Status.values)})"
+            )
+        stats = render_catalog_annex(obj, output, statuses=status, workers=workers)
+        self.stdout.write(
+            f"{output}: {stats.pages} sider, {stats.rendered} forslag dannet, "
+            f"{stats.cached} fra cachen, {stats.seconds:.1f} s"
+        )

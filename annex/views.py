@@ -1,0 +1,188 @@
+"""Downloads of the printed annex, the Excel export, the template and its import.
+
+A single proposal's PDF is rendered directly (from the cache when current); a whole
+catalogue is rendered in the background (`tasks.render_annex_task`) with a progress page
+that refreshes itself (a <meta> refresh: no script, so the CSP stays strict).
+"""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cases.models import Catalog, Proposal, Status
+from cases.selectors import proposals_with_inputs
+from committees.models import Role
+
+from .models import AnnexJob
+from .pdf import render_proposal_pdf
+from .tasks import render_annex_task
+from .xlsx_export import export_catalog_xlsx
+from .xlsx_import import MAX_FILE_BYTES, XlsxImportError, build_template, import_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_ROLES = {Role.FINANCE_STAFF, Role.CENTRAL_FINANCE, Role.ADMIN}
+
+
+class AnnexForm(forms.Form):
+    status = forms.MultipleChoiceField(
+        label=gettext_lazy("Only proposals with status"),
+        choices=Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Filled-in template (.xlsx)"))
+
+
+def _filename(text: str, ext: str) -> str:
+    return f"{slugify(text) or 'bilag'}.{ext}"
+
+
+def catalog_annex(request, key):
+    catalog = get_object_or_404(Catalog, key=key)
+    jobs = AnnexJob.objects.filter(catalog=catalog)[:10]
+    return render(
+        request,
+        "annex/catalog.html",
+        {
+            "catalog": catalog,
+            "form": AnnexForm(),
+            "import_form": ImportForm(),
+            "jobs": jobs,
+            "max_kb": MAX_FILE_BYTES // 1024,
+        },
+    )
+
+
+@require_POST
+def start_annex(request, key):
+    catalog = get_object_or_404(Catalog, key=key)
+    form = AnnexForm(request.POST)
+    statuses = form.cleaned_data["status"] if form.is_valid() else []
+    job = AnnexJob.objects.create(
+        catalog=catalog,
+        statuses=statuses,
+        requested_by=request.user,
+        total=catalog.proposals.count(),
+    )
+    result = render_annex_task.enqueue(job.pk)
+    AnnexJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    return redirect("annex:job", pk=job.pk)
+
+
+def job_detail(request, pk):
+    job = get_object_or_404(AnnexJob.objects.select_related("catalog"), pk=pk)
+    running = job.state in (AnnexJob.State.QUEUED, AnnexJob.State.RUNNING)
+    return render(request, "annex/job.html", {"job": job, "running": running})
+
+
+def job_download(request, pk):
+    job = get_object_or_404(AnnexJob.objects.select_related("catalog"), pk=pk)
+    if job.state != AnnexJob.State.DONE or not job.file:
+        raise Http404(_("The annex is not ready."))
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=_filename(f"{job.catalog.annex} {job.catalog.title}", "pdf"),
+        content_type="application/pdf",
+    )
+
+
+def _proposal(key: str, number: str) -> Proposal:
+    return get_object_or_404(
+        proposals_with_inputs(Proposal.objects.filter(catalog__key=key)), number=number
+    )
+
+
+def proposal_pdf(request, key, number):
+    proposal = _proposal(key, number)
+    buffer = io.BytesIO()
+    render_proposal_pdf(proposal, buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=_filename(f"{proposal.number} {proposal.title}", "pdf"),
+    )
+
+
+def catalog_xlsx(request, key):
+    catalog = get_object_or_404(Catalog, key=key)
+    buffer = io.BytesIO()
+    export_catalog_xlsx(catalog, buffer, statuses=request.GET.getlist("status"))
+    buffer.seek(0)
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        content_type=XLSX,
+        filename=_filename(f"{catalog.annex} {catalog.title}", "xlsx"),
+    )
+
+
+def template_xlsx(request, key, number=None):
+    catalog = get_object_or_404(Catalog, key=key)
+    proposal = _proposal(key, number) if number else None
+    data = build_template(catalog, proposal)
+    name = f"skabelon {proposal.number if proposal else catalog.key}"
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(name, "xlsx")}"'
+    return response
+
+
+def _may_import(user) -> bool:
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.role in IMPORT_ROLES
+
+
+@require_POST
+def import_template(request, key):
+    catalog = get_object_or_404(Catalog, key=key)
+    if not _may_import(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST, request.FILES)
+    error = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            error = _("The file is too big (%(kb)s KB); at most %(max)s KB.") % {
+                "kb": upload.size // 1024,
+                "max": MAX_FILE_BYTES // 1024,
+            }
+        else:
+            try:
+                result = import_xlsx(upload.read(), catalog)
+            except XlsxImportError as exc:
+                error = str(exc)
+            else:
+                number = (result.created or result.updated)[0]
+                messages.success(request, result.summary())
+                return redirect("cases:proposal_detail", key=catalog.key, number=number)
+    jobs = AnnexJob.objects.filter(catalog=catalog)[:10]
+    return render(
+        request,
+        "annex/catalog.html",
+        {
+            "catalog": catalog,
+            "form": AnnexForm(),
+            "import_form": form,
+            "jobs": jobs,
+            "import_error": error,
+            "max_kb": MAX_FILE_BYTES // 1024,
+        },
+        status=400,
+    )
