@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop as N_
 from finance import engine
 
 from .models import Area, Proposal
-from .selectors import admin_lines, grid_lines, line_amounts
+from .selectors import case_from_proposal
 
 AREA_LABELS = {
     "service": "Service",
@@ -53,23 +53,31 @@ def _common_area(lines) -> str:
 
 
 def unit_label(proposal: Proposal) -> str:
-    return f"1.000 kr. {proposal.price_level_year} p/l"
+    return unit_for(proposal.price_level_year)
+
+
+def unit_for(price_level_year: int) -> str:
+    return f"1.000 kr. {price_level_year} p/l"
 
 
 def economy_table(proposal: Proposal, figures: engine.Figures) -> Table:
     """Table 1.1 "Forslagets samlede økonomiske konsekvenser" as the investment annexes
     print it."""
+    return economy_table_for(case_from_proposal(proposal), figures, unit_label(proposal))
+
+
+def economy_table_for(case: engine.Case, figures: engine.Figures, unit: str) -> Table:
+    """Table 1.1 of any case, saved or still being typed in the editor."""
     years = figures.years
-    lines = grid_lines(proposal)
-    permanent = [ln for ln in lines if ln.section == "permanent"]
-    implementation = [ln for ln in lines if ln.section == "implementation"]
+    permanent = [ln for ln in case.lines if ln.section == "permanent"]
+    implementation = [ln for ln in case.lines if ln.section == "implementation"]
 
     def cells(values) -> list[Decimal | None]:
         return [values.get(y) for y in years]
 
     rows: list[Row] = [Row(_("Permanent changes"), style="heading")]
     for ln in permanent:
-        rows.append(Row(ln.label, cells(line_amounts(ln)), _area_label(ln.area)))
+        rows.append(Row(ln.label, cells(ln.amounts), _area_label(ln.area)))
     rows.append(
         Row(
             _("Total permanent change"),
@@ -80,7 +88,7 @@ def economy_table(proposal: Proposal, figures: engine.Figures) -> Table:
     )
     rows.append(Row(_("Implementation costs"), style="heading"))
     for ln in implementation:
-        rows.append(Row(ln.label, cells(line_amounts(ln)), _area_label(ln.area)))
+        rows.append(Row(ln.label, cells(ln.amounts), _area_label(ln.area)))
     rows.append(
         Row(_("Total implementation costs"), cells(figures.implementation_total), style="total")
     )
@@ -102,7 +110,7 @@ def economy_table(proposal: Proposal, figures: engine.Figures) -> Table:
     )
     return Table(
         caption=_("1.1 Overall economic consequences of the proposal"),
-        unit=unit_label(proposal),
+        unit=unit,
         years=years,
         rows=rows,
     )
@@ -113,12 +121,18 @@ def area_detail_table(
 ) -> Table | None:
     """ "Varige ændringer, service", "…, efterspørgselsstyrede overførsler",
     "Anlægsinvesteringer i forslaget", "Serviceinvesteringer i forslaget"."""
+    return _area_detail_table(
+        case_from_proposal(proposal), figures, unit_label(proposal), section, area
+    )
+
+
+def _area_detail_table(
+    case: engine.Case, figures: engine.Figures, unit: str, section: str, area: str
+) -> Table | None:
     years = figures.years
     if section == "permanent":
         lines = [
-            ln
-            for ln in grid_lines(proposal)
-            if ln.section == section and (ln.area or Area.SERVICE) == area
+            ln for ln in case.lines if ln.section == section and (ln.area or Area.SERVICE) == area
         ]
         totals = figures.permanent_by_area[area]
         caption, total_label = {
@@ -131,7 +145,7 @@ def area_detail_table(
         }[area]
     else:
         wanted = {"capital": {"capital"}, "service": {"service", "operating", ""}}[area]
-        lines = [ln for ln in grid_lines(proposal) if ln.section == section and ln.area in wanted]
+        lines = [ln for ln in case.lines if ln.section == section and (ln.area or "") in wanted]
         if area == "capital":
             totals = figures.implementation_by_area["capital"]
             caption, total_label = (
@@ -152,11 +166,9 @@ def area_detail_table(
             )
     if not lines:
         return None
-    rows = [Row(ln.label, [line_amounts(ln).get(y) for y in years]) for ln in lines]
+    rows = [Row(ln.label, [ln.amounts.get(y) for y in years]) for ln in lines]
     rows.append(Row(total_label, [totals.get(y) for y in years], style="total"))
-    return Table(
-        caption=caption, unit=unit_label(proposal), years=years, rows=rows, show_area=False
-    )
+    return Table(caption=caption, unit=unit, years=years, rows=rows, show_area=False)
 
 
 def _sum_optional(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -166,23 +178,30 @@ def _sum_optional(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 
 def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[Table]:
+    return detail_tables_for(case_from_proposal(proposal), figures, unit_label(proposal))
+
+
+def detail_tables_for(case: engine.Case, figures: engine.Figures, unit: str) -> list[Table]:
     tables = [
-        area_detail_table(proposal, figures, "permanent", "service"),
-        area_detail_table(proposal, figures, "permanent", "transfers"),
-        area_detail_table(proposal, figures, "permanent", "capital"),
-        area_detail_table(proposal, figures, "implementation", "capital"),
-        area_detail_table(proposal, figures, "implementation", "service"),
+        _area_detail_table(case, figures, unit, "permanent", "service"),
+        _area_detail_table(case, figures, unit, "permanent", "transfers"),
+        _area_detail_table(case, figures, unit, "permanent", "capital"),
+        _area_detail_table(case, figures, unit, "implementation", "capital"),
+        _area_detail_table(case, figures, unit, "implementation", "service"),
     ]
     return [t for t in tables if t is not None]
 
 
 def admin_table(proposal: Proposal, figures: engine.Figures) -> Table | None:
     """ "Varige ændringer, administration"."""
-    lines = admin_lines(proposal)
-    if not lines:
+    return admin_table_for(case_from_proposal(proposal), figures, unit_label(proposal))
+
+
+def admin_table_for(case: engine.Case, figures: engine.Figures, unit: str) -> Table | None:
+    if not case.admin_lines:
         return None
     years = figures.years
-    rows = [Row(ln.label, [line_amounts(ln).get(y) for y in years]) for ln in lines]
+    rows = [Row(ln.label, [ln.amounts.get(y) for y in years]) for ln in case.admin_lines]
     rows.append(
         Row(
             _("Permanent changes total, administration"),
@@ -192,7 +211,7 @@ def admin_table(proposal: Proposal, figures: engine.Figures) -> Table | None:
     )
     return Table(
         caption=_("Permanent changes, administration"),
-        unit=unit_label(proposal),
+        unit=unit,
         years=years,
         rows=rows,
         show_area=False,
@@ -219,6 +238,12 @@ class DistributionTable:
     rows: list[Row]
     total: list[Decimal | None]
     accounts: list[str]
+    subject: str = ""
+    basis: str = ""
+    # Basis "amounts": per year, what the rows leave undistributed (total minus the rows'
+    # sum, as the engine's `distribution_amounts_mismatch` checks report it); 0 where
+    # they add up. None for weights (the engine allocates exactly).
+    remainder: list[Decimal | None] | None = None
 
 
 def distribution_tables(figures: engine.Figures) -> list[DistributionTable]:
@@ -238,9 +263,24 @@ def distribution_tables(figures: engine.Figures) -> list[DistributionTable]:
                 rows=rows,
                 total=[dist.total.get(y) for y in figures.years],
                 accounts=[row.account or "" for row in dist.rows],
+                subject=dist.subject,
+                basis=dist.basis,
+                remainder=_remainder(dist, figures) if dist.basis == "amounts" else None,
             )
         )
     return tables
+
+
+def _remainder(dist: engine.AllocatedDistribution, figures: engine.Figures) -> list:
+    off = {
+        check.year: (check.computed or Decimal(0)) - (check.stated or Decimal(0))
+        for check in figures.checks
+        if check.code == "distribution_amounts_mismatch" and check.field == dist.subject
+    }
+    return [
+        off.get(year, Decimal(0) if dist.total.get(year) is not None else None)
+        for year in figures.years
+    ]
 
 
 SECTION_HEADINGS = [

@@ -4,10 +4,11 @@ transaction: it either does all of its work or none."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
@@ -20,6 +21,7 @@ from committees.models import (
 )
 from followup.models import SuccessCriterion
 
+from . import permissions
 from .interchange import CatalogData, InterchangeError, ProposalData, decode, parse_document
 from .models import (
     Catalog,
@@ -185,7 +187,7 @@ def _proposal_fields(p: ProposalData, committees: dict, administrations: dict) -
     }
 
 
-def _delete_children(proposal: Proposal) -> None:
+def _delete_children(proposal: Proposal, *, keep_stated: bool = False) -> None:
     # Rows of the year grid and everything hanging off the proposal are replaced whole:
     # the document is the complete statement of the proposal.
     Line.objects.filter(proposal=proposal).delete()
@@ -193,7 +195,8 @@ def _delete_children(proposal: Proposal) -> None:
     HearingAnswer.objects.filter(proposal=proposal).delete()
     SuccessCriterion.objects.filter(proposal=proposal).delete()
     Distribution.objects.filter(proposal=proposal).delete()
-    StatedFigures.objects.filter(proposal=proposal).delete()
+    if not keep_stated:
+        StatedFigures.objects.filter(proposal=proposal).delete()
 
 
 def _create_children(proposal: Proposal, p: ProposalData, committees: dict) -> None:
@@ -297,3 +300,78 @@ def _amounts_to_json(amounts: dict[int, Decimal] | None) -> dict[str, str] | Non
     if amounts is None:
         return None
     return {str(year): str(amount) for year, amount in amounts.items()}
+
+
+# --- the case editor ---------------------------------------------------------------------
+
+
+class StaleProposal(Exception):
+    """Someone saved the proposal after the user opened it (optimistic locking)."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(f"the proposal is at version {current_version}")
+
+
+class NumberTaken(Exception):
+    def __init__(self, number: str):
+        self.number = number
+        super().__init__(number)
+
+
+@transaction.atomic
+def save_proposal(
+    user,
+    data: ProposalData,
+    *,
+    catalog: Catalog,
+    proposal: Proposal | None = None,
+    expected_version: int | None = None,
+) -> Proposal:
+    """Create a proposal, or replace every input of `proposal`, from the editor's data.
+
+    One transaction. Checks the user's permission (`PermissionDenied`) and, for an
+    existing proposal, that nobody saved since `expected_version` was read
+    (`StaleProposal`; nothing is written). What a source document printed
+    (`StatedFigures`, `other_tables`, `anomalies`) is kept: it is not an input.
+    """
+    committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
+    administrations = {a.code: a for a in Administration.objects.all()}
+    _check_codes(CatalogData("", "", "", "", 0, None, "", [data]), committees, administrations)
+    fixed = permissions.fixed_administration(user)
+    if fixed is not None and data.presenting_administration != fixed.code:
+        raise PermissionDenied("finance staff present proposals of their own administration")
+    fields = _proposal_fields(data, committees, administrations)
+    if proposal is None:
+        if not permissions.can_create(user):
+            raise PermissionDenied
+        taken = set(Proposal.objects.filter(catalog=catalog).values_list("number", flat=True))
+        number = data.number or next_number(taken)
+        if number in taken:
+            raise NumberTaken(number)
+        proposal = Proposal.objects.create(catalog=catalog, number=number, **fields)
+    else:
+        locked = (
+            Proposal.objects.select_for_update().select_related("committee").get(pk=proposal.pk)
+        )
+        if not permissions.can_edit(user, locked):
+            raise PermissionDenied
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleProposal(locked.version)
+        number = data.number or locked.number
+        if Proposal.objects.filter(catalog=catalog, number=number).exclude(pk=locked.pk).exists():
+            raise NumberTaken(number)
+        for name in ("other_tables", "anomalies"):
+            fields.pop(name)
+        updated = Proposal.objects.filter(pk=locked.pk, version=locked.version).update(
+            catalog=catalog, number=number, version=F("version") + 1, **fields
+        )
+        if updated != 1:  # pragma: no cover - the row lock above makes this impossible
+            raise StaleProposal(locked.version)
+        proposal = Proposal.objects.get(pk=locked.pk)
+        _delete_children(proposal, keep_stated=True)
+    proposal.affected_administrations.set(
+        [administrations[code] for code in data.affected_administrations]
+    )
+    _create_children(proposal, replace(data, stated=None), committees)
+    return proposal

@@ -1,27 +1,51 @@
-"""Read-only pages: catalogues, their proposals, one proposal with its tables and checks.
-Views stay thin: they fetch with the selectors, let the engine compute, and render."""
+"""Catalogues, proposal pages and the case editor. Views stay thin: they fetch with the
+selectors (narrowed by `permissions`), let the engine compute, and render; writing goes
+through `services.save_proposal`."""
 
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from committees.models import Administration
+from committees.models import Administration, Committee
 from finance import engine
 
-from . import presentation
+from . import charts, presentation, services
+from .changes import differences, snapshot
+from .forms import (
+    SECTION_PREFIX,
+    SUBJECT_LABELS,
+    ProposalEditor,
+    copied_data,
+    new_proposal_data,
+    proposal_data,
+    sign_snapshot,
+    unsign_snapshot,
+)
 from .models import Catalog, Proposal
+from .permissions import can_create, can_edit, visible_proposals
 from .selectors import all_checks, figures_for, printed_overview, proposals_with_inputs
 
 
 def catalog_list(request):
-    catalogs = Catalog.objects.annotate(proposal_count=Count("proposals")).order_by(
-        "-budget_year", "key"
+    visible = visible_proposals(request.user)
+    catalogs = Catalog.objects.annotate(
+        proposal_count=Count("proposals", filter=Q(proposals__in=visible))
+    ).order_by("-budget_year", "key")
+    return render(
+        request,
+        "cases/catalog_list.html",
+        {"catalogs": catalogs, "can_create": can_create(request.user)},
     )
-    return render(request, "cases/catalog_list.html", {"catalogs": catalogs})
 
 
 def catalog_detail(request, key):
     catalog = get_object_or_404(Catalog, key=key)
-    proposals = proposals_with_inputs(catalog.proposals.all()).order_by("number")
+    proposals = proposals_with_inputs(
+        visible_proposals(request.user, catalog.proposals.all())
+    ).order_by("number")
     overview = printed_overview(catalog)
     rows = []
     for proposal in proposals:
@@ -38,14 +62,18 @@ def catalog_detail(request, key):
     return render(
         request,
         "cases/catalog_detail.html",
-        {"catalog": catalog, "rows": rows},
+        {"catalog": catalog, "rows": rows, "can_create": can_create(request.user)},
     )
+
+
+def _visible_proposal(request, key, number) -> Proposal:
+    """The proposal, if the user may read it; otherwise 404 (its existence is not told)."""
+    queryset = visible_proposals(request.user, Proposal.objects.filter(catalog__key=key))
+    return get_object_or_404(proposals_with_inputs(queryset), number=number)
 
 
 def proposal_detail(request, key, number):
-    proposal = get_object_or_404(
-        proposals_with_inputs(Proposal.objects.filter(catalog__key=key)), number=number
-    )
+    proposal = _visible_proposal(request, key, number)
     figures = figures_for(proposal)
     checks = all_checks(proposal, figures)
     affected = {a.code for a in proposal.affected_administrations.all()}
@@ -64,5 +92,220 @@ def proposal_detail(request, key, number):
             "distributions": presentation.distribution_tables(figures),
             "administrations": administrations,
             "unit": presentation.unit_label(proposal),
+            "chart": charts.net_flow_svg(figures) if figures.years else "",
+            "can_edit": can_edit(request.user, proposal),
+            "can_copy": can_create(request.user),
         },
     )
+
+
+# --------------------------------------------------------------------------- the editor
+
+
+def _editable_proposal(request, key, number) -> Proposal:
+    proposal = _visible_proposal(request, key, number)
+    if not can_edit(request.user, proposal):
+        raise PermissionDenied(_("You may read this proposal but not change it."))
+    return proposal
+
+
+def _require_create(request) -> None:
+    if not can_create(request.user):
+        raise PermissionDenied(_("You may not create proposals."))
+
+
+def _with_button_actions(data):
+    """The page's buttons that work without JavaScript: "add a row" and "equal split"
+    change the submitted data and show the page again (nothing is saved)."""
+    data = data.copy()
+    add = data.get("add")
+    if add:
+        total_key = f"{add}-TOTAL_FORMS"
+        if total_key in data:
+            try:
+                data[total_key] = str(int(data[total_key]) + 1)
+            except ValueError:
+                pass
+    equal = data.get("equal")
+    if equal and f"{equal}-rows-TOTAL_FORMS" in data:
+        data[f"{equal}-basis"] = "weights"
+        try:
+            count = int(data[f"{equal}-rows-TOTAL_FORMS"])
+        except ValueError:
+            count = 0
+        for i in range(count):
+            if not data.get(f"{equal}-rows-{i}-DELETE"):
+                data[f"{equal}-rows-{i}-weight"] = "1"
+    return data
+
+
+def _live_context(editor: ProposalEditor) -> dict:
+    """The computed tables of what is typed, from the engine (also for invalid input:
+    the cells that are not numbers count as empty until they are corrected)."""
+    figures = editor.figures()
+    if figures is None:
+        return {"figures": None}
+    case = editor.case()
+    header = getattr(editor.header, "cleaned_data", {})
+    unit = presentation.unit_for(
+        header.get("price_level_year") or (editor.span[0] if editor.span else 0)
+    )
+    return {
+        "figures": figures,
+        "economy": presentation.economy_table_for(case, figures, unit),
+        "detail_tables": presentation.detail_tables_for(case, figures, unit),
+        "admin": presentation.admin_table_for(case, figures, unit),
+        "distributions": presentation.distribution_tables(figures),
+        "checks": list(figures.checks),
+        "error_count": editor.error_count() if editor.data is not None else 0,
+    }
+
+
+def _editor_page(request, editor: ProposalEditor, *, proposal=None, conflict=None):
+    context = {
+        "editor": editor,
+        "proposal": proposal,
+        "conflict": conflict,
+        "section_prefix": SECTION_PREFIX,
+        "subject_labels": SUBJECT_LABELS,
+        "units": presentation_units(),
+        **_live_context(editor),
+    }
+    return render(request, "cases/editor.html", context)
+
+
+def presentation_units() -> list[str]:
+    """Suggestions for a distribution row's unit: committees and ØU's units."""
+    return [c.name for c in Committee.objects.order_by("parent_id", "order", "code")]
+
+
+def _save(request, editor: ProposalEditor, *, proposal=None):
+    """Validate and save; returns a response, or None when the page must be shown again
+    (with the errors, or with the conflict)."""
+    if not editor.is_valid():
+        messages.error(request, _("The proposal was not saved. Correct the marked fields."))
+        return None
+    data = editor.to_data()
+    catalog = editor.header.cleaned_data["catalog"]
+    try:
+        saved = services.save_proposal(
+            request.user,
+            data,
+            catalog=catalog,
+            proposal=proposal,
+            expected_version=editor.version if proposal is not None else None,
+        )
+    except services.NumberTaken as error:
+        editor.header.add_error(
+            "number",
+            _("The catalogue already has a proposal number %(number)s.") % {"number": error.number},
+        )
+        return None
+    except services.StaleProposal:
+        return "conflict"
+    messages.success(request, _("The proposal was saved."))
+    return redirect(saved.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_new(request):
+    _require_create(request)
+    catalog = None
+    initial = None
+    key = request.GET.get("katalog")
+    if key:
+        catalog = get_object_or_404(Catalog, key=key)
+    source_pk = request.GET.get("kopi")
+    if source_pk:
+        source = get_object_or_404(
+            proposals_with_inputs(visible_proposals(request.user)), pk=source_pk
+        )
+        catalog = catalog or source.catalog
+        initial = copied_data(proposal_data(source))
+        fixed_admin = new_proposal_data(None, request.user).presenting_administration
+        if fixed_admin:
+            initial.presenting_administration = fixed_admin
+    if catalog is None:
+        catalog = Catalog.objects.order_by("-budget_year", "key").first()
+    if initial is None:
+        initial = new_proposal_data(catalog, request.user)
+    if catalog is not None and not initial.number:
+        taken = set(catalog.proposals.values_list("number", flat=True))
+        initial.number = services.next_number(taken)
+    if request.method == "POST":
+        data = _with_button_actions(request.POST)
+        editor = ProposalEditor(data, initial=initial, user=request.user)
+        if data.get("action") == "save":
+            response = _save(request, editor)
+            if response is not None and response != "conflict":
+                return response
+        else:
+            editor.is_valid()
+    else:
+        editor = ProposalEditor(initial=initial, catalog=catalog, user=request.user)
+    return _editor_page(request, editor)
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, key, number):
+    proposal = _editable_proposal(request, key, number)
+    if request.method == "GET":
+        editor = ProposalEditor(
+            initial=proposal_data(proposal), proposal=proposal, user=request.user
+        )
+        return _editor_page(request, editor, proposal=proposal)
+    data = _with_button_actions(request.POST)
+    editor = ProposalEditor(
+        data, initial=proposal_data(proposal), proposal=proposal, user=request.user
+    )
+    conflict = None
+    if data.get("action") == "save":
+        response = _save(request, editor, proposal=proposal)
+        if response == "conflict":
+            conflict, editor = _rebase(request, data, editor)
+        elif response is not None:
+            return response
+    else:
+        editor.is_valid()
+    return _editor_page(request, editor, proposal=proposal, conflict=conflict)
+
+
+def _rebase(request, data, editor: ProposalEditor):
+    """After a refused save: what the other person changed (from the state the user
+    loaded to the saved one), and the user's input again, now against the saved version
+    so that saving once more is a deliberate overwrite."""
+    current = get_object_or_404(proposals_with_inputs(), pk=editor.proposal.pk)
+    current_data = proposal_data(current)
+    before = unsign_snapshot(data.get("base", "")) or {}
+    changes = differences(before, snapshot(current_data))
+    data = data.copy()
+    data["version"] = str(current.version)
+    data["base"] = sign_snapshot(current_data)
+    rebased = ProposalEditor(data, initial=current_data, proposal=current, user=request.user)
+    rebased.is_valid()
+    messages.error(
+        request,
+        _(
+            "Someone else saved this proposal while you were editing it. Nothing of yours "
+            "was saved. Their changes are listed below; your input is kept in the form. "
+            "Save again to replace their version with yours."
+        ),
+    )
+    return changes, rebased
+
+
+@require_POST
+def proposal_preview(request, key=None, number=None):
+    """The live tables (an HTML fragment) for the editor's current input: the server
+    computes them with the engine; nothing is saved."""
+    proposal = None
+    if key is not None:
+        proposal = _editable_proposal(request, key, number)
+        initial = proposal_data(proposal)
+    else:
+        _require_create(request)
+        initial = None
+    editor = ProposalEditor(request.POST, initial=initial, proposal=proposal, user=request.user)
+    editor.is_valid()
+    context = {"editor": editor, **_live_context(editor)}
+    return render(request, "cases/_live.html", context)

@@ -1,0 +1,1140 @@
+"""The case editor's forms: every input of budget-cases/1, in the order of the annex form.
+
+`ProposalEditor` bundles the header form and the formsets (year grid, follow-up,
+hearing, sections, distributions). It reads the request's data into the same plain
+data the importer produces (`cases.interchange.ProposalData`), so saving
+(`cases.services.save_proposal`) and computing (`finance.engine`) are the ones the rest of
+the application uses. Nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Administration, Committee, DistributionBasis
+from finance import engine
+
+from . import permissions
+from .interchange import (
+    DISTRIBUTION_SUBJECTS,
+    IMPLEMENTATION_AREAS,
+    MAX_YEARS,
+    NUMBER_RE,
+    PERMANENT_AREAS,
+    AdminLineData,
+    CriterionData,
+    DistributionData,
+    DistributionRowData,
+    HearingData,
+    LineData,
+    ProposalData,
+)
+from .models import Area, Catalog, Kind, Proposal, RiskLevel
+from .numbers import NumberError, format_number, parse_number
+from .selectors import admin_lines, case_from_proposal, grid_lines, line_amounts
+
+DEFAULT_YEAR_COUNT = 6
+
+HEARING_BODIES = (
+    "Center for Økonomi, Økonomiforvaltningen",
+    "Ejendomsfaglig vurdering",
+    "IT-kredsen",
+    "Koncern-IT",
+    "HR-kredsen",
+    "Velfærdsanalytisk vurdering",
+)
+
+# The innovation pool's "Kriterier til prioritering" (keys of `priority_criteria`).
+PRIORITY_CRITERIA = (
+    ("expense", _("Expense")),
+    ("expected_investment_proposal", _("Expected investment proposal")),
+    ("permanent_efficiency_potential", _("Potential for permanent efficiency (control area)")),
+    ("cross_cutting", _("Cross-cutting efficiency")),
+    ("large_scale_potential", _("Potential for large scale")),
+    ("mature_new_technology", _("Mature use of new technology")),
+)
+
+SUBJECT_LABELS = {
+    "permanent_saving": _("Savings (permanent)"),
+    "permanent_cost": _("Costs (permanent)"),
+    "permanent": _("Permanent changes (savings and costs)"),
+    "implementation_capital": _("Capital investment"),
+    "implementation_service": _("Service investment"),
+    "implementation_operating": _("Operating implementation costs"),
+    "implementation": _("Implementation costs (all)"),
+}
+
+TRI_STATE = (("", _("Not stated")), ("true", _("Yes")), ("false", _("No")))
+YEAR_FIELD = re.compile(r"^y(\d{4})$")
+
+
+def _tri(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _text(value: str) -> str:
+    """Browsers send CRLF line breaks; store LF (as the importer does)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------- fields
+
+
+class NumberInput(forms.TextInput):
+    """A text box for a Danish number (type=number cannot take "1.034")."""
+
+    def __init__(self, attrs=None):
+        base = {"inputmode": "decimal", "autocomplete": "off", "class": "num", "size": "8"}
+        super().__init__({**base, **(attrs or {})})
+
+
+class AmountField(forms.Field):
+    """A number typed as in the annex ("1.034", "-517", "337,5"); empty stays None."""
+
+    widget = NumberInput
+
+    def __init__(self, *, places: int = 2, **kwargs):
+        self.places = places
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return format_number(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_number(str(value or ""), places=self.places)
+        except NumberError as error:
+            if error.code == "places":
+                raise forms.ValidationError(
+                    _("Use at most %(places)d decimals."),
+                    code="places",
+                    params={"places": self.places},
+                ) from None
+            if error.code == "too_large":
+                raise forms.ValidationError(
+                    _("The number is too large."), code="too_large"
+                ) from None
+            raise forms.ValidationError(
+                _("“%(value)s” is not a number. Write for example %(examples)s."),
+                code="invalid",
+                params={
+                    "value": value,
+                    "examples": ", ".join(
+                        format_number(Decimal(x)) for x in ("1034", "-517", "337.5")
+                    ),
+                },
+            ) from None
+
+
+class TriStateField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=TRI_STATE,
+            coerce=lambda v: v == "true",
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        return _tri(value) if value is None or isinstance(value, bool) else value
+
+
+def text_area(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def long_text(label, rows: int = 6) -> forms.CharField:
+    return forms.CharField(label=label, required=False, strip=False, widget=text_area(rows))
+
+
+def span_years(first_year: int, count: int) -> list[int]:
+    return list(range(first_year, first_year + count))
+
+
+# --------------------------------------------------------------------------- header
+
+
+class ProposalForm(forms.Form):
+    """Header fields, narrative sections, risk, priority criteria; the span of years."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    catalog = forms.ModelChoiceField(
+        label=_("Catalogue"), queryset=Catalog.objects.all(), empty_label=None
+    )
+    number = forms.CharField(
+        label=_("Number"),
+        max_length=20,
+        help_text=_("Unique in the catalogue, e.g. BC14 or 5."),
+    )
+    title = forms.CharField(label=_("Title of the proposal"), max_length=500)
+    summary = long_text(_("Short summary"), rows=4)
+    funding_source = forms.CharField(label=_("Funding sought from"), max_length=200, required=False)
+    presenting_administration = forms.ModelChoiceField(
+        label=_("Presenting administration"),
+        queryset=Administration.objects.order_by("order"),
+        required=False,
+        empty_label=_("Not stated"),
+    )
+    affected_administrations = forms.ModelMultipleChoiceField(
+        label=_("Affected administrations"),
+        queryset=Administration.objects.order_by("order"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    committee = forms.ModelChoiceField(
+        label=_("Owning committee"),
+        queryset=Committee.objects.filter(parent__isnull=True).order_by("order"),
+        required=False,
+        empty_label=_("Not stated"),
+    )
+    cross_cutting = TriStateField(label=_("Cross-cutting proposal"))
+    price_level_year = forms.IntegerField(
+        label=_("Price level (year)"), min_value=1900, max_value=2200
+    )
+    first_year = forms.IntegerField(label=_("First year"), min_value=1900, max_value=2200)
+    year_count = forms.IntegerField(
+        label=_("Number of years"), min_value=1, max_value=MAX_YEARS, initial=DEFAULT_YEAR_COUNT
+    )
+    productivity_improvement = TriStateField(label=_("Does the proposal improve productivity?"))
+    reduced_admin_costs = TriStateField(label=_("Does the proposal reduce administrative costs?"))
+    applies_for_pool_funding = TriStateField(
+        label=_("Does the proposal apply for funding from the pool?")
+    )
+
+    background = long_text(_("Background and purpose"))
+    content = long_text(_("Content of the proposal"))
+    potential = long_text(_("Potential of the proposal"))
+    economy_text = long_text(_("Economy"))
+    implementation_text = long_text(_("Implementation of the proposal"))
+    partners = long_text(_("Involvement of partners"))
+    effect = long_text(_("Effect of the proposal"))
+
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"),
+        choices=[("", _("Not stated")), *RiskLevel.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    risk_text = long_text(_("Risk assessment"), rows=4)
+
+    def __init__(self, *args, proposal: Proposal | None = None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        for key, label in PRIORITY_CRITERIA:
+            self.fields[f"priority_{key}"] = forms.CharField(
+                label=label, required=False, max_length=500
+            )
+        fixed = permissions.fixed_administration(user) if user is not None else None
+        if fixed is not None:
+            # Finance staff present proposals for their own administration only.
+            field = self.fields["presenting_administration"]
+            field.queryset = Administration.objects.filter(pk=fixed.pk)
+            field.empty_label = None
+            field.required = True
+            field.initial = fixed.pk
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if not NUMBER_RE.match(number):
+            raise forms.ValidationError(
+                _("Use only letters, digits, “.”, “-” and “_” (at most 20)."), code="number"
+            )
+        return number
+
+    def clean(self):
+        data = super().clean()
+        catalog, number = data.get("catalog"), data.get("number")
+        if catalog is not None and number:
+            taken = Proposal.objects.filter(catalog=catalog, number=number)
+            if self.proposal is not None and self.proposal.pk:
+                taken = taken.exclude(pk=self.proposal.pk)
+            if taken.exists():
+                self.add_error(
+                    "number",
+                    forms.ValidationError(
+                        _("The catalogue already has a proposal number %(number)s."),
+                        code="unique",
+                        params={"number": number},
+                    ),
+                )
+        first, count = data.get("first_year"), data.get("year_count")
+        if first is not None and count is not None and first + count - 1 > 2200:
+            self.add_error("year_count", _("The last year must be 2200 or earlier."))
+        for name in (
+            "summary",
+            "background",
+            "content",
+            "potential",
+            "economy_text",
+            "implementation_text",
+            "partners",
+            "effect",
+            "risk_text",
+        ):
+            if name in data:
+                data[name] = _text(data[name])
+        return data
+
+    def years(self) -> list[int] | None:
+        """The span as typed (also when other fields are invalid), or None."""
+        first = self._int("first_year")
+        count = self._int("year_count")
+        if first is None or count is None or not 1900 <= first <= 2200:
+            return None
+        if not 1 <= count <= MAX_YEARS:
+            return None
+        return span_years(first, count)
+
+    def _int(self, name: str) -> int | None:
+        value = self[name].value()
+        try:
+            return int(str(value).strip())
+        except (TypeError, ValueError):
+            return None
+
+
+# --------------------------------------------------------------------------- year rows
+
+
+class YearCellsMixin:
+    """Adds one AmountField "y<year>" per year; cells outside the span are errors."""
+
+    def add_year_fields(self, years: list[int], span: list[int], places: int = 2) -> None:
+        self.years = years
+        self.span = span
+        row_label = self.row_label_id()
+        for year in years:
+            field = AmountField(label=str(year), places=places)
+            # A cell is named by its row and its column header ("Energibesparelse 2022").
+            field.widget.attrs["aria-labelledby"] = f"{row_label} yh-{year}".strip()
+            if year not in span:
+                field.widget.attrs["class"] = "num outside-span"
+            self.fields[f"y{year}"] = field
+
+    def row_label_id(self) -> str:
+        for name in ("label", "committee"):
+            if name in self.fields:
+                return self[name].auto_id
+        return self.auto_id % self.prefix
+
+    def year_fields(self):
+        return [self[f"y{year}"] for year in self.years]
+
+    def amounts(self) -> dict[int, Decimal]:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return {
+            year: data[f"y{year}"]
+            for year in self.years
+            if year in self.span and data.get(f"y{year}") is not None
+        }
+
+    def clean_outside_span(self) -> None:
+        data = self.cleaned_data
+        for year in self.years:
+            if year not in self.span and data.get(f"y{year}") is not None:
+                self.add_error(
+                    f"y{year}",
+                    forms.ValidationError(
+                        _("%(year)s is outside the proposal's years (%(first)s–%(last)s)."),
+                        code="outside_span",
+                        params={"year": year, "first": self.span[0], "last": self.span[-1]},
+                    ),
+                )
+
+    def has_amounts(self) -> bool:
+        return any((self[f"y{year}"].value() or "").strip() for year in self.years)
+
+
+class LineForm(YearCellsMixin, forms.Form):
+    label = forms.CharField(
+        label=_("Text"), required=False, strip=False, widget=forms.TextInput(attrs={"size": "28"})
+    )
+    kind = forms.ChoiceField(label=_("Saving or cost"), choices=Kind.choices)
+    area = forms.ChoiceField(label=_("Control area"), required=False)
+
+    def __init__(self, *args, years, span, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section = section
+        if section == "administration":
+            del self.fields["kind"]
+            del self.fields["area"]
+        else:
+            areas = PERMANENT_AREAS if section == "permanent" else IMPLEMENTATION_AREAS
+            self.fields["area"].choices = [("", _("Not stated"))] + [
+                (a, Area(a).label) for a in areas
+            ]
+            self.fields["kind"].initial = "saving" if section == "permanent" else "cost"
+        self.add_year_fields(years, span)
+
+    def is_blank(self) -> bool:
+        return not (self["label"].value() or "").strip() and not self.has_amounts()
+
+    def clean(self):
+        data = super().clean()
+        self.clean_outside_span()
+        if self.is_blank() or data.get("DELETE"):
+            return data
+        if not (data.get("label") or "").strip():
+            self.add_error(
+                "label", forms.ValidationError(_("The line needs a text."), code="label")
+            )
+        return data
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """A formset whose rows may be added, removed (DELETE) and reordered (ORDER), and
+    in which a completely blank row is ignored."""
+
+    def rows(self) -> list[forms.Form]:
+        """The kept rows in the user's order (valid or not; for partial previews too)."""
+        kept = []
+        for index, form in enumerate(self.forms):
+            if self._should_delete(form) or form.is_blank():
+                continue
+            kept.append((self._order(form, index), index, form))
+        return [form for _, _, form in sorted(kept, key=lambda t: (t[0], t[1]))]
+
+    def _should_delete(self, form) -> bool:
+        value = form["DELETE"].value() if self.can_delete else False
+        return bool(value) and value not in ("", "false", "False", "0")
+
+    @staticmethod
+    def _order(form, index) -> int:
+        try:
+            return int(str(form["ORDER"].value()).strip())
+        except (TypeError, ValueError, KeyError):
+            return 10_000 + index
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "ORDER" in form.fields:
+            form.fields["ORDER"].label = _("Order")
+            form.fields["ORDER"].widget = forms.NumberInput(
+                attrs={"class": "order-input", "min": "0", "size": "2"}
+            )
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
+
+def rows_formset(form_class):
+    return formset_factory(
+        form_class, formset=RowsFormSet, extra=0, can_order=True, can_delete=True
+    )
+
+
+LineFormSet = rows_formset(LineForm)
+
+
+class FteForm(YearCellsMixin, forms.Form):
+    def __init__(self, *args, years, span, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_year_fields(years, span)
+
+    def clean(self):
+        data = super().clean()
+        self.clean_outside_span()
+        return data
+
+
+class CriterionForm(forms.Form):
+    criterion = forms.CharField(
+        label=_("Success criterion"), required=False, strip=False, widget=text_area(2)
+    )
+    how_measured = forms.CharField(
+        label=_("How is it measured?"), required=False, strip=False, widget=text_area(2)
+    )
+    how_achieved = forms.CharField(
+        label=_("How is it achieved?"), required=False, strip=False, widget=text_area(2)
+    )
+    responsible = forms.CharField(
+        label=_("Who is responsible?"), required=False, strip=False, widget=text_area(2)
+    )
+    when = forms.CharField(label=_("When?"), required=False, strip=False, widget=text_area(2))
+
+    def is_blank(self) -> bool:
+        return not any(
+            (self[name].value() or "").strip()
+            for name in self.fields
+            if name not in ("ORDER", "DELETE")
+        )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("criterion", "how_measured", "how_achieved", "responsible", "when"):
+            if name in data:
+                data[name] = _text(data[name])
+        return data
+
+
+class HearingForm(forms.Form):
+    body = forms.CharField(label=_("Body"), required=False, max_length=200)
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        required=False,
+        choices=[
+            ("", _("Not answered")),
+            ("yes", _("Yes")),
+            ("no", _("No")),
+            ("not_relevant", _("Not relevant")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    date_text = forms.CharField(label=_("Date of approval"), required=False, strip=False)
+
+    def is_blank(self) -> bool:
+        return (
+            not (self["body"].value() or "").strip()
+            and not (self["date_text"].value() or "").strip()
+            and not self["answer"].value()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank() and not data.get("DELETE") and not (data.get("body") or ""):
+            self.add_error(
+                "body", forms.ValidationError(_("Name the body that has been heard."), code="body")
+            )
+        return data
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), required=False, strip=False)
+    text = forms.CharField(label=_("Text"), required=False, strip=False, widget=text_area(4))
+
+    def is_blank(self) -> bool:
+        return (
+            not (self["heading"].value() or "").strip() and not (self["text"].value() or "").strip()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if "text" in data:
+            data["text"] = _text(data["text"])
+        if not self.is_blank() and not data.get("DELETE") and not (data.get("heading") or ""):
+            self.add_error(
+                "heading", forms.ValidationError(_("The section needs a heading."), code="heading")
+            )
+        return data
+
+
+class DistributionForm(forms.Form):
+    basis = forms.ChoiceField(
+        label=_("Distributed by"),
+        required=False,
+        choices=[("", _("Not distributed")), *DistributionBasis.choices],
+    )
+
+
+class DistributionRowForm(YearCellsMixin, forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("Committee"),
+        queryset=Committee.objects.filter(parent__isnull=True).order_by("order"),
+        required=False,
+        to_field_name="code",
+    )
+    unit = forms.CharField(
+        label=_("Unit"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "unit-names", "size": "18"}),
+    )
+    account = forms.CharField(
+        label=_("Account"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": "14"}),
+    )
+    weight = AmountField(label=_("Weight"), places=6)
+
+    def __init__(self, *args, years, span, committees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if committees is not None:
+            self.fields["committee"].queryset = committees
+        self.add_year_fields(years, span)
+
+    def is_blank(self) -> bool:
+        return (
+            not self["committee"].value()
+            and not any((self[n].value() or "").strip() for n in ("unit", "account", "weight"))
+            and not self.has_amounts()
+        )
+
+    def clean(self):
+        data = super().clean()
+        self.clean_outside_span()
+        if self.is_blank() or data.get("DELETE"):
+            return data
+        if not data.get("committee") and "committee" not in self.errors:
+            self.add_error(
+                "committee", forms.ValidationError(_("Choose a committee."), code="committee")
+            )
+        weight = data.get("weight")
+        if weight is not None and weight < 0:
+            self.add_error(
+                "weight", forms.ValidationError(_("A weight cannot be negative."), code="negative")
+            )
+        return data
+
+
+class DistributionRowFormSet(RowsFormSet):
+    basis: str = ""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = self.rows()
+        if self.basis == "weights":
+            for form in rows:
+                if form.cleaned_data.get("weight") is None:
+                    form.add_error(
+                        "weight",
+                        forms.ValidationError(
+                            _("Give the row a weight (any non-negative number)."), code="weight"
+                        ),
+                    )
+        elif self.basis == "" and rows:
+            raise forms.ValidationError(
+                _("Choose whether the rows are weights or explicit amounts."), code="basis"
+            )
+
+
+DistributionRows = formset_factory(
+    DistributionRowForm,
+    formset=DistributionRowFormSet,
+    extra=0,
+    can_order=True,
+    can_delete=True,
+)
+FollowupFormSet = rows_formset(CriterionForm)
+HearingFormSet = rows_formset(HearingForm)
+SectionFormSet = rows_formset(SectionForm)
+
+
+# --------------------------------------------------------------------------- initial data
+
+
+def proposal_data(proposal: Proposal) -> ProposalData:
+    """A saved proposal as editor input (expects `proposals_with_inputs` prefetching)."""
+    return ProposalData(
+        number=proposal.number,
+        title=proposal.title,
+        summary=proposal.summary,
+        committee=proposal.committee.code if proposal.committee else None,
+        cross_cutting=proposal.cross_cutting,
+        presenting_administration=(
+            proposal.presenting_administration.code if proposal.presenting_administration else None
+        ),
+        affected_administrations=[
+            a.code for a in sorted(proposal.affected_administrations.all(), key=lambda a: a.order)
+        ],
+        funding_source=proposal.funding_source,
+        applies_for_pool_funding=proposal.applies_for_pool_funding,
+        productivity_improvement=proposal.productivity_improvement,
+        reduced_admin_costs=proposal.reduced_admin_costs,
+        price_level_year=proposal.price_level_year,
+        years=list(proposal.years),
+        lines=[
+            LineData(ln.section, ln.kind, ln.area, ln.label, line_amounts(ln))
+            for ln in grid_lines(proposal)
+        ],
+        admin_lines=[AdminLineData(ln.label, line_amounts(ln)) for ln in admin_lines(proposal)],
+        fte={f.year: f.fte for f in proposal.fte_years.all()},
+        followup=[
+            CriterionData(c.criterion, c.how_measured, c.how_achieved, c.responsible, c.when)
+            for c in proposal.success_criteria.all()
+        ],
+        risk_level=proposal.risk_level,
+        risk_text=proposal.risk_text,
+        hearing=[HearingData(h.body, h.answer, h.date_text) for h in proposal.hearing.all()],
+        priority_criteria=proposal.priority_criteria,
+        sections={
+            "background": proposal.background,
+            "content": proposal.content,
+            "potential": proposal.potential,
+            "economy": proposal.economy_text,
+            "implementation": proposal.implementation_text,
+            "partners": proposal.partners,
+            "effect": proposal.effect,
+        },
+        other_sections=[dict(s) for s in proposal.other_sections or []],
+        distributions=[
+            DistributionData(
+                subject=d.subject,
+                basis=d.basis,
+                rows=[
+                    DistributionRowData(
+                        committee=row.committee.code,
+                        unit=row.unit,
+                        account=row.account,
+                        weight=row.weight.normalize() if row.weight is not None else None,
+                        amounts=(
+                            {a.year: a.amount for a in row.amounts.all()}
+                            if d.basis == "amounts"
+                            else None
+                        ),
+                    )
+                    for row in d.rows.all()
+                ],
+            )
+            for d in proposal.distributions.all()
+        ],
+    )
+
+
+def new_proposal_data(catalog: Catalog | None, user) -> ProposalData:
+    year = catalog.budget_year if catalog is not None else None
+    fixed = permissions.fixed_administration(user)
+    return ProposalData(
+        number=None,
+        title="",
+        presenting_administration=fixed.code if fixed is not None else None,
+        committee=fixed.committee.code if fixed is not None and fixed.committee else None,
+        price_level_year=year or 0,
+        years=span_years(year, DEFAULT_YEAR_COUNT) if year else [],
+        lines=[
+            LineData("permanent", "saving", "", "", {}),
+            LineData("implementation", "cost", "", "", {}),
+        ],
+        hearing=[HearingData(body, "", "") for body in HEARING_BODIES],
+    )
+
+
+def copied_data(source: ProposalData) -> ProposalData:
+    """An earlier proposal as the start of a new one: every input, no number, nothing of
+    what a source document printed."""
+    return replace(source, number=None, stated=None, other_tables=[], anomalies=[])
+
+
+# --------------------------------------------------------------------------- the editor
+
+GRID_SECTIONS = ("permanent", "implementation", "administration")
+SECTION_PREFIX = {"permanent": "perm", "implementation": "impl", "administration": "admin"}
+
+
+class ProposalEditor:
+    """All forms of one proposal page. Bound (`data`) or showing `initial`."""
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        initial: ProposalData | None = None,
+        proposal: Proposal | None = None,
+        catalog: Catalog | None = None,
+        user=None,
+    ):
+        self.data = data
+        self.proposal = proposal
+        self.user = user
+        self.initial = initial
+        header_initial = self._header_initial(initial, proposal, catalog) if initial else {}
+        self.header = ProposalForm(data, initial=header_initial, proposal=proposal, user=user)
+        span = self.header.years() if data is not None else (initial.years if initial else [])
+        span = span or (initial.years if initial else []) or []
+        self.span = span
+        committees = Committee.objects.filter(parent__isnull=True).order_by("order")
+        self.line_sets: dict[str, RowsFormSet] = {}
+        for section in GRID_SECTIONS:
+            prefix = SECTION_PREFIX[section]
+            self.line_sets[section] = LineFormSet(
+                data,
+                prefix=prefix,
+                initial=self._line_initial(initial, section) if data is None else None,
+                form_kwargs={
+                    "years": self._grid_years(prefix),
+                    "span": span,
+                    "section": section,
+                },
+            )
+        self.fte = FteForm(
+            data,
+            prefix="fte",
+            initial={f"y{y}": v for y, v in (initial.fte if initial else {}).items()},
+            years=self._grid_years("fte", single=True),
+            span=span,
+        )
+        self.followup = FollowupFormSet(
+            data,
+            prefix="followup",
+            initial=[vars(c) for c in initial.followup] if data is None and initial else None,
+        )
+        self.hearing = HearingFormSet(
+            data,
+            prefix="hearing",
+            initial=[vars(h) for h in initial.hearing] if data is None and initial else None,
+        )
+        self.other_sections = SectionFormSet(
+            data,
+            prefix="section",
+            initial=list(initial.other_sections) if data is None and initial else None,
+        )
+        existing = {d.subject: d for d in (initial.distributions if initial else [])}
+        self.distributions: list[tuple[str, DistributionForm, DistributionRowFormSet]] = []
+        for subject in DISTRIBUTION_SUBJECTS:
+            prefix = f"dist-{subject}"
+            dist = existing.get(subject)
+            basis_form = DistributionForm(
+                data, prefix=prefix, initial={"basis": dist.basis if dist else ""}
+            )
+            rows = DistributionRows(
+                data,
+                prefix=f"{prefix}-rows",
+                initial=(
+                    [self._dist_row_initial(r) for r in dist.rows]
+                    if dist and data is None
+                    else None
+                ),
+                form_kwargs={
+                    "years": self._grid_years(f"{prefix}-rows"),
+                    "span": span,
+                    "committees": committees,
+                },
+            )
+            rows.basis = (
+                basis_form["basis"].value() or ""
+                if data is not None
+                else (dist.basis if dist else "")
+            )
+            self.distributions.append((subject, basis_form, rows))
+
+    # -- initial values --------------------------------------------------------------
+
+    @staticmethod
+    def _header_initial(initial: ProposalData, proposal, catalog) -> dict[str, Any]:
+        admins = {a.code: a for a in Administration.objects.all()}
+        committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
+        values = {
+            "catalog": proposal.catalog_id if proposal else (catalog.pk if catalog else None),
+            "number": initial.number or "",
+            "title": initial.title,
+            "summary": initial.summary,
+            "funding_source": initial.funding_source,
+            "presenting_administration": (
+                admins[initial.presenting_administration].pk
+                if initial.presenting_administration in admins
+                else None
+            ),
+            "affected_administrations": [
+                admins[c].pk for c in initial.affected_administrations if c in admins
+            ],
+            "committee": committees[initial.committee].pk
+            if initial.committee in committees
+            else None,
+            "cross_cutting": _tri(initial.cross_cutting),
+            "price_level_year": initial.price_level_year or None,
+            "first_year": initial.years[0] if initial.years else None,
+            "year_count": len(initial.years) if initial.years else DEFAULT_YEAR_COUNT,
+            "productivity_improvement": _tri(initial.productivity_improvement),
+            "reduced_admin_costs": _tri(initial.reduced_admin_costs),
+            "applies_for_pool_funding": _tri(initial.applies_for_pool_funding),
+            "background": initial.sections.get("background", ""),
+            "content": initial.sections.get("content", ""),
+            "potential": initial.sections.get("potential", ""),
+            "economy_text": initial.sections.get("economy", ""),
+            "implementation_text": initial.sections.get("implementation", ""),
+            "partners": initial.sections.get("partners", ""),
+            "effect": initial.sections.get("effect", ""),
+            "risk_level": initial.risk_level,
+            "risk_text": initial.risk_text,
+            "version": proposal.version if proposal else None,
+            "base": sign_snapshot(initial) if proposal else "",
+        }
+        for key, _label in PRIORITY_CRITERIA:
+            values[f"priority_{key}"] = (initial.priority_criteria or {}).get(key, "")
+        return values
+
+    @staticmethod
+    def _line_initial(initial: ProposalData | None, section: str) -> list[dict]:
+        if initial is None:
+            return []
+        if section == "administration":
+            lines = [("", "", ln.label, ln.amounts) for ln in initial.admin_lines]
+        else:
+            lines = [
+                (ln.kind, ln.area, ln.label, ln.amounts)
+                for ln in initial.lines
+                if ln.section == section
+            ]
+        rows = []
+        for order, (kind, area, label, amounts) in enumerate(lines, start=1):
+            row = {"label": label, "kind": kind, "area": area or "", "ORDER": order}
+            row.update({f"y{year}": value for year, value in amounts.items()})
+            rows.append(row)
+        return rows
+
+    @staticmethod
+    def _dist_row_initial(row: DistributionRowData) -> dict:
+        values = {
+            "committee": row.committee,
+            "unit": row.unit,
+            "account": row.account,
+            "weight": row.weight,
+        }
+        values.update({f"y{year}": v for year, v in (row.amounts or {}).items()})
+        return values
+
+    def _grid_years(self, prefix: str, single: bool = False) -> list[int]:
+        """The span, plus any year the submitted data has a cell for (so that a value
+        typed in a year outside the span is reported, not dropped); for unbound forms,
+        the span plus the years the initial data has amounts in."""
+        years = set(self.span)
+        if self.data is not None:
+            pattern = re.compile(rf"^{re.escape(prefix)}-{'' if single else r'\d+-'}y(\d{{4}})$")
+            for key in self.data:
+                match = pattern.match(key)
+                if match and str(self.data.get(key, "")).strip():
+                    years.add(int(match.group(1)))
+        elif self.initial is not None:
+            years |= {y for ln in self.initial.lines for y in ln.amounts}
+            years |= {y for ln in self.initial.admin_lines for y in ln.amounts}
+            years |= set(self.initial.fte)
+        return sorted(years)
+
+    # -- validation and output -----------------------------------------------------
+
+    def all_forms(self):
+        yield self.header
+        yield self.fte
+        yield from self.formsets()
+        for _subject, basis_form, _rows in self.distributions:
+            yield basis_form
+
+    def formsets(self):
+        yield from self.line_sets.values()
+        yield self.followup
+        yield self.hearing
+        yield self.other_sections
+        for _subject, _basis, rows in self.distributions:
+            yield rows
+
+    def is_valid(self) -> bool:
+        valid = all([form.is_valid() for form in self.all_forms()])
+        if valid and not self.span:
+            valid = False
+        if valid:
+            valid = self._check_distributions()
+        return valid
+
+    def _check_distributions(self) -> bool:
+        """Explicit amounts that do not add up are an error on the distribution (the
+        engine decides, through its `distribution_amounts_mismatch` check)."""
+        figures = engine.compute(self.case())
+        ok = True
+        for check in figures.checks:
+            if check.code != "distribution_amounts_mismatch":
+                continue
+            for subject, _basis, rows in self.distributions:
+                if subject == check.field:
+                    rows._non_form_errors.append(check.message)
+                    ok = False
+        return ok
+
+    @property
+    def version(self) -> int | None:
+        return self.header.cleaned_data.get("version")
+
+    def error_count(self) -> int:
+        count = 0
+        for form in self.all_forms():
+            if isinstance(form, forms.BaseFormSet):
+                count += len(form.non_form_errors()) + sum(len(e) for e in form.errors)
+            else:
+                count += len(form.errors)
+        return count
+
+    def to_data(self) -> ProposalData:
+        """The editor's input as ProposalData: complete after `is_valid()`; for a live
+        preview of invalid input, the valid part (a cell that is not a number is empty)."""
+        header = getattr(self.header, "cleaned_data", {})
+        span = self.span
+
+        def lines(section):
+            return self.line_sets[section].rows()
+
+        priority = dict(self.initial.priority_criteria or {}) if self.initial else {}
+        if self.proposal is not None and self.proposal.priority_criteria:
+            priority = dict(self.proposal.priority_criteria)
+        for key, _label in PRIORITY_CRITERIA:
+            value = header.get(f"priority_{key}", "")
+            if value:
+                priority[key] = value
+            else:
+                priority.pop(key, None)
+        committee = header.get("committee")
+        administration = header.get("presenting_administration")
+        return ProposalData(
+            number=header.get("number"),
+            title=header.get("title", ""),
+            summary=header.get("summary", ""),
+            committee=committee.code if committee else None,
+            cross_cutting=header.get("cross_cutting"),
+            presenting_administration=administration.code if administration else None,
+            affected_administrations=[a.code for a in header.get("affected_administrations") or []],
+            funding_source=header.get("funding_source", ""),
+            applies_for_pool_funding=header.get("applies_for_pool_funding"),
+            productivity_improvement=header.get("productivity_improvement"),
+            reduced_admin_costs=header.get("reduced_admin_costs"),
+            price_level_year=header.get("price_level_year") or (span[0] if span else 0),
+            years=list(span),
+            lines=[
+                LineData(
+                    section=section,
+                    kind=form.cleaned_data.get("kind") or form["kind"].initial,
+                    area=form.cleaned_data.get("area") or "",
+                    label=form.cleaned_data.get("label") or "",
+                    amounts=form.amounts(),
+                )
+                for section in ("permanent", "implementation")
+                for form in lines(section)
+            ],
+            admin_lines=[
+                AdminLineData(label=form.cleaned_data.get("label") or "", amounts=form.amounts())
+                for form in lines("administration")
+            ],
+            fte=self.fte.amounts(),
+            followup=[
+                CriterionData(
+                    **{
+                        k: form.cleaned_data.get(k, "")
+                        for k in (
+                            "criterion",
+                            "how_measured",
+                            "how_achieved",
+                            "responsible",
+                            "when",
+                        )
+                    }
+                )
+                for form in self.followup.rows()
+            ],
+            risk_level=header.get("risk_level", ""),
+            risk_text=header.get("risk_text", ""),
+            hearing=[
+                HearingData(
+                    body=form.cleaned_data.get("body", ""),
+                    answer=form.cleaned_data.get("answer", ""),
+                    date_text=form.cleaned_data.get("date_text", ""),
+                )
+                for form in self.hearing.rows()
+            ],
+            priority_criteria=priority or None,
+            sections={
+                "background": header.get("background", ""),
+                "content": header.get("content", ""),
+                "potential": header.get("potential", ""),
+                "economy": header.get("economy_text", ""),
+                "implementation": header.get("implementation_text", ""),
+                "partners": header.get("partners", ""),
+                "effect": header.get("effect", ""),
+            },
+            other_sections=[
+                {
+                    "heading": form.cleaned_data.get("heading", ""),
+                    "text": form.cleaned_data.get("text", ""),
+                }
+                for form in self.other_sections.rows()
+            ],
+            distributions=self._distribution_data(),
+        )
+
+    def _distribution_data(self) -> list[DistributionData]:
+        out = []
+        for subject, basis_form, rows in self.distributions:
+            basis = getattr(basis_form, "cleaned_data", {}).get("basis") or ""
+            kept = [form for form in rows.rows() if form.cleaned_data.get("committee")]
+            if not basis or not kept:
+                continue
+            out.append(
+                DistributionData(
+                    subject=subject,
+                    basis=basis,
+                    rows=[
+                        DistributionRowData(
+                            committee=form.cleaned_data["committee"].code,
+                            unit=form.cleaned_data.get("unit", ""),
+                            account=form.cleaned_data.get("account", ""),
+                            weight=form.cleaned_data.get("weight") if basis == "weights" else None,
+                            amounts=form.amounts() if basis == "amounts" else None,
+                        )
+                        for form in kept
+                    ],
+                )
+            )
+        return out
+
+    def case(self) -> engine.Case:
+        """The engine's input for what is typed (with the saved proposal's printed figures,
+        so that the checks are those of the proposal page)."""
+        data = self.to_data() if self.data is not None else self.initial
+        case = engine.Case(
+            years=tuple(data.years),
+            lines=tuple(
+                engine.Line(ln.section, ln.kind, ln.area or None, ln.label, ln.amounts)
+                for ln in data.lines
+            ),
+            admin_lines=tuple(engine.AdminLine(ln.label, ln.amounts) for ln in data.admin_lines),
+            distributions=tuple(
+                engine.Distribution(
+                    subject=d.subject,
+                    basis=d.basis,
+                    rows=tuple(
+                        engine.DistributionRow(
+                            committee=r.committee,
+                            unit=r.unit,
+                            weight=r.weight,
+                            amounts=r.amounts,
+                            account=r.account or None,
+                        )
+                        for r in d.rows
+                    ),
+                )
+                for d in data.distributions
+            ),
+        )
+        if self.proposal is not None:
+            saved = case_from_proposal(self.proposal)
+            case = replace(
+                case, stated=saved.stated, printed_distributions=saved.printed_distributions
+            )
+        return case
+
+    def figures(self) -> engine.Figures | None:
+        if not self.span:
+            return None
+        return engine.compute(self.case())
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def sign_snapshot(data: ProposalData) -> str:
+    """The inputs as the user loaded them, carried in the form so that a refused save can
+    show what someone else changed meanwhile (signed: it is shown back to the user)."""
+    from .changes import snapshot
+
+    return signing.dumps(snapshot(data), salt="cases.editor.base", compress=True)
+
+
+def unsign_snapshot(value: str) -> dict[str, str] | None:
+    try:
+        return signing.loads(value or "", salt="cases.editor.base")
+    except signing.BadSignature:
+        return None
