@@ -15,24 +15,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from finance import engine
+from finance.formatting import format_amount
+
 FORMAT_NAME = "budget-cases/1"
 POOLS = ("efficiency", "investment", "innovation")
-SECTIONS = ("permanent", "implementation")
-KINDS = ("saving", "cost")
-PERMANENT_AREAS = ("service", "transfers", "capital")
-IMPLEMENTATION_AREAS = ("capital", "service", "operating")
+# The vocabulary of lines and distributions is the engine's.
+SECTIONS = engine.SECTIONS
+KINDS = engine.KINDS
+PERMANENT_AREAS = engine.PERMANENT_AREAS
+IMPLEMENTATION_AREAS = engine.IMPLEMENTATION_AREAS
+DISTRIBUTION_SUBJECTS = engine.SUBJECTS
+DISTRIBUTION_BASES = engine.BASES
 RISK_LEVELS = ("low", "medium", "high")
 HEARING_ANSWERS = ("yes", "no", "not_relevant")
-DISTRIBUTION_SUBJECTS = (
-    "permanent_saving",
-    "permanent_cost",
-    "permanent",
-    "implementation_capital",
-    "implementation_service",
-    "implementation_operating",
-    "implementation",
-)
-DISTRIBUTION_BASES = ("weights", "amounts")
 SECTION_KEYS = (
     "background",
     "content",
@@ -482,9 +478,6 @@ def _proposal(raw: Any, path: str) -> ProposalData:
 def _check_distribution_amounts(proposal: ProposalData, path: str) -> None:
     """Explicit amounts must add up to the subject's total in every year (FORMAT.md): a
     validation error, never a silent fix. The engine decides what "adds up" means."""
-    from finance import engine
-    from finance.formatting import format_amount
-
     lines = [
         engine.Line(section=ln.section, kind=ln.kind, area=ln.area or None, amounts=ln.amounts)
         for ln in proposal.lines
