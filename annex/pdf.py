@@ -259,7 +259,7 @@ def assemble(
     for path, label in parts:
         start = len(writer.pages)
         writer.append(str(path), import_outline=False)
-        writer.add_outline_item(label, start)
+        writer.add_outline_item(title=label, page_number=start)
     stamp_page_numbers(writer, skip_first=front is not None)
     writer.add_metadata({"/Title": title, "/Creator": "Bilag"})
     writer.write(output)

@@ -1,0 +1,58 @@
+"""Fixtures for the printed annex: a temporary MEDIA_ROOT, and the reference catalogues
+rendered once per module (inside a transaction that is rolled back afterwards)."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from tests.conftest import REFERENCE_FILES
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "annex"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def pdftotext(path: Path, *, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-layout"]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    return subprocess.run(
+        [*args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def save_pngs(pdf: Path, name: str, pages: int = 5) -> list[Path]:
+    """PNG renderings of the first pages, for a person to look at (test-artifacts/)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    prefix = ARTIFACTS / name
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", str(pages), str(pdf), str(prefix)],
+        check=True,
+    )
+    shutil.copy(pdf, ARTIFACTS / f"{name}.pdf")
+    return sorted(ARTIFACTS.glob(f"{name}-*.png"))
+
+
+@pytest.fixture(scope="module")
+def rolled_back_db(django_db_setup, django_db_blocker):
+    """A database session for module-scoped work whose writes are rolled back."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+
+def import_reference():
+    from cases.services import import_json
+
+    return [import_json(path.read_bytes()).catalog for path in REFERENCE_FILES]
