@@ -255,7 +255,7 @@ def assemble(
     """Front matter + parts into one PDF with bookmarks and "side X af Y"; returns pages."""
     writer = PdfWriter()
     if front is not None:
-        writer.append(io.BytesIO(front))
+        writer.append(io.BytesIO(front), import_outline=False)
     for path, label in parts:
         start = len(writer.pages)
         writer.append(str(path), import_outline=False)
