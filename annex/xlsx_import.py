@@ -518,6 +518,7 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
         value = _cell(grid, 3, c)
         if value is None:
             break
+        where[f"years[{len(years)}]"] = grid.ref(3, c)
         years.append(_year(value, grid.ref(3, c)))
     if not years:
         raise XlsxImportError(f"{grid.ref(3, 5)}: årene mangler (første år i kolonne E)")

@@ -13,8 +13,13 @@ def bc01_figures():
     case = engine.Case(
         years=range(2021, 2027),
         lines=[
-            engine.Line("permanent", "saving", "service", "Energi",
-                        {2021: -517, **{y: -1034 for y in range(2022, 2027)}}),
+            engine.Line(
+                "permanent",
+                "saving",
+                "service",
+                "Energi",
+                {2021: -517, **{y: -1034 for y in range(2022, 2027)}},
+            ),
             engine.Line("implementation", "cost", "capital", "Anlæg", {2021: 5580}),
         ],
     )
@@ -46,19 +51,29 @@ def test_payback_year_is_marked():
 
 
 def test_payback_after_the_table_and_no_payback():
-    late = engine.compute(engine.Case(years=[2021, 2022], lines=[
-        engine.Line("permanent", "saving", "service", "x", {2021: -10, 2022: -10}),
-        engine.Line("implementation", "cost", "service", "y", {2021: 100}),
-    ]))
+    late = engine.compute(
+        engine.Case(
+            years=[2021, 2022],
+            lines=[
+                engine.Line("permanent", "saving", "service", "x", {2021: -10, 2022: -10}),
+                engine.Line("implementation", "cost", "service", "y", {2021: 100}),
+            ],
+        )
+    )
     root = ET.fromstring(net_flow_svg(late))
     assert root.findall("svg:line[@class='payback']", NS) == []
     assert late.payback_years_total == 11  # cumulative 0 in 2030 is not paid back
     assert root.find("svg:text[@class='payback-note']", NS).text == (
         "Tilbagebetalt 2031 (11 år), efter tabellens sidste år"
     )
-    none = engine.compute(engine.Case(years=[2021], lines=[
-        engine.Line("implementation", "cost", "service", "y", {2021: 100}),
-    ]))
+    none = engine.compute(
+        engine.Case(
+            years=[2021],
+            lines=[
+                engine.Line("implementation", "cost", "service", "y", {2021: 100}),
+            ],
+        )
+    )
     assert none.payback_years_total is None
     root = ET.fromstring(net_flow_svg(none))
     assert root.find("svg:text[@class='payback-note']", NS).text == "Ingen tilbagebetaling"

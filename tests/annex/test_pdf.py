@@ -61,8 +61,11 @@ def test_every_title_and_the_form_texts_are_printed(rendered, key):
     assert "Alle besparelser er angivet med negativt (-) fortegn" in text
     assert "Forslagets titel" in text and "Kort resumé" in text
     assert "Fremstillende forvaltning" in text and "Berørte forvaltninger" in text
-    form = {"investment": "INVESTERINGSFORSLAG", "innovation": "INNOVATIONSFORSLAG",
-            "efficiency": "EFFEKTIVISERINGSFORSLAG"}[data["pool"]]
+    form = {
+        "investment": "INVESTERINGSFORSLAG",
+        "innovation": "INNOVATIONSFORSLAG",
+        "efficiency": "EFFEKTIVISERINGSFORSLAG",
+    }[data["pool"]]
     assert text.count(form) == len(data["items"])
     save_pngs(data["path"], key)
 
@@ -79,7 +82,7 @@ def row_numbers(text: str, label: str) -> list[str]:
     """The numbers printed on the table row that starts with `label`."""
     for line in text.splitlines():
         if line.strip().startswith(label):
-            rest = line.strip()[len(label):]
+            rest = line.strip()[len(label) :]
             return re.findall(r"-?\d{1,3}(?:\.\d{3})*(?:,\d+)?", rest)
     raise AssertionError(f"no row {label!r}")
 
@@ -91,8 +94,9 @@ def test_each_proposal_prints_the_engine_totals_and_paybacks(rendered, key):
     net_label = "Samlet pengestrøm i forslaget" if efficiency else "Samlet økonomisk påvirkning"
     for index, (number, _title, _pk, figures) in enumerate(data["items"]):
         text = part_text(data, index)
-        expected_net = [danish(figures.net_total[y]) for y in figures.years
-                        if figures.net_total[y] is not None]
+        expected_net = [
+            danish(figures.net_total[y]) for y in figures.years if figures.net_total[y] is not None
+        ]
         assert row_numbers(text, net_label) == expected_net, number
         impl = [danish(v) for v in figures.implementation_total.values() if v is not None]
         if not efficiency:
@@ -113,8 +117,9 @@ def test_overview_table_figures_equal_the_engine(rendered, key):
     page = pdftotext(data["path"], first=2, last=2)
     keys = [k for k, _label in printing.overview_columns(data["pool"])]
     for (number, _t, _pk, _f), row in zip(data["items"], data["overview"], strict=True):
-        line = next(ln for ln in page.splitlines()
-                    if re.search(rf"(^|\s)\*?{re.escape(number)}\s", ln))
+        line = next(
+            ln for ln in page.splitlines() if re.search(rf"(^|\s)\*?{re.escape(number)}\s", ln)
+        )
         printed = re.findall(r"(?<![\w.])-?\d+,\d(?!\d)|(?<=\s)\d{1,2}$", line)
         expected = []
         for k in keys:
@@ -154,13 +159,15 @@ def test_page_count_and_page_numbers(rendered, key):
 
 def test_fonts_are_embedded_and_chart_is_vector(rendered):
     path = rendered["investment-2021"]["path"]
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                           check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     rows = [ln for ln in fonts.splitlines()[2:] if ln.strip()]
     assert rows and all(" yes " in ln for ln in rows), fonts
     assert any("Liberation" in ln for ln in rows)
-    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True,
-                            text=True, check=True).stdout
+    images = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     assert len(images.splitlines()) == 2  # header lines only: no raster images
 
 
@@ -203,8 +210,12 @@ def test_single_proposal_pdf(reference_catalogs, tmp_path):
 
 def test_fetcher_only_reads_the_annex_static_files(tmp_path):
     fetcher = StaticOnlyFetcher()
-    for url in ("http://127.0.0.1/x.css", "https://example.org/font.woff",
-                (tmp_path / "secret.txt").as_uri(), "file:///etc/passwd"):
+    for url in (
+        "http://127.0.0.1/x.css",
+        "https://example.org/font.woff",
+        (tmp_path / "secret.txt").as_uri(),
+        "file:///etc/passwd",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     css = (Path(pdf.APP_DIR) / "static" / "annex" / "print.css").as_uri()
