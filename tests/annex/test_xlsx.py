@@ -188,7 +188,8 @@ def bad_template(catalog, edit) -> bytes:
         ),
         (
             lambda b: b["Økonomi"].cell(row=4, column=3, value="Kaffe"),
-            "Økonomi!C4: 'Kaffe' er ikke et styringsområde (brug Service, Overførsler, Anlæg, Drift)",
+            "Økonomi!C4: 'Kaffe' er ikke et styringsområde "
+            "(brug Service, Overførsler, Anlæg, Drift)",
         ),
         (
             lambda b: b["Forslag"].cell(row=7, column=2, value="XYZ"),
