@@ -543,12 +543,8 @@ class DistributionForm(forms.Form):
 
 
 class DistributionRowForm(YearCellsMixin, forms.Form):
-    committee = forms.ModelChoiceField(
-        label=_("Committee"),
-        queryset=Committee.objects.filter(parent__isnull=True).order_by("order"),
-        required=False,
-        to_field_name="code",
-    )
+    # Choices by committee code, read once per editor (not once per row).
+    committee = forms.ChoiceField(label=_("Committee"), required=False)
     unit = forms.CharField(
         label=_("Unit"),
         required=False,
@@ -563,10 +559,9 @@ class DistributionRowForm(YearCellsMixin, forms.Form):
     )
     weight = AmountField(label=_("Weight"), places=6)
 
-    def __init__(self, *args, years, span, committees=None, **kwargs):
+    def __init__(self, *args, years, span, committees, **kwargs):
         super().__init__(*args, **kwargs)
-        if committees is not None:
-            self.fields["committee"].queryset = committees
+        self.fields["committee"].choices = [("", "–"), *committees]
         self.add_year_fields(years, span)
 
     def is_blank(self) -> bool:
@@ -750,7 +745,10 @@ class ProposalEditor:
         span = self.header.years() if data is not None else (initial.years if initial else [])
         span = span or (initial.years if initial else []) or []
         self.span = span
-        committees = Committee.objects.filter(parent__isnull=True).order_by("order")
+        committees = [
+            (c.code, c.name)
+            for c in Committee.objects.filter(parent__isnull=True).order_by("order")
+        ]
         self.line_sets: dict[str, RowsFormSet] = {}
         for section in GRID_SECTIONS:
             prefix = SECTION_PREFIX[section]
@@ -1068,7 +1066,7 @@ class ProposalEditor:
                     basis=basis,
                     rows=[
                         DistributionRowData(
-                            committee=form.cleaned_data["committee"].code,
+                            committee=form.cleaned_data["committee"],
                             unit=form.cleaned_data.get("unit", ""),
                             account=form.cleaned_data.get("account", ""),
                             weight=form.cleaned_data.get("weight") if basis == "weights" else None,
