@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("bilag/", include("annex.urls")),
+    path("opfoelgning/", include("followup.urls")),
     path("", include("cases.urls")),
 ]

@@ -1,0 +1,24 @@
+"""`number`: a Decimal with only the decimals it has, in the active language ("337,5")."""
+
+from decimal import Decimal
+
+from django import template
+
+from cases.numbers import format_number
+
+register = template.Library()
+
+
+@register.filter
+def number(value):
+    if value is None or value == "":
+        return ""
+    return format_number(Decimal(str(value)))
+
+
+@register.filter
+def who(user):
+    """A user's full name, else the username; "–" for nobody (a system action)."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.get_username()
