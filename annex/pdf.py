@@ -27,7 +27,7 @@ import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 
 from cases.models import Catalog, Proposal
 from cases.selectors import figures_for, proposals_with_inputs
@@ -36,7 +36,7 @@ from finance import engine
 
 from . import printing
 from .stamp import stamp_page_numbers
-from .weasy import html_to_pdf
+from .weasy import html_to_pdf_counted
 
 APP_DIR = Path(__file__).resolve().parent
 PRINT_LANGUAGE = "da"
@@ -81,8 +81,21 @@ def part_key(proposal: Proposal) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
-def part_path(proposal: Proposal) -> Path:
-    return parts_dir() / str(proposal.pk) / f"v{proposal.version}-{part_key(proposal)}.pdf"
+def part_stem(proposal: Proposal) -> str:
+    return f"v{proposal.version}-{part_key(proposal)}"
+
+
+def cached_part(proposal: Proposal) -> tuple[Path, int] | None:
+    """The current part of a proposal and its page count (kept in the file name, so
+    that assembling an annex never parses a part twice), or None."""
+    folder = parts_dir() / str(proposal.pk)
+    for path in folder.glob(f"{part_stem(proposal)}-p*.pdf"):
+        return path, int(path.stem.rsplit("-p", 1)[1])
+    return None
+
+
+def part_path(proposal: Proposal, pages: int) -> Path:
+    return parts_dir() / str(proposal.pk) / f"{part_stem(proposal)}-p{pages}.pdf"
 
 
 def natural_key(number: str) -> tuple:
@@ -166,45 +179,40 @@ def ensure_parts(
     workers: int = 2,
     progress: Progress | None = None,
     stats: RenderStats | None = None,
-) -> list[Path]:
-    """The cached part of every proposal, rendering those that are missing or stale.
-
-    More than two missing parts are rendered by a pool of `workers` processes."""
+) -> list[tuple[Path, int]]:
+    """The cached part (path, pages) of every proposal, rendering those that are missing
+    or stale. More than two missing parts are rendered by a pool of `workers` processes."""
     stats = stats if stats is not None else RenderStats()
-    paths = [part_path(p) for p, _ in items]
-    missing = [
-        (i, p, f)
-        for i, ((p, f), path) in enumerate(zip(items, paths, strict=True))
-        if not path.is_file()
-    ]
+    parts: list[tuple[Path, int] | None] = [cached_part(p) for p, _ in items]
+    missing = [i for i, part in enumerate(parts) if part is None]
     stats.cached += len(items) - len(missing)
     total = len(items)
     done = total - len(missing)
     if progress:
         progress(done, total, "cache")
-    if not missing:
-        return paths
-    jobs = [(i, part_html(p, f, reference)) for i, p, f in missing]
+
+    def store(i: int, data: bytes, pages: int) -> None:
+        nonlocal done
+        path = part_path(items[i][0], pages)
+        _write_part(path, data)
+        parts[i] = (path, pages)
+        stats.rendered += 1
+        done += 1
+        if progress:
+            progress(done, total, items[i][0].number)
+
+    jobs = [(i, part_html(items[i][0], items[i][1], reference)) for i in missing]
     if workers > 1 and len(jobs) > 2:
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=min(workers, len(jobs)), mp_context=_pool_context()
         ) as pool:
-            futures = {pool.submit(html_to_pdf, html): i for i, html in jobs}
+            futures = {pool.submit(html_to_pdf_counted, html): i for i, html in jobs}
             for future in concurrent.futures.as_completed(futures):
-                i = futures[future]
-                _write_part(paths[i], future.result())
-                stats.rendered += 1
-                done += 1
-                if progress:
-                    progress(done, total, items[i][0].number)
+                store(futures[future], *future.result())
     else:
         for i, html in jobs:
-            _write_part(paths[i], html_to_pdf(html))
-            stats.rendered += 1
-            done += 1
-            if progress:
-                progress(done, total, items[i][0].number)
-    return paths
+            store(i, *html_to_pdf_counted(html))
+    return [part for part in parts if part is not None]
 
 
 def front_matter_pdf(
@@ -214,8 +222,13 @@ def front_matter_pdf(
     statuses: list[str],
 ) -> bytes:
     """Cover, overview table and contents. The contents' page numbers depend on the
-    front matter's own length, so it is rendered until that length is stable."""
-    front_pages = 3
+    front matter's own length, so it is laid out until that length is stable, starting
+    from the length it had last time. Renderings are cached by the hash of their HTML:
+    an unchanged overview and contents are not laid out again."""
+    folder = Path(settings.MEDIA_ROOT) / "annex" / "front" / str(catalog.pk)
+    known = sorted(folder.glob("*-p*.pdf"), key=lambda p: p.stat().st_mtime)
+    front_pages = int(known[-1].stem.rsplit("-p", 1)[1]) if known else 3
+    data = b""
     for _ in range(4):
         page = front_pages + 1
         toc = []
@@ -237,8 +250,17 @@ def front_matter_pdf(
                 "statuses": ", ".join(str(status_labels.get(s, s)) for s in statuses),
             }
             html = render_to_string("annex/front.html", context)
-        data = html_to_pdf(html)
-        pages = len(PdfReader(io.BytesIO(data)).pages)
+        digest = hashlib.sha256((render_fingerprint() + html).encode()).hexdigest()[:24]
+        cached = next(iter(folder.glob(f"{digest}-p*.pdf")), None)
+        if cached is not None:
+            data, pages = cached.read_bytes(), int(cached.stem.rsplit("-p", 1)[1])
+            cached.touch()
+        else:
+            data, pages = html_to_pdf_counted(html)
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in known[:-3]:  # keep a few recent renderings
+                old.unlink(missing_ok=True)
+            (folder / f"{digest}-p{pages}.pdf").write_bytes(data)
         if pages == front_pages:
             return data
         front_pages = pages
@@ -284,12 +306,15 @@ def render_catalog_annex(
     items = figures_of(select_proposals(catalog, statuses))
     reference = Reference.load()
     stats = RenderStats()
-    paths = ensure_parts(items, reference, workers=workers, progress=progress, stats=stats)
-    part_pages = [len(PdfReader(str(path)).pages) for path in paths]
+    parts = ensure_parts(items, reference, workers=workers, progress=progress, stats=stats)
+    part_pages = [pages for _path, pages in parts]
     front = front_matter_pdf(catalog, items, part_pages, statuses)
     stats.pages = assemble(
         front,
-        [(path, f"{p.number} {p.title}") for path, (p, _) in zip(paths, items, strict=True)],
+        [
+            (path, f"{p.number} {p.title}")
+            for (path, _pages), (p, _) in zip(parts, items, strict=True)
+        ],
         output,
         title=printing.running_header(catalog),
     )
@@ -303,7 +328,7 @@ def render_proposal_pdf(proposal: Proposal, output) -> RenderStats:
     started = time.perf_counter()
     items = [(proposal, figures_for(proposal))]
     stats = RenderStats()
-    [path] = ensure_parts(items, Reference.load(), workers=1, stats=stats)
+    [(path, _pages)] = ensure_parts(items, Reference.load(), workers=1, stats=stats)
     stats.pages = assemble(
         None,
         [(path, f"{proposal.number} {proposal.title}")],

@@ -50,8 +50,13 @@ def _resources() -> tuple[FontConfiguration, CSS, StaticOnlyFetcher]:
 
 def html_to_pdf(html: str) -> bytes:
     """One HTML document (the annex's print templates) as PDF bytes."""
+    return html_to_pdf_counted(html)[0]
+
+
+def html_to_pdf_counted(html: str) -> tuple[bytes, int]:
+    """PDF bytes and the number of pages (so that nobody has to parse the PDF again)."""
     font_config, css, fetcher = _resources()
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).render(
         stylesheets=[css], font_config=font_config
     )
-    return document.write_pdf()
+    return document.write_pdf(), len(document.pages)
