@@ -175,6 +175,12 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bilag@localhost")
 
+# Follow-up (followup/): absolute links in reminder mails, the default threshold (%) for
+# flagging realised savings behind plan, and how many days before a due date it is due.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+FOLLOWUP_SHORTFALL_THRESHOLD_PCT = 10
+FOLLOWUP_REMINDER_LEAD_DAYS = 14
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
