@@ -54,6 +54,7 @@ def render_fingerprint() -> str:
         APP_DIR / "printing.py",
         APP_DIR / "weasy.py",
         APP_DIR.parent / "cases" / "charts.py",
+        APP_DIR.parent / "cases" / "presentation.py",  # AREA_LABELS
     ]
     for path in sources:
         digest.update(path.name.encode())

@@ -16,17 +16,11 @@ from django.utils.translation import pgettext
 
 from cases.charts import net_flow_svg
 from cases.models import Catalog, Pool, Proposal
+from cases.presentation import AREA_LABELS
 from cases.selectors import admin_lines, grid_lines, line_amounts
 from committees.models import Administration, Committee
 from finance import engine
 from finance.overview import overview_total
-
-AREA_LABELS = {
-    "service": "Service",
-    "transfers": "Overførsler",
-    "capital": "Anlæg",
-    "operating": "Drift",
-}
 
 
 @dataclass

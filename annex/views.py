@@ -50,20 +50,24 @@ def _filename(text: str, ext: str) -> str:
     return f"{slugify(text) or 'bilag'}.{ext}"
 
 
-def catalog_annex(request, key):
-    catalog = get_object_or_404(Catalog, key=key)
-    jobs = AnnexJob.objects.filter(catalog=catalog)[:10]
+def _catalog_page(request, catalog, import_form=None, import_error=None, status=200):
     return render(
         request,
         "annex/catalog.html",
         {
             "catalog": catalog,
             "form": AnnexForm(),
-            "import_form": ImportForm(),
-            "jobs": jobs,
+            "import_form": import_form or ImportForm(),
+            "jobs": AnnexJob.objects.filter(catalog=catalog)[:10],
+            "import_error": import_error,
             "max_kb": MAX_FILE_BYTES // 1024,
         },
+        status=status,
     )
+
+
+def catalog_annex(request, key):
+    return _catalog_page(request, get_object_or_404(Catalog, key=key))
 
 
 @require_POST
@@ -172,17 +176,4 @@ def import_template(request, key):
                 number = (result.created or result.updated)[0]
                 messages.success(request, result.summary())
                 return redirect("cases:proposal_detail", key=catalog.key, number=number)
-    jobs = AnnexJob.objects.filter(catalog=catalog)[:10]
-    return render(
-        request,
-        "annex/catalog.html",
-        {
-            "catalog": catalog,
-            "form": AnnexForm(),
-            "import_form": form,
-            "jobs": jobs,
-            "import_error": error,
-            "max_kb": MAX_FILE_BYTES // 1024,
-        },
-        status=400,
-    )
+    return _catalog_page(request, catalog, form, error, status=400)

@@ -15,6 +15,7 @@ formula into a finance officer's spreadsheet.
 from __future__ import annotations
 
 import re
+from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -45,32 +46,43 @@ AREA_LABELS = {
 }
 
 
+def _styled(cell: WriteOnlyCell, number_format: str | None, style: dict) -> WriteOnlyCell:
+    """Apply a number format and styles; each combination is resolved once per workbook
+    and copied afterwards (openpyxl hashes every style on assignment, which dominates the
+    export of a large catalogue)."""
+    if number_format is None and not style:
+        return cell
+    # Style indices belong to one workbook: the cache lives on the workbook.
+    styles = cell.parent.parent.__dict__.setdefault("_bilag_style_cache", {})
+    key = (number_format, *sorted((k, repr(v)) for k, v in style.items()))
+    cached = styles.get(key)
+    if cached is None:
+        if number_format is not None:
+            cell.number_format = number_format
+        for name, val in style.items():
+            setattr(cell, name, val)
+        styles[key] = copy(cell._style)
+    else:
+        cell._style = copy(cached)
+    return cell
+
+
 def text_cell(ws, value: Any, **style) -> WriteOnlyCell:
     """A cell that is text whatever its first character (formula-injection safe)."""
     cell = WriteOnlyCell(ws, value=None if value is None else str(value))
     if cell.value is not None:
         cell.data_type = "s"
         if cell.value.startswith(INJECTION_START):
-            cell.quotePrefix = True
-    for name, val in style.items():
-        setattr(cell, name, val)
-    return cell
+            style = {**style, "quotePrefix": True}
+    return _styled(cell, None, style)
 
 
 def number_cell(ws, value: Decimal | int | None, number_format=AMOUNT_FORMAT, **style):
-    cell = WriteOnlyCell(ws, value=None if value is None else value)
-    cell.number_format = number_format
-    for name, val in style.items():
-        setattr(cell, name, val)
-    return cell
+    return _styled(WriteOnlyCell(ws, value=value), number_format, style)
 
 
 def formula_cell(ws, formula: str, number_format=AMOUNT_FORMAT, **style):
-    cell = WriteOnlyCell(ws, value=formula)
-    cell.number_format = number_format
-    for name, val in style.items():
-        setattr(cell, name, val)
-    return cell
+    return _styled(WriteOnlyCell(ws, value=formula), number_format, style)
 
 
 def sheet_name(number: str, taken: set[str]) -> str:
