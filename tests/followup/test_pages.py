@@ -124,3 +124,27 @@ def test_committee_and_catalogue_pages(client, plan, finance_user, central_user,
     # the catalogue total: realised -817 against plan -917 -> gap 100
     assert ">100 <span" in html or ">100<" in html
     assert client.get(reverse("followup:index")).status_code == 200
+
+
+def test_report_for_the_annex_figures_and_sheet_rows(plan, finance_user):
+    from django.template.loader import render_to_string
+
+    from followup.report import catalogue_report, report_sheet_rows
+
+    ids = lines(plan)
+    save_realised(finance_user, plan, {(ids["Færre opkald"], 2021): D(-300),
+                                       (ids["Projektledelse"], 2021): D(1500)})  # fmt: skip
+    report = catalogue_report(plan.proposal.catalog)  # no user: every adopted proposal
+    assert [e["view"].plan.pk for e in report["entries"]] == [plan.pk]
+    rows = report_sheet_rows(report)
+    by_label = {row[0]: row[1:] for row in rows if row}
+    assert by_label["Varige ændringer, plan"] == [D(-400), D(-800), D(-800), D(-800), D(-800),
+                                                  D(-800)]  # fmt: skip
+    assert by_label["Varige ændringer, realiseret"][:2] == [D(-300), None]
+    assert by_label["Afvigelse"][:2] == [D(100), None]
+    assert by_label["Bagud i forhold til plan"][:2] == ["Ja", ""]
+    # realised 2021: 1.500 - 300 = 1.200, then -300 a year: 0 in year 5, negative in year 6
+    assert by_label["Tilbagebetalingstid (total), plan / realiseret"] == [3, 6]
+    html = render_to_string("followup/_report.html", {"report": report})
+    assert "Opfølgningsrapport" in html and "<svg" in html
+    assert "Færre opkald til borgerservice" in html
