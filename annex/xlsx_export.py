@@ -78,6 +78,9 @@ def text_cell(ws, value: Any, **style) -> WriteOnlyCell:
 
 
 def number_cell(ws, value: Decimal | int | None, number_format=AMOUNT_FORMAT, **style):
+    """A number with its format; an empty cell stays empty (None: no cell is written)."""
+    if value is None and not style:
+        return None
     return _styled(WriteOnlyCell(ws, value=value), number_format, style)
 
 
