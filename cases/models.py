@@ -5,6 +5,7 @@ Models say what is true: inputs only. Every total, net figure and payback is com
 in `StatedFigures`, for reconciliation.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -50,7 +51,17 @@ class Catalog(models.Model):
 
 
 class Status(models.TextChoices):
+    """The review workflow (see `cases.workflow`)."""
+
     DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_HEARING = "in_hearing", _("In hearing")
+    COMMITTEE_APPROVED = "committee_approved", _("Approved in committee")
+    RECOMMENDED = "recommended", _("Recommended")
+    ADOPTED = "adopted", _("Adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+    RETURNED = "returned", _("Returned")
+    REJECTED = "rejected", _("Rejected")
 
 
 class RiskLevel(models.TextChoices):
@@ -293,6 +304,16 @@ class HearingAnswer(models.Model):
     answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices, blank=True)
     date_text = models.TextField(_("date of approval"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    comment = models.TextField(_("comment"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hearing answer")

@@ -8,7 +8,8 @@ Roles (committees.models.Role):
   while the proposal is editable; may create proposals (for their administration).
 - central finance (Center for Økonomi) and admin: read and edit every proposal.
 - committee reviewer: read the proposals whose owning committee is theirs (or one of
-  its units); never edit.
+  its units), and the cross-cutting ones their committee takes part in
+  (`involving_committee`); never edit.
 A user without a profile (and not a superuser) sees nothing.
 
 Issue 4 (workflow) extends `EDITABLE_STATUSES` and the role rules; keep the functions'
@@ -17,14 +18,54 @@ signatures.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from committees.models import Profile, Role
+from committees.models import Administration, DistributionRow, Profile, Role
 
 from .models import Proposal, Status
 
-# Statuses in which a proposal's inputs may still be changed.
-EDITABLE_STATUSES = frozenset({Status.DRAFT})
+# Statuses in which a proposal's inputs may still be changed by its author: a draft, or
+# a proposal returned to the author. After submission it is read-only for finance staff.
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+def involving_committee(committee_id: int) -> Q:
+    """Proposals a committee takes part in: those it (or one of its units) owns, and the
+    cross-cutting ones that affect one of its administrations or distribute part of the
+    economy to it. A filter, evaluated in the database."""
+    affected = Administration.objects.filter(
+        committee_id=committee_id, affected_by_proposals=OuterRef("pk")
+    )
+    distributed = DistributionRow.objects.filter(
+        Q(committee_id=committee_id) | Q(committee__parent_id=committee_id),
+        distribution__proposal=OuterRef("pk"),
+    )
+    return (
+        Q(committee_id=committee_id)
+        | Q(committee__parent_id=committee_id)
+        | (Q(cross_cutting=True) & (Exists(affected) | Exists(distributed)))
+    )
+
+
+def involved_committee_ids(proposal: Proposal) -> list[int]:
+    """The top-level committees that must approve `proposal`: the owning committee (the
+    parent of an ØU unit) and, when it is cross-cutting, the committees of the affected
+    administrations and of the distribution rows. Same rule as `involving_committee`."""
+    from committees.models import Committee
+
+    ids: list[int] = []
+    if proposal.committee_id is not None:
+        ids.append(proposal.committee.parent_id or proposal.committee_id)
+    if proposal.cross_cutting:
+        ids += Administration.objects.filter(
+            affected_by_proposals=proposal, committee__isnull=False
+        ).values_list("committee_id", flat=True)
+        for committee_id, parent_id in DistributionRow.objects.filter(
+            distribution__proposal=proposal
+        ).values_list("committee_id", "committee__parent_id"):
+            ids.append(parent_id or committee_id)
+    order = dict(Committee.objects.filter(pk__in=ids).values_list("pk", "order"))
+    return sorted(set(ids), key=lambda pk: (order.get(pk, 0), pk))
 
 
 def profile(user) -> Profile | None:
@@ -60,9 +101,7 @@ def visible_proposals(user, queryset: QuerySet[Proposal] | None = None) -> Query
     if current == Role.FINANCE_STAFF and found.administration_id is not None:
         return queryset.filter(presenting_administration_id=found.administration_id)
     if current == Role.COMMITTEE_REVIEWER and found.committee_id is not None:
-        return queryset.filter(
-            Q(committee_id=found.committee_id) | Q(committee__parent_id=found.committee_id)
-        )
+        return queryset.filter(involving_committee(found.committee_id))
     return queryset.none()
 
 
@@ -77,9 +116,11 @@ def can_view(user, proposal: Proposal) -> bool:
             and proposal.presenting_administration_id == found.administration_id
         )
     if current == Role.COMMITTEE_REVIEWER:
-        if found.committee_id is None or proposal.committee_id is None:
+        if found.committee_id is None:
             return False
-        return found.committee_id in (proposal.committee_id, proposal.committee.parent_id)
+        return found.committee_id == proposal.committee_id or (
+            found.committee_id in involved_committee_ids(proposal)
+        )
     return False
 
 
