@@ -180,6 +180,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bilag@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 FOLLOWUP_SHORTFALL_THRESHOLD_PCT = 10
 FOLLOWUP_REMINDER_LEAD_DAYS = 14
+# The address links in notification mails start with.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("bilag/", include("annex.urls")),
     path("opfoelgning/", include("followup.urls")),
+    path("sager/", include("committees.urls")),
     path("", include("cases.urls")),
 ]
