@@ -148,3 +148,27 @@ def test_report_for_the_annex_figures_and_sheet_rows(plan, finance_user):
     html = render_to_string("followup/_report.html", {"report": report})
     assert "Opfølgningsrapport" in html and "<svg" in html
     assert "Færre opkald til borgerservice" in html
+
+
+def test_pages_use_a_fixed_number_of_queries(client, plan, central_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import kff_proposal
+
+    client.force_login(central_user)
+    pages = [reverse("followup:index"), reverse("followup:pending"),
+             reverse("followup:committee", args=["KFU"])]  # fmt: skip
+
+    def counts():
+        out = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            out.append(len(queries.captured_queries))
+        return out
+
+    before = counts()
+    for _ in range(3):
+        freeze_plan(kff_proposal(catalog=plan.proposal.catalog), central_user)
+    assert counts() == before
