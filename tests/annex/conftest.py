@@ -48,8 +48,24 @@ def rolled_back_db(django_db_setup, django_db_blocker):
     """A database session for module-scoped work whose writes are rolled back."""
     with django_db_blocker.unblock():
         with transaction.atomic():
+            ensure_reference_data()
             yield
             transaction.set_rollback(True)
+
+
+def ensure_reference_data():
+    """The committees and administrations come from a data migration; a transactional
+    test that ran earlier (browser tests) leaves the database flushed, so module-scoped
+    work puts them back itself (inside its rolled-back transaction)."""
+    import importlib
+
+    from django.apps import apps
+
+    from committees.models import Committee
+
+    if not Committee.objects.exists():
+        migration = importlib.import_module("committees.migrations.0002_reference_data")
+        migration.create_reference_data(apps, None)
 
 
 def import_reference():
