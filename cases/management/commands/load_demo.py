@@ -51,6 +51,8 @@ class Command(BaseCommand):
         for username, name, role, admin_code, committee_code, superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
             user.first_name = name
+            if not user.email:  # notification mails go to the console in development
+                user.email = f"{username}@example.org"
             user.is_staff = superuser
             user.is_superuser = superuser
             if created or not user.has_usable_password():
