@@ -9,10 +9,8 @@ from playwright.sync_api import expect
 
 from committees.models import Role
 from followup.services import cell_name, freeze_plan
-from tests.browser.conftest import artifacts, browser  # noqa: F401 (fixtures)
 from tests.factories import make_user
-
-from .conftest import kff_proposal
+from tests.followup.conftest import kff_proposal
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,15 +18,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_responsible_user_registers_realised_savings_and_sees_the_gap(
-    live_server,
-    browser,  # noqa: F811
-    artifacts,  # noqa: F811
+    live_server, browser, artifacts
 ):
     make_user("finans", Role.FINANCE_STAFF, administration_code="KFF")
     central = make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
