@@ -352,7 +352,9 @@ def save_proposal(
         proposal = Proposal.objects.create(catalog=catalog, number=number, **fields)
     else:
         locked = (
-            Proposal.objects.select_for_update().select_related("committee").get(pk=proposal.pk)
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("committee")
+            .get(pk=proposal.pk)
         )
         if not permissions.can_edit(user, locked):
             raise PermissionDenied

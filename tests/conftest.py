@@ -51,6 +51,8 @@ def reference_catalogs(db):
 
 
 @pytest.fixture
-def logged_in(client, finance_user):
-    client.force_login(finance_user)
+def logged_in(client, central_user):
+    """A client that may read every proposal (Center for Økonomi): for page tests that
+    are not about permissions (those are in tests/cases/test_permissions.py)."""
+    client.force_login(central_user)
     return client

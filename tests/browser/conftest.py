@@ -44,3 +44,18 @@ def artifacts():
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Committees and administrations come from a data migration; a transactional test
+    that ran before this one flushed them, so put them back (the same function)."""
+    import importlib
+
+    from django.apps import apps
+
+    from committees.models import Committee
+
+    if not Committee.objects.exists():
+        migration = importlib.import_module("committees.migrations.0002_reference_data")
+        migration.create_reference_data(apps, None)
