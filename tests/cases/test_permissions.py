@@ -177,3 +177,12 @@ def test_finance_staff_cannot_move_a_proposal_to_another_administration(
     assert response.status_code == 200  # the choice is not offered: a form error
     assert "presenting_administration" in response.context["editor"].header.errors
     assert Proposal.objects.get(pk=proposal.pk).presenting_administration.code == "KFF"
+
+
+def test_new_proposal_link_only_for_those_who_may_create(client, users, proposals):
+    catalog = proposals["kff"].catalog
+    link = reverse("cases:proposal_new") + f"?katalog={catalog.key}"
+    for role, shown in [("finance_kff", True), ("central", True), ("reviewer_kfu", False)]:
+        client.force_login(users[role])
+        html = client.get(reverse("cases:catalog_detail", args=[catalog.key])).content.decode()
+        assert (f'href="{link}"' in html) is shown, role
