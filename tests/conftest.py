@@ -56,3 +56,26 @@ def logged_in(client, central_user):
     are not about permissions (those are in tests/cases/test_permissions.py)."""
     client.force_login(central_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request):
+    """Committees and administrations come from a data migration. A transactional test
+    (browser tests, live_server) empties every table when it ends, so each transactional
+    test puts them back first (with the migration's own function) if they are gone."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from committees.models import Committee
+
+    if not Committee.objects.exists():
+        migration = importlib.import_module("committees.migrations.0002_reference_data")
+        migration.create_reference_data(apps, None)

@@ -14,8 +14,11 @@ CHROMIUM = "/usr/bin/chromium"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module. Module scope (not session): a module elsewhere that
+    imports this fixture gets its own instance, and two Playwright sync instances must
+    not be alive at the same time."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -45,17 +48,3 @@ def artifacts():
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Committees and administrations come from a data migration; a transactional test
-    that ran before this one flushed them, so put them back (the same function)."""
-    import importlib
-
-    from django.apps import apps
-
-    from committees.models import Committee
-
-    if not Committee.objects.exists():
-        migration = importlib.import_module("committees.migrations.0002_reference_data")
-        migration.create_reference_data(apps, None)
