@@ -315,7 +315,7 @@ def available_actions(user, proposal: Proposal) -> list[str]:
 
 def _locked(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("committee", "presenting_administration")
         .get(pk=proposal.pk)
     )

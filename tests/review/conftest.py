@@ -41,6 +41,18 @@ def admin(admin_user):
     return with_mail(admin_user)
 
 
+@pytest.fixture
+def users(finance, other_finance_user, central, reviewer, other_reviewer, admin):
+    return {
+        "finance": finance,
+        "other_finance": other_finance_user,
+        "central": central,
+        "reviewer": reviewer,
+        "other_reviewer": other_reviewer,
+        "admin": admin,
+    }
+
+
 def kfu_proposal(**kwargs):
     """A KFF/KFU investment proposal: 500 service investment, -200 a year service saving."""
     proposal = ProposalFactory(**kwargs)

@@ -50,18 +50,6 @@ SEES = {
 }
 
 
-@pytest.fixture
-def users(finance, other_finance_user, central, reviewer, other_reviewer, admin):
-    return {
-        "finance": finance,
-        "other_finance": other_finance_user,
-        "central": central,
-        "reviewer": reviewer,
-        "other_reviewer": other_reviewer,
-        "admin": admin,
-    }
-
-
 def titles_in(content: str) -> set[str]:
     return {
         key for key, title in (("kfu", "KFU-forslag"), ("tmu", "TMU-forslag")) if title in content

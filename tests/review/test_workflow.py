@@ -137,18 +137,6 @@ AFTER = {
 }
 
 
-@pytest.fixture
-def users(finance, other_finance_user, central, reviewer, other_reviewer, admin):
-    return {
-        "finance": finance,
-        "other_finance": other_finance_user,
-        "central": central,
-        "reviewer": reviewer,
-        "other_reviewer": other_reviewer,
-        "admin": admin,
-    }
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state,action", sorted(MATRIX))
 def test_transition_matrix(users, state, action, role):

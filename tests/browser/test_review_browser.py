@@ -8,10 +8,8 @@ from playwright.sync_api import expect
 
 from cases.models import Status
 from committees.models import Role, WorkflowEvent
-from tests.browser.conftest import artifacts, browser  # noqa: F401 (fixtures)
 from tests.factories import make_user
-
-from .conftest import kfu_proposal
+from tests.review.conftest import kfu_proposal
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,7 +17,7 @@ pytestmark = [
 ]
 
 
-def login(browser, base, username):  # noqa: F811
+def login(browser, base, username):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="da-DK")
     page = context.new_page()
     problems: list[str] = []
@@ -49,7 +47,7 @@ def login(browser, base, username):  # noqa: F811
     return page, problems
 
 
-def test_submit_hearing_forward_filter_and_approve(live_server, browser, artifacts):  # noqa: F811
+def test_submit_hearing_forward_filter_and_approve(live_server, browser, artifacts):
     make_user("finans", Role.FINANCE_STAFF, administration_code="KFF")
     make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
     make_user("udvalg", Role.COMMITTEE_REVIEWER, committee_code="KFU")
