@@ -65,9 +65,13 @@ $(STAMP): pyproject.toml
 	PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV_PY) -m pip install --no-input --progress-bar off -e '.[dev]'
 	@touch $@
 
+# The task worker (background rendering of whole annexes) runs beside the web server
+# and stops with it.
 run: $(STAMP)
 	$(VENV_PY) manage.py migrate --noinput
 	$(VENV_PY) manage.py load_demo
+	@$(VENV_PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV_PY) manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collected no tests: that means the suite is broken, say so.

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
+from committees.history import record_version
 from committees.models import (
     Administration,
     Committee,
@@ -19,6 +20,7 @@ from committees.models import (
     DistributionRow,
     DistributionRowAmount,
 )
+from committees.summaries import refresh_summaries
 from followup.models import SuccessCriterion
 
 from . import permissions
@@ -48,13 +50,13 @@ class ImportResult:
         )
 
 
-def import_json(raw: bytes | str) -> ImportResult:
+def import_json(raw: bytes | str, *, user=None) -> ImportResult:
     """Decode, check and import one budget-cases/1 document."""
-    return import_document(decode(raw))
+    return import_document(decode(raw), user=user)
 
 
 @transaction.atomic
-def import_document(data: Any) -> ImportResult:
+def import_document(data: Any, *, user=None) -> ImportResult:
     """Create or update a catalogue and its proposals from a decoded document.
 
     Idempotent: the catalogue is found by its key and each proposal by its number, so a
@@ -79,6 +81,7 @@ def import_document(data: Any) -> ImportResult:
     )
     existing = {p.number: p for p in Proposal.objects.select_for_update().filter(catalog=catalog)}
     result = ImportResult(catalog=catalog)
+    written: list[Proposal] = []
     taken = set(existing)
     for data_proposal in doc.proposals:
         number = data_proposal.number or next_number(taken)
@@ -100,7 +103,17 @@ def import_document(data: Any) -> ImportResult:
             [administrations[code] for code in data_proposal.affected_administrations]
         )
         _create_children(proposal, data_proposal, committees)
+        written.append(proposal)
+    _after_inputs_changed(written, user, "imported")
     return result
+
+
+def _after_inputs_changed(proposals: list[Proposal], user, reason: str) -> None:
+    """What every change of a proposal's inputs must be followed by, in the same
+    transaction: a version in the history and the stored summary for the case list."""
+    for proposal in proposals:
+        record_version(proposal, user, reason)
+    refresh_summaries(proposals)
 
 
 def next_number(taken: set[str]) -> str:
@@ -376,4 +389,5 @@ def save_proposal(
         [administrations[code] for code in data.affected_administrations]
     )
     _create_children(proposal, replace(data, stated=None), committees)
+    _after_inputs_changed([proposal], user, "saved")
     return proposal

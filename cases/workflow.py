@@ -43,6 +43,7 @@ from committees.models import (
     Role,
     WorkflowEvent,
 )
+from followup.services import freeze_plan
 
 from . import permissions
 from .models import HearingAnswer, Proposal, Status
@@ -530,7 +531,11 @@ def decide(user, proposal: Proposal, adopted: bool, comment: str = "") -> Workfl
     action = Action.ADOPT if adopted else Action.NOT_ADOPT
     status = Status.ADOPTED if adopted else Status.NOT_ADOPTED
     with transaction.atomic():
-        return _take_step(user, _locked(proposal), action, to_status=status, comment=comment)
+        event = _take_step(user, _locked(proposal), action, to_status=status, comment=comment)
+        if adopted:
+            # The plan that follow-up measures against is frozen at the decision.
+            freeze_plan(event.proposal, user)
+        return event
 
 
 def return_to_author(user, proposal: Proposal, comment: str) -> WorkflowEvent:

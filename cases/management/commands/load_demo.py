@@ -1,4 +1,5 @@
-"""Demo data for `make run`: the three reference catalogues and four demo users.
+"""Demo data for `make run`: the three reference catalogues, four demo users and a few
+adopted proposals with follow-up registrations.
 Idempotent: a catalogue that already exists is left as it is (people may have edited it),
 unless --reset is given; users are created once and their passwords never reset."""
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -45,6 +47,8 @@ class Command(BaseCommand):
                 result = import_json(raw)
                 self.stdout.write(result.summary())
             self._users()
+            # A few adopted proposals with follow-up, so the follow-up pages show data.
+            call_command("load_followup_demo", stdout=self.stdout)
 
     def _users(self):
         User = get_user_model()

@@ -1,0 +1,83 @@
+"""The seams between the apps: every change of inputs is versioned and summarised, and
+the budget decision freezes the plan that follow-up measures against."""
+
+import json
+from decimal import Decimal
+
+from cases import workflow
+from cases.exporting import dumps, export_catalog
+from cases.models import Proposal, Status
+from cases.services import import_json
+from committees.models import ProposalSummary, ProposalVersion
+from followup.models import FrozenPlan
+
+from ..conftest import REFERENCE_FILES
+
+
+def test_import_records_a_version_and_the_summary_of_each_proposal(db):
+    import_json(REFERENCE_FILES[0].read_bytes())
+    proposals = Proposal.objects.all()
+    assert ProposalVersion.objects.count() == proposals.count() > 0
+    for proposal in proposals:
+        summary = ProposalSummary.objects.get(proposal=proposal)
+        assert summary.proposal_version == proposal.version
+
+
+def test_reimport_after_a_change_refreshes_summary_and_adds_a_version(reference_catalogs):
+    catalog = next(c for c in reference_catalogs if c.key == "investment-2021")
+    doc = json.loads(dumps(export_catalog(catalog)))
+    bc01 = next(p for p in doc["proposals"] if p["number"] == "BC01")
+    bc01["lines"][1]["amounts"] = {"2021": 6580}  # capital investment up by 1.000
+    import_json(json.dumps(doc))
+    proposal = Proposal.objects.get(catalog=catalog, number="BC01")
+    summary = ProposalSummary.objects.get(proposal=proposal)
+    assert summary.proposal_version == proposal.version
+    assert summary.investment_capital == Decimal("6.6")
+    assert summary.payback_years == 7
+    assert ProposalVersion.objects.filter(proposal=proposal).count() == 2
+
+
+def test_reimporting_the_same_file_adds_no_new_version(reference_catalogs):
+    before = ProposalVersion.objects.count()
+    import_json(REFERENCE_FILES[0].read_bytes())
+    assert ProposalVersion.objects.count() == before
+
+
+def test_adoption_freezes_the_plan(reference_catalogs, central_user):
+    proposal = Proposal.objects.get(catalog__key="investment-2021", number="BC11")
+    Proposal.objects.filter(pk=proposal.pk).update(status=Status.RECOMMENDED)
+    proposal.refresh_from_db()
+    workflow.decide(central_user, proposal, adopted=True, comment="Vedtaget i budgetaftalen")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.ADOPTED
+    plan = FrozenPlan.objects.get(proposal=proposal)
+    assert plan.version == proposal.version
+    assert plan.document["computed"]["payback_years_service"] == 5
+    assert plan.document["computed"]["payback_years_total"] == 2
+
+
+def test_rejection_at_the_decision_freezes_nothing(reference_catalogs, central_user):
+    proposal = Proposal.objects.get(catalog__key="investment-2021", number="BC12")
+    Proposal.objects.filter(pk=proposal.pk).update(status=Status.RECOMMENDED)
+    proposal.refresh_from_db()
+    workflow.decide(central_user, proposal, adopted=False, comment="Ikke prioriteret")
+    assert not FrozenPlan.objects.filter(proposal=proposal).exists()
+
+
+def test_editor_save_records_a_version_and_refreshes_the_summary(
+    client, central_user, reference_catalogs
+):
+    from ..cases.formdata import as_post, form_data
+
+    client.force_login(central_user)
+    proposal = Proposal.objects.get(catalog__key="investment-2021", number="BC01")
+    url = "/katalog/investment-2021/forslag/BC01/rediger/"
+    data = form_data(client.get(url).content)
+    title_field = next(k for k in data if k.endswith("title"))
+    data[title_field] = "Belysningspakke 2d, udvidet"
+    assert client.post(url, as_post(data, action="save")).status_code == 302
+    proposal.refresh_from_db()
+    latest = ProposalVersion.objects.filter(proposal=proposal).order_by("-pk").first()
+    assert latest.user == central_user
+    assert latest.data["title"] == "Belysningspakke 2d, udvidet"
+    assert ProposalSummary.objects.get(proposal=proposal).proposal_version == proposal.version
