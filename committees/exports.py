@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 
 from annex.xlsx_export import DECIMAL_FORMAT, INJECTION_START, number_cell, text_cell
@@ -29,7 +30,7 @@ def columns() -> list[tuple[str, str]]:
         ("payback_years", _("Payback (years)")),
         ("cross_cutting", _("Cross-cutting")),
         ("status", _("Status")),
-        ("administration", _("Administration")),
+        ("administration", pgettext_lazy("organisation", "Administration")),
         ("pool", _("Pool")),
         ("catalog", _("Catalogue")),
         ("updated_at", _("Last changed")),

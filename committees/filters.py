@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Catalog, Pool, Status
 
@@ -35,7 +36,7 @@ class CaseFilter(django_filters.FilterSet):
         queryset=Administration.objects.order_by("order"),
         to_field_name="code",
         field_name="presenting_administration",
-        label=_("Administration"),
+        label=pgettext_lazy("organisation", "Administration"),
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import HearingAnswer
 from cases.workflow import HEARING_BODIES
@@ -51,7 +52,7 @@ class BulkForm(forms.Form):
         ("start_hearing", _("Send to hearing")),
         ("recommend", _("Recommend in the annex")),
     )
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    action = forms.ChoiceField(label=pgettext_lazy("bulk action", "Action"), choices=ACTIONS)
     comment = forms.CharField(label=_("Comment"), required=False)
     approved_on = forms.DateField(
         label=_("Approved in committee on"),

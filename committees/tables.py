@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Proposal
 
@@ -81,7 +82,7 @@ class CaseTable(tables.Table):
     )
     status = tables.Column(verbose_name=_("Status"))
     administration = tables.Column(
-        verbose_name=_("Administration"),
+        verbose_name=pgettext_lazy("organisation", "Administration"),
         accessor="presenting_administration__code",
         order_by=("presenting_administration__order",),
     )
