@@ -76,6 +76,9 @@ def part_key(proposal: Proposal) -> str:
             printing.running_header(catalog),
             str(catalog.budget_year),
             catalog.pool,
+            # the committee approval the part prints (changes with every approval of
+            # the current submission, and lapses when the proposal is sent back)
+            printing.approval_line(proposal),
             render_fingerprint(),
         ]
     )
@@ -338,3 +341,39 @@ def render_proposal_pdf(proposal: Proposal, output) -> RenderStats:
     )
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def followup_report_html(catalog: Catalog, report: dict) -> str:
+    """The follow-up report as a print document (followup's fragment inside the annex's
+    page frame: A4, running header)."""
+    from followup.selectors import today
+
+    with translation.override(PRINT_LANGUAGE):
+        return render_to_string(
+            "annex/followup_report.html",
+            {
+                "catalog": catalog,
+                "header": printing.running_header(catalog),
+                "report": report,
+                "on": today(),
+            },
+        )
+
+
+def render_followup_report(catalog: Catalog, user=None, *, report: dict | None = None) -> bytes:
+    """The catalogue's "Opfølgningsrapport" as PDF bytes, pages numbered "side X af Y".
+    With `user`, only the plans that user may read (`followup.report.catalogue_report`);
+    without, every adopted proposal (the printed annex, the management command)."""
+    from followup.report import catalogue_report
+
+    report = catalogue_report(catalog, user) if report is None else report
+    data = html_to_pdf_counted(followup_report_html(catalog, report))[0]
+    writer = PdfWriter()
+    writer.append(io.BytesIO(data), import_outline=False)
+    stamp_page_numbers(writer, skip_first=False)
+    writer.add_metadata(
+        {"/Title": f"Opfølgningsrapport: {printing.running_header(catalog)}", "/Creator": "Bilag"}
+    )
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

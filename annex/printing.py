@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import pgettext
 
 from cases.charts import net_flow_svg
-from cases.models import Catalog, Pool, Proposal
+from cases.models import Catalog, Pool, Proposal, Status
 from cases.presentation import AREA_LABELS
 from cases.selectors import admin_lines, grid_lines, line_amounts
 from committees.models import Administration, Committee
@@ -424,6 +424,28 @@ def running_header(catalog: Catalog) -> str:
     return f"{catalog.annex} – {catalog.title}" if catalog.annex else catalog.title
 
 
+# Statuses in which `cases.workflow.approval_text` can say anything: other proposals skip
+# its two queries.
+APPROVAL_STATUSES = frozenset(
+    {Status.COMMITTEE_APPROVED, Status.RECOMMENDED, Status.ADOPTED, Status.NOT_ADOPTED}
+)
+
+
+def approval_line(proposal: Proposal) -> str:
+    """ "udvalgsgodkendt den 9. marts 2020" when the committees have approved the current
+    submission, else "". Kept on the instance: the part's cache key and its template
+    both read it, and the annex's instances are loaded fresh for every print."""
+    cached = proposal.__dict__.get("_annex_approval")
+    if cached is None:
+        cached = ""
+        if proposal.status in APPROVAL_STATUSES:
+            from cases.workflow import approval_text
+
+            cached = approval_text(proposal)
+        proposal.__dict__["_annex_approval"] = cached
+    return cached
+
+
 def proposal_context(
     proposal: Proposal,
     figures: engine.Figures,
@@ -439,6 +461,7 @@ def proposal_context(
         "proposal": proposal,
         "catalog": catalog,
         "pool": pool,
+        "approval": approval_line(proposal),
         "form_title": form_title(pool),
         "header": running_header(catalog),
         "figures": figures,

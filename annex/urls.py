@@ -7,6 +7,7 @@ urlpatterns = [
     path("katalog/<slug:key>/", views.catalog_annex, name="catalog"),
     path("katalog/<slug:key>/pdf/", views.start_annex, name="start"),
     path("katalog/<slug:key>/excel/", views.catalog_xlsx, name="xlsx"),
+    path("katalog/<slug:key>/opfoelgning/pdf/", views.followup_report_pdf, name="followup_pdf"),
     path("katalog/<slug:key>/skabelon/", views.template_xlsx, name="template"),
     path("katalog/<slug:key>/import/", views.import_template, name="import"),
     path("katalog/<slug:key>/forslag/<str:number>/pdf/", views.proposal_pdf, name="proposal_pdf"),

@@ -17,14 +17,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Catalog, Proposal, Status
 from cases.selectors import proposals_with_inputs
 from committees.models import Role
+from followup.report import catalogue_report
 
 from .models import AnnexJob
-from .pdf import render_proposal_pdf
+from .pdf import render_followup_report, render_proposal_pdf
 from .tasks import render_annex_task
 from .xlsx_export import export_catalog_xlsx
 from .xlsx_import import MAX_FILE_BYTES, XlsxImportError, build_template, import_xlsx
@@ -126,7 +127,7 @@ def proposal_pdf(request, key, number):
 def catalog_xlsx(request, key):
     catalog = get_object_or_404(Catalog, key=key)
     buffer = io.BytesIO()
-    export_catalog_xlsx(catalog, buffer, statuses=request.GET.getlist("status"))
+    export_catalog_xlsx(catalog, buffer, statuses=request.GET.getlist("status"), user=request.user)
     buffer.seek(0)
     return FileResponse(
         buffer,
@@ -134,6 +135,22 @@ def catalog_xlsx(request, key):
         content_type=XLSX,
         filename=_filename(f"{catalog.annex} {catalog.title}", "xlsx"),
     )
+
+
+@require_GET
+def followup_report_pdf(request, key):
+    """The catalogue's follow-up report as PDF, with only the plans the user may read
+    (`followup.permissions.visible_plans`); 404 when there are none, so a catalogue's
+    adopted proposals are not told to someone who may read none of them."""
+    catalog = get_object_or_404(Catalog, key=key)
+    report = catalogue_report(catalog, request.user)
+    if not report["entries"]:
+        raise Http404(_("No adopted proposals in this catalogue."))
+    data = render_followup_report(catalog, report=report)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = _filename(f"opfolgningsrapport {catalog.annex} {catalog.title}", "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def template_xlsx(request, key, number=None):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from copy import copy
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from cases.models import Catalog
 from cases.selectors import grid_lines, line_amounts
 from finance import engine
+from followup.report import catalogue_report, report_sheet_rows
 
 from .pdf import figures_of, select_proposals
 
@@ -255,9 +257,11 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     return addresses
 
 
-def export_catalog_xlsx(catalog: Catalog, output, *, statuses=None) -> int:
+def export_catalog_xlsx(catalog: Catalog, output, *, statuses=None, user=None) -> int:
     """Write the catalogue's workbook to `output` (path or binary file); returns the
-    number of proposals."""
+    number of proposals. When the catalogue has adopted proposals, a last sheet
+    "Opfølgning" holds the follow-up report (with `user`, only the plans that user may
+    read)."""
     items = figures_of(select_proposals(catalog, statuses))
     wb = Workbook(write_only=True)
     overview = wb.create_sheet("Oversigt")
@@ -339,8 +343,49 @@ def export_catalog_xlsx(catalog: Catalog, output, *, statuses=None) -> int:
         written = write_proposal_sheet(wb, name, proposal, figures)
         expected = _key_refs(name, proposal)
         assert all(written[k] == v for k, v in expected.items()), (written, expected)
+    report = catalogue_report(catalog, user)
+    if report["entries"]:
+        write_followup_sheet(wb, sheet_name(FOLLOWUP_SHEET, taken), report)
     wb.save(output)
     return len(sheets)
+
+
+FOLLOWUP_SHEET = "Opfølgning"
+DATE_FORMAT = "dd-mm-yyyy"
+
+
+def followup_cell(ws, value: Any, bold: bool = False, **style):
+    """A value of `followup.report.report_sheet_rows`: numbers as numbers (amounts with
+    the thousands format, a measured value with its own decimals), dates as dates, text
+    as injection-safe text."""
+    style = {**style, "font": BOLD} if bold else style
+    if value is None or isinstance(value, bool):
+        return text_cell(ws, None if value is None else str(value), **style)
+    if isinstance(value, date):
+        return _styled(WriteOnlyCell(ws, value=value), DATE_FORMAT, style)
+    if isinstance(value, int):
+        return _styled(WriteOnlyCell(ws, value=value), "0", style)
+    if isinstance(value, Decimal):
+        places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0
+        fmt = AMOUNT_FORMAT if places == 0 else f"#,##0.{'0' * places}"
+        return _styled(WriteOnlyCell(ws, value=value), fmt, style)
+    return text_cell(ws, value, **style)
+
+
+def write_followup_sheet(wb: Workbook, name: str, report: dict) -> None:
+    """The follow-up report's rows (`report_sheet_rows`) as a sheet: each proposal's
+    heading in bold, the year header and criteria header in the header style."""
+    ws = wb.create_sheet(name)
+    for letter, width in zip("ABCDEFGHIJKL", (46, 16, 12, 12, 12, *[11] * 7), strict=True):
+        ws.column_dimensions[letter].width = width
+    rows = report_sheet_rows(report)
+    for i, row in enumerate(rows):
+        heading = len(row) == 1 and (i == 0 or not rows[i - 1])
+        header = bool(row) and row[0] in ("Succeskriterium", "1.000 kr.")
+        if header:
+            ws.append([followup_cell(ws, v, bold=True, fill=HEADER_FILL) for v in row])
+        else:
+            ws.append([followup_cell(ws, v, bold=heading) for v in row])
 
 
 def _key_refs(name: str, proposal) -> dict[str, str]:

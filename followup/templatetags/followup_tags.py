@@ -22,3 +22,15 @@ def who(user):
     if user is None:
         return "–"
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag
+def has_followup_report(catalog, user) -> bool:
+    """Whether `user` may read any adopted plan of `catalog` (so that a link to its
+    follow-up report leads somewhere)."""
+    from followup.models import FrozenPlan
+    from followup.permissions import visible_plans
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return visible_plans(user, FrozenPlan.objects.filter(proposal__catalog=catalog)).exists()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annex.pdf import render_catalog_annex
+from annex.pdf import render_catalog_annex, render_followup_report
 from cases.models import Catalog, Status
 
 
@@ -28,9 +28,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--followup",
+            action="store_true",
+            help="dan i stedet katalogets opfølgningsrapport (alle vedtagne forslag)",
+        )
 
-    def handle(self, *args, catalog, status, output, workers, **options):
+    def handle(self, *args, catalog, status, output, workers, followup, **options):
         obj = get_catalog(catalog)
+        if followup:
+            if status:
+                raise CommandError("--status gælder ikke opfølgningsrapporten")
+            data = render_followup_report(obj)
+            output.write_bytes(data)
+            self.stdout.write(f"{output}: opfølgningsrapport, {len(data) // 1024} KB")
+            return
         unknown = [s for s in status if s not in Status.values]
         if unknown:
             raise CommandError(
