@@ -30,6 +30,7 @@ from django.utils import translation
 from pypdf import PdfWriter
 
 from cases.models import Catalog, Proposal
+from cases.permissions import visible_proposals
 from cases.selectors import figures_for, proposals_with_inputs
 from committees.models import Administration, Committee
 from finance import engine
@@ -112,12 +113,17 @@ def annex_order(proposal: Proposal) -> tuple:
 
 
 def select_proposals(
-    catalog: Catalog, statuses: Iterable[str] | None = None, numbers: Iterable[str] | None = None
+    catalog: Catalog,
+    statuses: Iterable[str] | None = None,
+    numbers: Iterable[str] | None = None,
+    user=None,
 ) -> list[Proposal]:
-    """The catalogue's proposals (optionally of the given statuses or numbers) with all
-    inputs prefetched (a fixed number of queries), in the annex's order: committee,
-    then number."""
+    """The catalogue's proposals (optionally of the given statuses or numbers; with
+    `user`, only those the user may read) with all inputs prefetched (a fixed number of
+    queries), in the annex's order: committee, then number."""
     queryset = Proposal.objects.filter(catalog=catalog)
+    if user is not None:
+        queryset = visible_proposals(user, queryset)
     statuses = [s for s in statuses or [] if s]
     if statuses:
         queryset = queryset.filter(status__in=statuses)
@@ -303,11 +309,13 @@ def render_catalog_annex(
     statuses: Iterable[str] | None = None,
     workers: int = 2,
     progress: Progress | None = None,
+    user=None,
 ) -> RenderStats:
-    """The catalogue's annex as one PDF written to `output` (path or binary file)."""
+    """The catalogue's annex as one PDF written to `output` (path or binary file); with
+    `user`, only the proposals that user may read."""
     started = time.perf_counter()
     statuses = [s for s in statuses or [] if s]
-    items = figures_of(select_proposals(catalog, statuses))
+    items = figures_of(select_proposals(catalog, statuses, user=user))
     reference = Reference.load()
     stats = RenderStats()
     parts = ensure_parts(items, reference, workers=workers, progress=progress, stats=stats)

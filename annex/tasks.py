@@ -14,7 +14,7 @@ from .pdf import render_catalog_annex
 
 
 def run_job(job_id: int, *, workers: int = 2) -> AnnexJob:
-    job = AnnexJob.objects.select_related("catalog").get(pk=job_id)
+    job = AnnexJob.objects.select_related("catalog", "requested_by").get(pk=job_id)
     job.state = AnnexJob.State.RUNNING
     job.save(update_fields=["state"])
 
@@ -24,7 +24,13 @@ def run_job(job_id: int, *, workers: int = 2) -> AnnexJob:
     try:
         buffer = io.BytesIO()
         stats = render_catalog_annex(
-            job.catalog, buffer, statuses=job.statuses, workers=workers, progress=progress
+            job.catalog,
+            buffer,
+            statuses=job.statuses,
+            workers=workers,
+            progress=progress,
+            # what the requester may read; a job without a requester (command line) prints all
+            user=job.requested_by,
         )
     except Exception as exc:
         AnnexJob.objects.filter(pk=job_id).update(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Catalog, Proposal, Status
+from cases.permissions import sees_everything, visible_proposals
 from cases.selectors import proposals_with_inputs
 from committees.models import Role
 from followup.report import catalogue_report
@@ -51,6 +52,12 @@ def _filename(text: str, ext: str) -> str:
     return f"{slugify(text) or 'bilag'}.{ext}"
 
 
+def _jobs_of(user):
+    """Annex jobs a user may follow and download: their own; central finance all."""
+    jobs = AnnexJob.objects.select_related("catalog")
+    return jobs if sees_everything(user) else jobs.filter(requested_by=user)
+
+
 def _catalog_page(request, catalog, import_form=None, import_error=None, status=200):
     return render(
         request,
@@ -59,7 +66,7 @@ def _catalog_page(request, catalog, import_form=None, import_error=None, status=
             "catalog": catalog,
             "form": AnnexForm(),
             "import_form": import_form or ImportForm(),
-            "jobs": AnnexJob.objects.filter(catalog=catalog)[:10],
+            "jobs": _jobs_of(request.user).filter(catalog=catalog)[:10],
             "import_error": import_error,
             "max_kb": MAX_FILE_BYTES // 1024,
         },
@@ -80,7 +87,7 @@ def start_annex(request, key):
         catalog=catalog,
         statuses=statuses,
         requested_by=request.user,
-        total=catalog.proposals.count(),
+        total=visible_proposals(request.user, catalog.proposals.all()).count(),
     )
     result = render_annex_task.enqueue(job.pk)
     AnnexJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
@@ -88,13 +95,13 @@ def start_annex(request, key):
 
 
 def job_detail(request, pk):
-    job = get_object_or_404(AnnexJob.objects.select_related("catalog"), pk=pk)
+    job = get_object_or_404(_jobs_of(request.user), pk=pk)
     running = job.state in (AnnexJob.State.QUEUED, AnnexJob.State.RUNNING)
     return render(request, "annex/job.html", {"job": job, "running": running})
 
 
 def job_download(request, pk):
-    job = get_object_or_404(AnnexJob.objects.select_related("catalog"), pk=pk)
+    job = get_object_or_404(_jobs_of(request.user), pk=pk)
     if job.state != AnnexJob.State.DONE or not job.file:
         raise Http404(_("The annex is not ready."))
     return FileResponse(
@@ -105,14 +112,14 @@ def job_download(request, pk):
     )
 
 
-def _proposal(key: str, number: str) -> Proposal:
-    return get_object_or_404(
-        proposals_with_inputs(Proposal.objects.filter(catalog__key=key)), number=number
-    )
+def _proposal(user, key: str, number: str) -> Proposal:
+    """A proposal the user may read (404 otherwise, as on every page)."""
+    queryset = visible_proposals(user, Proposal.objects.filter(catalog__key=key))
+    return get_object_or_404(proposals_with_inputs(queryset), number=number)
 
 
 def proposal_pdf(request, key, number):
-    proposal = _proposal(key, number)
+    proposal = _proposal(request.user, key, number)
     buffer = io.BytesIO()
     render_proposal_pdf(proposal, buffer)
     buffer.seek(0)
@@ -155,7 +162,7 @@ def followup_report_pdf(request, key):
 
 def template_xlsx(request, key, number=None):
     catalog = get_object_or_404(Catalog, key=key)
-    proposal = _proposal(key, number) if number else None
+    proposal = _proposal(request.user, key, number) if number else None
     data = build_template(catalog, proposal)
     name = f"skabelon {proposal.number if proposal else catalog.key}"
     response = HttpResponse(data, content_type=XLSX)
@@ -186,7 +193,7 @@ def import_template(request, key):
             }
         else:
             try:
-                result = import_xlsx(upload.read(), catalog)
+                result = import_xlsx(upload.read(), catalog, user=request.user)
             except XlsxImportError as exc:
                 error = str(exc)
             else:

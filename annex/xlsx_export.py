@@ -262,7 +262,7 @@ def export_catalog_xlsx(catalog: Catalog, output, *, statuses=None, user=None) -
     number of proposals. When the catalogue has adopted proposals, a last sheet
     "Opfølgning" holds the follow-up report (with `user`, only the plans that user may
     read)."""
-    items = figures_of(select_proposals(catalog, statuses))
+    items = figures_of(select_proposals(catalog, statuses, user=user))
     wb = Workbook(write_only=True)
     overview = wb.create_sheet("Oversigt")
     overview.freeze_panes = "A4"

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cases import permissions
 from cases.exporting import export_proposal
 from cases.interchange import FORMAT_NAME, InterchangeError
 from cases.models import Catalog, Proposal
@@ -653,7 +655,7 @@ def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict
 PRESERVED = ("stated", "other_tables", "anomalies", "priority_criteria")
 
 
-def import_xlsx(raw: bytes, catalog: Catalog) -> ImportResult:
+def import_xlsx(raw: bytes, catalog: Catalog, *, user=None) -> ImportResult:
     """Create or update one proposal of `catalog` from a filled-in template.
 
     Raises `XlsxImportError` (Danish, with sheet!cell); then nothing has changed."""
@@ -688,10 +690,29 @@ def import_xlsx(raw: bytes, catalog: Catalog) -> ImportResult:
         },
         "proposals": [proposal],
     }
-    try:
-        return import_document(document)
-    except InterchangeError as exc:
-        raise XlsxImportError(_located(exc, where)) from None
+    with transaction.atomic():
+        if user is not None and number is not None:
+            existing = Proposal.objects.filter(catalog=catalog, number=str(number)).first()
+            if existing is not None and not permissions.can_edit(user, existing):
+                raise XlsxImportError(
+                    f"{where.get('number', 'Forslag')}: du må ikke ændre forslag "
+                    f"{existing.number} ({existing.title})"
+                )
+        try:
+            result = import_document(document, user=user)
+        except InterchangeError as exc:
+            raise XlsxImportError(_located(exc, where)) from None
+        if user is not None:
+            # What was written must be the user's to edit (finance staff: their own
+            # administration, an editable state); otherwise nothing is kept.
+            for written in result.created + result.updated:
+                proposal_obj = Proposal.objects.get(catalog=catalog, number=written)
+                if not permissions.can_edit(user, proposal_obj):
+                    raise XlsxImportError(
+                        "Forslag: du må kun indlæse forslag, som du selv må redigere "
+                        "(din egen forvaltning, og mens forslaget kan redigeres)"
+                    )
+        return result
 
 
 def _located(exc: InterchangeError, where: dict[str, str]) -> str:
