@@ -217,13 +217,21 @@ class DistributionRowAmount(models.Model):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError(f"{self.model.__name__} is append-only: it cannot be changed")
+        raise self.model.append_only_error(
+            f"{self.model.__name__} is append-only: it cannot be changed"
+        )
 
     def delete(self):
-        raise PermissionError(f"{self.model.__name__} is append-only: it cannot be deleted")
+        raise self.model.append_only_error(
+            f"{self.model.__name__} is append-only: it cannot be deleted"
+        )
 
 
 class AppendOnly(models.Model):
+    """Records that are written once and never changed or deleted through the ORM
+    (history, log, approvals, the adopted plan). Subclasses may name their own error."""
+
+    append_only_error: type[Exception] = PermissionError
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -231,11 +239,15 @@ class AppendOnly(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise PermissionError(f"{type(self).__name__} is append-only: it cannot be changed")
+            raise self.append_only_error(
+                f"{type(self).__name__} is append-only: it cannot be changed"
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError(f"{type(self).__name__} is append-only: it cannot be deleted")
+        raise self.append_only_error(
+            f"{type(self).__name__} is append-only: it cannot be deleted"
+        )
 
 
 class ProposalVersion(AppendOnly):

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Proposal, Status
@@ -57,6 +58,12 @@ def _aware(day: date):
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
+def _backdate(queryset, **times) -> None:
+    """Demo data only: give append-only records (plan, history) the dates a real round
+    would have produced. Bypasses the append-only queryset on purpose."""
+    QuerySet.update(queryset, **times)
+
+
 def _user(username: str):
     return get_user_model().objects.filter(username=username).first()
 
@@ -79,8 +86,8 @@ def load_followup_demo(today: date | None = None) -> list[str]:
             Proposal.objects.filter(pk=proposal.pk).update(status="adopted")
         plan = freeze_plan(proposal, central)
         adopted_on = date(proposal.first_year - 1, 10, 15)
-        FrozenPlan.objects.filter(pk=plan.pk).update(frozen_at=_aware(adopted_on))
-        FollowupEvent.objects.filter(plan=plan).update(at=_aware(adopted_on))
+        _backdate(FrozenPlan.objects.filter(pk=plan.pk), frozen_at=_aware(adopted_on))
+        _backdate(FollowupEvent.objects.filter(plan=plan), at=_aware(adopted_on))
         finance = _user("finans") if proposal.presenting_administration.code == "KFF" else None
         who = finance or central
         _realised(plan, who, demo, today)
@@ -146,8 +153,9 @@ def _criteria(plan: FrozenPlan, user, demo: DemoCase, today: date) -> None:
                 **measured,
             )
             Registration.objects.filter(pk=registration.pk).update(registered_at=_aware(registered))
-            FollowupEvent.objects.filter(details__registration=registration.pk).update(
-                at=_aware(registered)
+            _backdate(
+                FollowupEvent.objects.filter(details__registration=registration.pk),
+                at=_aware(registered),
             )
             if this_status in ("met", "not_met"):
                 break

@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import AppendOnly
+
 
 class SuccessCriterion(models.Model):
     """One row of the annex's follow-up table ("Opfølgning")."""
@@ -36,17 +38,20 @@ class SuccessCriterion(models.Model):
 # --------------------------------------------------------------------------- after the decision
 
 
-class FrozenPlanError(Exception):
+class FrozenPlanError(PermissionError):
     """The frozen plan of an adopted proposal cannot be changed or deleted."""
 
 
-class FrozenPlan(models.Model):
+class FrozenPlan(AppendOnly):
     """The adopted version of a proposal, kept as it was at the decision: its inputs and
     the engine's figures as a budget-cases/1 proposal document (`cases.exporting`).
 
-    Created once by `followup.services.freeze_plan`; never changed afterwards (`save`
-    and `delete` refuse). Later edits of the proposal do not touch it.
+    Created once by `followup.services.freeze_plan`; never changed afterwards (`save`,
+    `delete` and queryset `update`/`delete` refuse). Later edits of the proposal do not
+    touch it.
     """
+
+    append_only_error = FrozenPlanError
 
     proposal = models.OneToOneField(
         "cases.Proposal",
@@ -74,13 +79,6 @@ class FrozenPlan(models.Model):
     def __str__(self):
         return f"{self.proposal} (v{self.version})"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise FrozenPlanError("the adopted plan cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenPlanError("the adopted plan cannot be deleted")
 
 
 class Schedule(models.TextChoices):
@@ -272,7 +270,7 @@ class EventKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder sent")
 
 
-class FollowupEvent(models.Model):
+class FollowupEvent(AppendOnly):
     """The follow-up history of a proposal: who did what, when (append-only)."""
 
     plan = models.ForeignKey(

@@ -247,3 +247,15 @@ def test_database_refuses_a_schedule_without_a_date(plan):
     criterion = plan.criteria.first()
     with pytest.raises(IntegrityError):
         TrackedCriterion.objects.filter(pk=criterion.pk).update(first_due=None)
+
+
+def test_frozen_plan_and_followup_history_refuse_queryset_changes(db):
+    """The adopted plan and its history are append-only also for bulk updates."""
+    from followup.models import FollowupEvent, FrozenPlan
+
+    with pytest.raises(FrozenPlanError):
+        FrozenPlan.objects.all().update(version=99)
+    with pytest.raises(FrozenPlanError):
+        FrozenPlan.objects.all().delete()
+    with pytest.raises(PermissionError):
+        FollowupEvent.objects.all().update(summary="rewritten")
