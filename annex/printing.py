@@ -1,14 +1,17 @@
 """What the printed annex shows, arranged as the municipality's annexes print it.
 
 Every figure comes from `finance.engine` (via `cases.selectors.figures_for`) or is an
-input (a line's amounts); this module only arranges them in rows for the print
-templates. Texts are Danish through gettext (context "print"), as the annexes print them.
+input (a line's amounts). The rows and tables themselves are built by `cases.presentation`
+(the same builders as the web page's); this module adds what only the print has: the
+efficiency form's layout, the numbered detail tables, the Teknisk bilag per committee and
+the print's own wording. Texts are Danish through gettext (context "print"), as the
+annexes print them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,34 +19,23 @@ from django.utils.translation import pgettext
 
 from cases.charts import net_flow_svg
 from cases.models import Catalog, Pool, Proposal, Status
-from cases.presentation import AREA_LABELS
-from cases.selectors import admin_lines, grid_lines, line_amounts
+from cases.presentation import (
+    SECTION_HEADINGS,
+    Row,
+    Table,
+    cells,
+    implementation_rows,
+    line_rows,
+    lines_table,
+    net_rows,
+    permanent_rows,
+    section_lines,
+    unit_label,
+)
+from cases.selectors import engine_admin_lines, engine_lines
 from committees.models import Administration, Committee
 from finance import engine
 from finance.overview import overview_total
-
-
-@dataclass
-class PrintRow:
-    label: str
-    cells: list[Decimal | None] = field(default_factory=list)
-    area: str = ""
-    style: str = "line"  # heading | line | total | grand-total | cumulative | text
-    text: str = ""  # style "text": one value printed in the first year column
-
-
-@dataclass
-class PrintTable:
-    caption: str
-    unit: str
-    years: tuple[int, ...]
-    rows: list[PrintRow]
-    show_area: bool = True
-    first_header: str = ""
-
-    @property
-    def width(self) -> int:
-        return len(self.years) + (2 if self.show_area else 1)
 
 
 def form_title(pool: str) -> str:
@@ -54,87 +46,60 @@ def form_title(pool: str) -> str:
     return pgettext("print", "EFFICIENCY PROPOSAL")
 
 
-def unit_label(proposal: Proposal) -> str:
-    return f"1.000 kr. {proposal.price_level_year} p/l"
-
-
-def _cells(values: dict, years) -> list[Decimal | None]:
-    return [values.get(y) for y in years]
-
-
-def _common_area(lines) -> str:
-    areas = {ln.area or "service" for ln in lines}
-    return AREA_LABELS.get(areas.pop(), "") if len(areas) == 1 else ""
-
-
 def yes_no(value: bool | None) -> str:
     if value is None:
         return ""
     return pgettext("print", "Yes") if value else pgettext("print", "No")
 
 
-def economy_table(proposal: Proposal, figures: engine.Figures, pool: str) -> PrintTable:
+def economy_table(proposal: Proposal, figures: engine.Figures, pool: str) -> Table:
     """Table 1.1 (investment and innovation forms) or Tabel 1 (efficiency form)."""
     years = figures.years
-    lines = grid_lines(proposal)
-    permanent = [ln for ln in lines if ln.section == "permanent"]
-    implementation = [ln for ln in lines if ln.section == "implementation"]
-    rows: list[PrintRow] = []
+    lines = engine_lines(proposal)
+    permanent = section_lines(lines, "permanent")
+    implementation = section_lines(lines, "implementation")
     if pool == Pool.EFFICIENCY:
-        rows.append(PrintRow(pgettext("print", "Permanent operating changes"), style="heading"))
-        rows += [PrintRow(ln.label, _cells(line_amounts(ln), years)) for ln in permanent]
-        capital = [ln for ln in implementation if ln.area == "capital"]
-        operating = [ln for ln in implementation if ln.area != "capital"]
-        if capital:
-            rows.append(
-                PrintRow(pgettext("print", "Implementation costs - capital"), style="heading")
-            )
-            rows += [PrintRow(ln.label, _cells(line_amounts(ln), years)) for ln in capital]
-        if operating:
-            rows.append(
-                PrintRow(pgettext("print", "Implementation costs - operating"), style="heading")
-            )
-            rows += [PrintRow(ln.label, _cells(line_amounts(ln), years)) for ln in operating]
+        rows = [
+            Row(pgettext("print", "Permanent operating changes"), style="heading"),
+            *line_rows(permanent, years, with_area=False),
+        ]
+        for heading, group in (
+            (
+                pgettext("print", "Implementation costs - capital"),
+                [ln for ln in implementation if ln.area == "capital"],
+            ),
+            (
+                pgettext("print", "Implementation costs - operating"),
+                [ln for ln in implementation if ln.area != "capital"],
+            ),
+        ):
+            if group:
+                rows += [Row(heading, style="heading"), *line_rows(group, years, with_area=False)]
         rows.append(
-            PrintRow(
+            Row(
                 pgettext("print", "Total permanent operating change (gross)"),
-                _cells(figures.permanent_total, years),
+                cells(figures.permanent_total, years),
                 style="total",
             )
         )
-        rows.append(
-            PrintRow(
-                pgettext("print", "Total cash flow of the proposal"),
-                _cells(figures.net_total, years),
-                style="grand-total",
-            )
-        )
-        rows.append(
-            PrintRow(
-                pgettext("print", "Cumulative cash flow"),
-                _cells(figures.cumulative_net, years),
-                style="cumulative",
-            )
+        rows += net_rows(
+            figures,
+            pgettext("print", "Total cash flow of the proposal"),
+            pgettext("print", "Cumulative cash flow"),
         )
         fte = {f.year: f.fte for f in proposal.fte_years.all()}
-        rows.append(
-            PrintRow(pgettext("print", "Staff consequences (FTE)"), _cells(fte, years), style="fte")
-        )
-        rows.append(
-            PrintRow(
+        rows += [
+            Row(pgettext("print", "Staff consequences (FTE)"), cells(fte, years), style="fte"),
+            _text_row(
                 pgettext("print", "Payback period (Break Even)"),
-                style="text",
-                text=_years_text(figures.payback_years_total),
-            )
-        )
-        rows.append(
-            PrintRow(
+                _years_text(figures.payback_years_total),
+            ),
+            _text_row(
                 pgettext("print", "Is funding sought from the investment pools?"),
-                style="text",
-                text=yes_no(proposal.applies_for_pool_funding),
-            )
-        )
-        return PrintTable(
+                yes_no(proposal.applies_for_pool_funding),
+            ),
+        ]
+        return Table(
             caption=pgettext("print", "Table 1. Overall economy of the proposal"),
             unit=f"Kr. 1000 {proposal.price_level_year} p/l",
             years=years,
@@ -142,67 +107,50 @@ def economy_table(proposal: Proposal, figures: engine.Figures, pool: str) -> Pri
             show_area=False,
         )
 
-    if permanent or pool == Pool.INVESTMENT:
-        rows.append(PrintRow(pgettext("print", "Permanent changes"), style="heading"))
+    # The innovation form leaves out the permanent changes and the payback periods of a
+    # proposal without permanent changes.
+    with_permanent = bool(permanent) or pool == Pool.INVESTMENT
+    rows = []
+    if with_permanent:
+        rows += permanent_rows(
+            permanent,
+            figures,
+            pgettext("print", "Permanent changes"),
+            pgettext("print", "Total permanent change"),
+            blank_area="service",
+        )
+    rows += implementation_rows(
+        implementation,
+        figures,
+        pgettext("print", "Implementation costs"),
+        pgettext("print", "Total implementation costs"),
+    )
+    rows += net_rows(
+        figures,
+        pgettext("print", "Total economic impact"),
+        pgettext("print", "Cumulative economic impact"),
+    )
+    if with_permanent:
         rows += [
-            PrintRow(ln.label, _cells(line_amounts(ln), years), AREA_LABELS.get(ln.area, ""))
-            for ln in permanent
-        ]
-        rows.append(
-            PrintRow(
-                pgettext("print", "Total permanent change"),
-                _cells(figures.permanent_total, years),
-                _common_area(permanent),
-                style="total",
-            )
-        )
-    rows.append(PrintRow(pgettext("print", "Implementation costs"), style="heading"))
-    rows += [
-        PrintRow(ln.label, _cells(line_amounts(ln), years), AREA_LABELS.get(ln.area, ""))
-        for ln in implementation
-    ]
-    rows.append(
-        PrintRow(
-            pgettext("print", "Total implementation costs"),
-            _cells(figures.implementation_total, years),
-            style="total",
-        )
-    )
-    rows.append(
-        PrintRow(
-            pgettext("print", "Total economic impact"),
-            _cells(figures.net_total, years),
-            style="grand-total",
-        )
-    )
-    rows.append(
-        PrintRow(
-            pgettext("print", "Cumulative economic impact"),
-            _cells(figures.cumulative_net, years),
-            style="cumulative",
-        )
-    )
-    if pool == Pool.INVESTMENT or permanent:
-        rows.append(
-            PrintRow(
+            _text_row(
                 pgettext("print", "Payback period based on service efficiency"),
-                style="text",
-                text=_years_text(figures.payback_years_service),
-            )
-        )
-        rows.append(
-            PrintRow(
+                _years_text(figures.payback_years_service),
+            ),
+            _text_row(
                 pgettext("print", "Payback period based on total economy"),
-                style="text",
-                text=_years_text(figures.payback_years_total),
-            )
-        )
-    return PrintTable(
+                _years_text(figures.payback_years_total),
+            ),
+        ]
+    return Table(
         caption=pgettext("print", "1.1. Overall economic consequences of the proposal"),
         unit=unit_label(proposal),
         years=years,
         rows=rows,
     )
+
+
+def _text_row(label: str, text: str) -> Row:
+    return Row(label, style="text", text=text)
 
 
 def _years_text(value: int | None) -> str:
@@ -211,82 +159,60 @@ def _years_text(value: int | None) -> str:
     return pgettext("print", "%(years)s years") % {"years": value}
 
 
-def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[PrintTable]:
+def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[Table]:
     """ "Varige ændringer, service", "…, overførsler", "Anlægsinvesteringer i forslaget",
     "Serviceinvesteringer i forslaget", "Varige ændringer, administration"."""
-    years = figures.years
-    lines = grid_lines(proposal)
+    lines = engine_lines(proposal)
     specs = [
         (
-            "permanent",
-            {"service", ""},
+            section_lines(lines, "permanent", {"service", ""}),
+            figures.permanent_by_area["service"],
             pgettext("print", "Permanent changes, service"),
             pgettext("print", "Permanent changes total, service"),
-            figures.permanent_by_area["service"],
         ),
         (
-            "permanent",
-            {"transfers"},
+            section_lines(lines, "permanent", {"transfers"}),
+            figures.permanent_by_area["transfers"],
             pgettext("print", "Permanent changes, demand-driven transfers"),
             pgettext("print", "Permanent changes total, transfers"),
-            figures.permanent_by_area["transfers"],
         ),
         (
-            "permanent",
-            {"capital"},
+            section_lines(lines, "permanent", {"capital"}),
+            figures.permanent_by_area["capital"],
             pgettext("print", "Permanent changes, capital"),
             pgettext("print", "Permanent changes total, capital"),
-            figures.permanent_by_area["capital"],
         ),
         (
-            "implementation",
-            {"capital"},
+            section_lines(lines, "implementation", {"capital"}),
+            figures.implementation_by_area["capital"],
             pgettext("print", "Capital investments in the proposal"),
             pgettext("print", "Investments total, capital"),
-            figures.implementation_by_area["capital"],
         ),
         (
-            "implementation",
-            {"service", ""},
+            section_lines(lines, "implementation", {"service", ""}),
+            figures.implementation_by_area["service"],
             pgettext("print", "Service investments in the proposal"),
             pgettext("print", "Investments total, service"),
-            figures.implementation_by_area["service"],
         ),
         (
-            "implementation",
-            {"operating"},
+            section_lines(lines, "implementation", {"operating"}),
+            figures.implementation_by_area["operating"],
             pgettext("print", "Operating implementation costs in the proposal"),
             pgettext("print", "Implementation costs total, operating"),
-            figures.implementation_by_area["operating"],
+        ),
+        (
+            engine_admin_lines(proposal),
+            figures.admin_total,
+            pgettext("print", "Permanent changes, administration"),
+            pgettext("print", "Permanent changes total, administration"),
         ),
     ]
+    unit = unit_label(proposal)
     tables = []
-    for section, areas, caption, total_label, totals in specs:
-        chosen = [ln for ln in lines if ln.section == section and ln.area in areas]
-        if not chosen:
-            continue
-        rows = [PrintRow(ln.label, _cells(line_amounts(ln), years)) for ln in chosen]
-        rows.append(PrintRow(total_label, _cells(totals, years), style="total"))
-        tables.append(PrintTable(caption, unit_label(proposal), years, rows, show_area=False))
-    admin = admin_lines(proposal)
-    if admin:
-        rows = [PrintRow(ln.label, _cells(line_amounts(ln), years)) for ln in admin]
-        rows.append(
-            PrintRow(
-                pgettext("print", "Permanent changes total, administration"),
-                _cells(figures.admin_total, years),
-                style="total",
-            )
-        )
-        tables.append(
-            PrintTable(
-                pgettext("print", "Permanent changes, administration"),
-                unit_label(proposal),
-                years,
-                rows,
-                show_area=False,
-            )
-        )
+    for chosen, totals, caption, total in specs:
+        table = lines_table(chosen, totals, figures.years, caption=caption, total=total, unit=unit)
+        if table is not None:
+            tables.append(table)
     for number, table in enumerate(tables, start=1):
         table.caption = pgettext("print", "Table %(number)s. %(caption)s") % {
             "number": number,
@@ -318,7 +244,7 @@ def _subject_caption(subject: str) -> str:
 
 def technical_annex(
     proposal: Proposal, figures: engine.Figures, committees: list[Committee]
-) -> list[PrintTable]:
+) -> list[Table]:
     """The Teknisk bilag: each distribution as the engine allocated it, one row per
     committee (and ØU unit) in the municipality's order, as the annexes print it."""
     names = {c.code: c.name for c in committees}
@@ -334,12 +260,12 @@ def technical_annex(
             matched = by_label.pop(committee.name, [])
             cells = _sum_rows(matched, figures.years)
             account = ", ".join(r.account for r in matched if r.account)
-            rows.append(PrintRow(committee.name, cells, area=account))
+            rows.append(Row(committee.name, cells, area=account))
         for label, matched in by_label.items():  # rows naming no known committee or unit
-            rows.append(PrintRow(label, _sum_rows(matched, figures.years)))
-        rows.append(PrintRow("Total", _cells(dist.total, figures.years), style="total"))
+            rows.append(Row(label, _sum_rows(matched, figures.years)))
+        rows.append(Row("Total", cells(dist.total, figures.years), style="total"))
         tables.append(
-            PrintTable(
+            Table(
                 caption=_subject_caption(dist.subject),
                 unit=unit_label(proposal),
                 years=figures.years,
@@ -361,15 +287,6 @@ def _sum_rows(rows: list[engine.AllocatedRow], years) -> list[Decimal | None]:
     return cells
 
 
-SECTION_FIELDS = [
-    ("background", "Background and purpose"),
-    ("content", "Content of the proposal"),
-    ("potential", "Potential of the proposal"),
-    ("economy_text", "Economy"),
-    ("implementation_text", "Implementation of the proposal"),
-    ("partners", "Involvement of partners"),
-    ("effect", "Effect of the proposal"),
-]
 NUMBERING = re.compile(r"^\s*(?:tabel\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
 NOTE_TEXT = "Alle besparelser er angivet med negativt (-) fortegn"
 
@@ -392,7 +309,7 @@ def sections(proposal: Proposal) -> list[dict[str, Any]]:
     numbers (the print numbers all sections afresh); a transcribed copy of the
     sign note is left out because the form prints it under table 1.1."""
     out = []
-    for attr, _label in SECTION_FIELDS:
+    for attr, _heading in SECTION_HEADINGS:
         text = getattr(proposal, attr)
         if text or attr == "economy_text":
             out.append({"key": attr, "heading": _section_heading(attr), "text": text})

@@ -10,6 +10,8 @@ graphics in the printed annex.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -45,6 +47,73 @@ def _nice_step(span: Decimal) -> Decimal:
     return base * 10  # pragma: no cover - the loop always returns
 
 
+@dataclass(frozen=True)
+class ValueAxis:
+    """A value axis from `low` to `high` in grid steps of `step`, drawn from `top` down
+    over `height` pixels."""
+
+    low: Decimal
+    high: Decimal
+    step: Decimal
+    top: float
+    height: float
+
+    def y(self, value: Decimal) -> float:
+        return self.top + float((self.high - value) / (self.high - self.low)) * self.height
+
+    def bar(self, value: Decimal) -> tuple[float, float]:
+        """The top and the height of a bar from 0 to `value` (at least half a pixel)."""
+        zero, end = self.y(Decimal(0)), self.y(value)
+        return min(zero, end), max(abs(end - zero), 0.5)
+
+    def ticks(self) -> Iterator[Decimal]:
+        tick = self.low
+        while tick <= self.high:
+            yield tick
+            tick += self.step
+
+
+def value_axis(values: Iterable[Decimal], top: float, height: float) -> ValueAxis:
+    """The axis that holds 0 and every value, on whole steps of `_nice_step`."""
+    values = list(values)
+    low = min([Decimal(0), *values])
+    high = max([Decimal(0), *values])
+    step = _nice_step(high - low)
+    low_axis = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    high_axis = (high / step).to_integral_value(rounding="ROUND_CEILING") * step
+    if high_axis == low_axis:
+        high_axis = low_axis + step
+    return ValueAxis(low_axis, high_axis, step, top, height)
+
+
+def grid_svg(axis: ValueAxis, left: float, right: float) -> str:
+    """The horizontal grid lines from x `left` to `right` (0 drawn stronger) and their
+    value labels left of the plot."""
+    parts = []
+    for tick in axis.ticks():
+        y = axis.y(tick)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="{1.2 if tick == 0 else 0.5}"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
+            f"{format_amount(tick, 0)}</text>"
+        )
+    return "".join(parts)
+
+
+def svg_open(title: str, css: str, height: int, width: int = WIDTH) -> list[str]:
+    """The opening of a chart: the <svg> element, its title and the printed heading."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(title, {chr(34): "&quot;"})}" '
+        f'font-family="Liberation Sans, DejaVu Sans, Arial, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{LEFT}" y="16" fill="{TEXT}" font-size="12" font-weight="bold">'
+        f"{escape(title)}</text>",
+    ]
+
+
 def net_flow_svg(
     figures: engine.Figures,
     *,
@@ -62,48 +131,16 @@ def net_flow_svg(
     years = list(figures.years)
     net = [figures.net_total.get(y) for y in years]
     cumulative = [figures.cumulative_net.get(y) for y in years]
-    values = [v for v in net + cumulative if v is not None]
-    low = min([Decimal(0), *values])
-    high = max([Decimal(0), *values])
-    step = _nice_step(high - low)
-    low_axis = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
-    high_axis = (high / step).to_integral_value(rounding="ROUND_CEILING") * step
-    if high_axis == low_axis:
-        high_axis = low_axis + step
-
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
+    axis = value_axis((v for v in net + cumulative if v is not None), TOP, plot_h)
     slot = plot_w / max(len(years), 1)
-
-    def y_of(value: Decimal) -> float:
-        return TOP + float((high_axis - value) / (high_axis - low_axis)) * plot_h
 
     def x_mid(index: int) -> float:
         return LEFT + slot * (index + 0.5)
 
-    parts: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart net-flow-chart" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
-        f'aria-label="{escape(title, {chr(34): "&quot;"})}" '
-        f'font-family="Liberation Sans, DejaVu Sans, Arial, sans-serif" font-size="11">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="{LEFT}" y="16" fill="{TEXT}" font-size="12" font-weight="bold">'
-        f"{escape(title)}</text>",
-    ]
-    # Grid lines and value labels.
-    tick = low_axis
-    while tick <= high_axis:
-        y = y_of(tick)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="{1.2 if tick == 0 else 0.5}"/>'
-        )
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{format_amount(tick, 0)}</text>"
-        )
-        tick += step
-    zero = y_of(Decimal(0))
+    parts = svg_open(title, "net-flow-chart", HEIGHT)
+    parts.append(grid_svg(axis, LEFT, WIDTH - RIGHT))
     bar_w = slot * 0.55
     for i, (year, value) in enumerate(zip(years, net, strict=True)):
         x = x_mid(i)
@@ -113,8 +150,7 @@ def net_flow_svg(
         )
         if value is None:
             continue
-        top = min(zero, y_of(value))
-        height = max(abs(y_of(value) - zero), 0.5)
+        top, height = axis.bar(value)
         colour = BAR_SAVING if value < 0 else BAR_COST
         parts.append(
             f'<rect class="bar" data-year="{year}" data-value="{value}" '
@@ -122,7 +158,7 @@ def net_flow_svg(
             f'fill="{colour}"><title>{year}: {format_amount(value)}</title></rect>'
         )
     points = [
-        (x_mid(i), y_of(value), year, value)
+        (x_mid(i), axis.y(value), year, value)
         for i, (year, value) in enumerate(zip(years, cumulative, strict=True))
         if value is not None
     ]

@@ -6,6 +6,7 @@ the engine's figures and the proposal's lines in the order the printed annexes u
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,8 +31,10 @@ class Row:
     label: str
     cells: list[Decimal | None] = field(default_factory=list)
     area: str = ""
-    style: str = "line"  # heading | line | total | grand-total | payback
+    # heading | line | total | grand-total | cumulative | payback | fte | text
+    style: str = "line"
     value: int | None = None  # payback rows: years
+    text: str = ""  # style "text" (the printed annex): one value in the first year column
 
 
 @dataclass
@@ -41,15 +44,26 @@ class Table:
     years: tuple[int, ...]
     rows: list[Row]
     show_area: bool = True
+    first_header: str = ""  # the printed annex: heads the label column instead of the unit
+
+    @property
+    def width(self) -> int:
+        return len(self.years) + (2 if self.show_area else 1)
 
 
-def _area_label(area: str | None) -> str:
+def cells(values: Mapping[int, Decimal | None], years) -> list[Decimal | None]:
+    return [values.get(y) for y in years]
+
+
+def area_label(area: str | None) -> str:
     return AREA_LABELS.get(area or "", "")
 
 
-def _common_area(lines) -> str:
-    areas = {ln.area for ln in lines}
-    return _area_label(areas.pop()) if len(areas) == 1 else ""
+def common_area(lines, *, blank: str | None = None) -> str:
+    """The area label all `lines` share, else "" (a line without an area counts as
+    `blank`)."""
+    areas = {ln.area or blank for ln in lines}
+    return area_label(areas.pop()) if len(areas) == 1 else ""
 
 
 def unit_label(proposal: Proposal) -> str:
@@ -60,6 +74,68 @@ def unit_for(price_level_year: int) -> str:
     return f"1.000 kr. {price_level_year} p/l"
 
 
+def section_lines(lines, section: str, areas: set[str] | None = None) -> list:
+    """The lines of a section (of the given areas; "" stands for a line without one)."""
+    return [
+        ln for ln in lines if ln.section == section and (areas is None or (ln.area or "") in areas)
+    ]
+
+
+def line_rows(lines, years, *, with_area: bool = True) -> list[Row]:
+    return [
+        Row(ln.label, cells(ln.amounts, years), area_label(ln.area) if with_area else "")
+        for ln in lines
+    ]
+
+
+def permanent_rows(
+    lines, figures: engine.Figures, heading: str, total: str, *, blank_area: str | None = None
+) -> list[Row]:
+    """ "Varige ændringer": the heading, the lines and "Samlet varig ændring" (in the
+    lines' common area)."""
+    return [
+        Row(heading, style="heading"),
+        *line_rows(lines, figures.years),
+        Row(
+            total,
+            cells(figures.permanent_total, figures.years),
+            common_area(lines, blank=blank_area),
+            style="total",
+        ),
+    ]
+
+
+def implementation_rows(lines, figures: engine.Figures, heading: str, total: str) -> list[Row]:
+    """ "Implementeringsomkostninger": the heading, the lines and their total."""
+    return [
+        Row(heading, style="heading"),
+        *line_rows(lines, figures.years),
+        Row(total, cells(figures.implementation_total, figures.years), style="total"),
+    ]
+
+
+def net_rows(figures: engine.Figures, total: str, cumulative: str) -> list[Row]:
+    """The net flow of every year and its running sum."""
+    return [
+        Row(total, cells(figures.net_total, figures.years), style="grand-total"),
+        Row(cumulative, cells(figures.cumulative_net, figures.years), style="cumulative"),
+    ]
+
+
+def lines_table(
+    lines, totals: Mapping[int, Decimal | None], years, *, caption: str, total: str, unit: str
+) -> Table | None:
+    """A detail table ("Varige ændringer, service", …): the lines and their total, or
+    None without lines."""
+    if not lines:
+        return None
+    rows = [
+        *line_rows(lines, years, with_area=False),
+        Row(total, cells(totals, years), style="total"),
+    ]
+    return Table(caption=caption, unit=unit, years=years, rows=rows, show_area=False)
+
+
 def economy_table(proposal: Proposal, figures: engine.Figures) -> Table:
     """Table 1.1 "Forslagets samlede økonomiske konsekvenser" as the investment annexes
     print it."""
@@ -68,50 +144,35 @@ def economy_table(proposal: Proposal, figures: engine.Figures) -> Table:
 
 def economy_table_for(case: engine.Case, figures: engine.Figures, unit: str) -> Table:
     """Table 1.1 of any case, saved or still being typed in the editor."""
-    years = figures.years
-    permanent = [ln for ln in case.lines if ln.section == "permanent"]
-    implementation = [ln for ln in case.lines if ln.section == "implementation"]
-
-    def cells(values) -> list[Decimal | None]:
-        return [values.get(y) for y in years]
-
-    rows: list[Row] = [Row(_("Permanent changes"), style="heading")]
-    for ln in permanent:
-        rows.append(Row(ln.label, cells(ln.amounts), _area_label(ln.area)))
-    rows.append(
-        Row(
+    rows = [
+        *permanent_rows(
+            section_lines(case.lines, "permanent"),
+            figures,
+            _("Permanent changes"),
             _("Total permanent change"),
-            cells(figures.permanent_total),
-            _common_area(permanent),
-            style="total",
-        )
-    )
-    rows.append(Row(_("Implementation costs"), style="heading"))
-    for ln in implementation:
-        rows.append(Row(ln.label, cells(ln.amounts), _area_label(ln.area)))
-    rows.append(
-        Row(_("Total implementation costs"), cells(figures.implementation_total), style="total")
-    )
-    rows.append(Row(_("Total economic impact"), cells(figures.net_total), style="grand-total"))
-    rows.append(Row(_("Cumulative net impact"), cells(figures.cumulative_net), style="cumulative"))
-    rows.append(
+        ),
+        *implementation_rows(
+            section_lines(case.lines, "implementation"),
+            figures,
+            _("Implementation costs"),
+            _("Total implementation costs"),
+        ),
+        *net_rows(figures, _("Total economic impact"), _("Cumulative net impact")),
         Row(
             _("Payback period based on service efficiency"),
             style="payback",
             value=figures.payback_years_service,
-        )
-    )
-    rows.append(
+        ),
         Row(
             _("Payback period based on total economy"),
             style="payback",
             value=figures.payback_years_total,
-        )
-    )
+        ),
+    ]
     return Table(
         caption=_("1.1 Overall economic consequences of the proposal"),
         unit=unit,
-        years=years,
+        years=figures.years,
         rows=rows,
     )
 
@@ -131,9 +192,7 @@ def _area_detail_table(
 ) -> Table | None:
     years = figures.years
     if section == "permanent":
-        lines = [
-            ln for ln in case.lines if ln.section == section and (ln.area or Area.SERVICE) == area
-        ]
+        areas = {area, ""} if area == Area.SERVICE else {area}
         totals = figures.permanent_by_area[area]
         caption, total_label = {
             "service": (_("Permanent changes, service"), _("Permanent changes total, service")),
@@ -143,32 +202,34 @@ def _area_detail_table(
             ),
             "capital": (_("Permanent changes, capital"), _("Permanent changes total, capital")),
         }[area]
+    elif area == "capital":
+        areas = {"capital"}
+        totals = figures.implementation_by_area["capital"]
+        caption, total_label = (
+            _("Capital investments in the proposal"),
+            _("Investments total, capital"),
+        )
     else:
-        wanted = {"capital": {"capital"}, "service": {"service", "operating", ""}}[area]
-        lines = [ln for ln in case.lines if ln.section == section and (ln.area or "") in wanted]
-        if area == "capital":
-            totals = figures.implementation_by_area["capital"]
-            caption, total_label = (
-                _("Capital investments in the proposal"),
-                _("Investments total, capital"),
+        areas = {"service", "operating", ""}
+        totals = {
+            y: _sum_optional(
+                figures.implementation_by_area["service"].get(y),
+                figures.implementation_by_area["operating"].get(y),
             )
-        else:
-            totals = {
-                y: _sum_optional(
-                    figures.implementation_by_area["service"].get(y),
-                    figures.implementation_by_area["operating"].get(y),
-                )
-                for y in years
-            }
-            caption, total_label = (
-                _("Service investments in the proposal"),
-                _("Investments total, service"),
-            )
-    if not lines:
-        return None
-    rows = [Row(ln.label, [ln.amounts.get(y) for y in years]) for ln in lines]
-    rows.append(Row(total_label, [totals.get(y) for y in years], style="total"))
-    return Table(caption=caption, unit=unit, years=years, rows=rows, show_area=False)
+            for y in years
+        }
+        caption, total_label = (
+            _("Service investments in the proposal"),
+            _("Investments total, service"),
+        )
+    return lines_table(
+        section_lines(case.lines, section, areas),
+        totals,
+        years,
+        caption=caption,
+        total=total_label,
+        unit=unit,
+    )
 
 
 def _sum_optional(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -198,23 +259,13 @@ def admin_table(proposal: Proposal, figures: engine.Figures) -> Table | None:
 
 
 def admin_table_for(case: engine.Case, figures: engine.Figures, unit: str) -> Table | None:
-    if not case.admin_lines:
-        return None
-    years = figures.years
-    rows = [Row(ln.label, [ln.amounts.get(y) for y in years]) for ln in case.admin_lines]
-    rows.append(
-        Row(
-            _("Permanent changes total, administration"),
-            [figures.admin_total.get(y) for y in years],
-            style="total",
-        )
-    )
-    return Table(
+    return lines_table(
+        case.admin_lines,
+        figures.admin_total,
+        figures.years,
         caption=_("Permanent changes, administration"),
+        total=_("Permanent changes total, administration"),
         unit=unit,
-        years=years,
-        rows=rows,
-        show_area=False,
     )
 
 
@@ -253,15 +304,13 @@ def distribution_tables(figures: engine.Figures) -> list[DistributionTable]:
         rows = []
         for row in dist.rows:
             label = row.unit or row.committee
-            rows.append(
-                Row(label, [row.amounts.get(y) for y in figures.years], area=row.account or "")
-            )
+            rows.append(Row(label, cells(row.amounts, figures.years), area=row.account or ""))
         tables.append(
             DistributionTable(
                 caption=_(SUBJECT_CAPTIONS[dist.subject]),
                 years=figures.years,
                 rows=rows,
-                total=[dist.total.get(y) for y in figures.years],
+                total=cells(dist.total, figures.years),
                 accounts=[row.account or "" for row in dist.rows],
                 subject=dist.subject,
                 basis=dist.basis,

@@ -107,25 +107,33 @@ def printed_distributions(other_tables: list) -> list[engine.PrintedDistribution
     return tables
 
 
+def engine_lines(proposal: Proposal) -> tuple[engine.Line, ...]:
+    """The engine's view of the proposal's grid lines (a line without an area: None)."""
+    return tuple(
+        engine.Line(
+            section=ln.section,
+            kind=ln.kind,
+            area=ln.area or None,
+            label=ln.label,
+            amounts=line_amounts(ln),
+        )
+        for ln in grid_lines(proposal)
+    )
+
+
+def engine_admin_lines(proposal: Proposal) -> tuple[engine.AdminLine, ...]:
+    return tuple(
+        engine.AdminLine(label=ln.label, amounts=line_amounts(ln)) for ln in admin_lines(proposal)
+    )
+
+
 def case_from_proposal(proposal: Proposal) -> engine.Case:
     """The engine's view of a proposal (expects `proposals_with_inputs` prefetching)."""
     stated = stated_figures(proposal)
     return engine.Case(
         years=proposal.years,
-        lines=tuple(
-            engine.Line(
-                section=ln.section,
-                kind=ln.kind,
-                area=ln.area or None,
-                label=ln.label,
-                amounts=line_amounts(ln),
-            )
-            for ln in grid_lines(proposal)
-        ),
-        admin_lines=tuple(
-            engine.AdminLine(label=ln.label, amounts=line_amounts(ln))
-            for ln in admin_lines(proposal)
-        ),
+        lines=engine_lines(proposal),
+        admin_lines=engine_admin_lines(proposal),
         distributions=tuple(
             engine.Distribution(
                 subject=d.subject,

@@ -10,30 +10,22 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
-from cases.charts import _nice_step
+from cases.charts import grid_svg, value_axis
 from finance.formatting import format_amount
 
 WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 24, 48
 SERIES = (("savings", "#2e7d32"), ("costs", "#c62828"), ("investments", "#1f3b73"))
-TEXT, GRID = "#222222", "#c8c8c8"
+TEXT = "#222222"
 
 
 def shares_svg(years: list[dict]) -> str:
     labels = {"savings": _("Savings"), "costs": _("Costs"), "investments": _("Investments")}
     values = [Decimal(item[key] or 0) for item in years for key, _c in SERIES]
-    low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
-    step = _nice_step(high - low)
-    low_axis = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
-    high_axis = (high / step).to_integral_value(rounding="ROUND_CEILING") * step
-    if high_axis == low_axis:
-        high_axis = low_axis + step
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    axis = value_axis(values, TOP, plot_h)
     slot = plot_w / max(len(years), 1)
     bar_w = slot * 0.8 / len(SERIES)
-
-    def y_of(value: Decimal) -> float:
-        return TOP + float((high_axis - value) / (high_axis - low_axis)) * plot_h
 
     title = _("Savings, costs and investments per year (1,000 kr.)")
     parts = [
@@ -42,17 +34,7 @@ def shares_svg(years: list[dict]) -> str:
         f'aria-label="{escape(title)}" font-family="Liberation Sans, Arial, sans-serif" '
         f'font-size="11"><title>{escape(title)}</title>'
     ]
-    tick = low_axis
-    while tick <= high_axis:
-        y = y_of(tick)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{GRID}" '
-            f'stroke-width="{1.2 if tick == 0 else 0.5}"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{format_amount(tick, 0)}</text>"
-        )
-        tick += step
-    zero = y_of(Decimal(0))
+    parts.append(grid_svg(axis, LEFT, WIDTH - RIGHT))
     for i, item in enumerate(years):
         x0 = LEFT + slot * i + slot * 0.1
         parts.append(
@@ -61,8 +43,7 @@ def shares_svg(years: list[dict]) -> str:
         )
         for j, (key, colour) in enumerate(SERIES):
             value = Decimal(item[key] or 0)
-            top = min(zero, y_of(value))
-            height = max(abs(y_of(value) - zero), 0.5)
+            top, height = axis.bar(value)
             parts.append(
                 f'<rect class="bar bar-{key}" data-year="{item["year"]}" data-value="{value}" '
                 f'x="{x0 + j * bar_w:.1f}" y="{top:.1f}" width="{bar_w:.1f}" '

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from cases.charts import _nice_step
+from cases.charts import grid_svg, svg_open, value_axis
 from finance.formatting import format_amount
 
 __all__ = ["criteria_status_svg", "planned_vs_realised_svg"]
@@ -29,7 +29,6 @@ BOTTOM = 46
 PLANNED = "#9aa9c7"
 REALISED = "#1f3b73"
 BEHIND = "#c62828"
-GRID = "#c8c8c8"
 TEXT = "#222222"
 
 STATUS_COLOURS = {
@@ -39,22 +38,6 @@ STATUS_COLOURS = {
     "not_met": "#c62828",
     "none": "#9e9e9e",
 }
-
-
-def _attr(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
-
-
-def _open(title: str, css: str, height: int = HEIGHT) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
-        f'aria-label="{_attr(title)}" '
-        f'font-family="Liberation Sans, DejaVu Sans, Arial, sans-serif" font-size="11">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="{LEFT}" y="16" fill="{TEXT}" font-size="12" font-weight="bold">'
-        f"{escape(title)}</text>",
-    ]
 
 
 def planned_vs_realised_svg(
@@ -71,33 +54,14 @@ def planned_vs_realised_svg(
     """Two bars per year: planned (light) and realised (dark; red when the year is
     flagged behind plan). A year without a realised figure has only the planned bar."""
     behind = behind or {}
-    values = [v for v in (*planned.values(), *realised.values()) if v is not None]
-    low = min([Decimal(0), *values])
-    high = max([Decimal(0), *values])
-    step = _nice_step(high - low)
-    low_axis = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
-    high_axis = (high / step).to_integral_value(rounding="ROUND_CEILING") * step
-    if high_axis == low_axis:
-        high_axis = low_axis + step
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
+    values = (v for v in (*planned.values(), *realised.values()) if v is not None)
+    axis = value_axis(values, TOP, plot_h)
     slot = plot_w / max(len(years), 1)
 
-    def y_of(value: Decimal) -> float:
-        return TOP + float((high_axis - value) / (high_axis - low_axis)) * plot_h
-
-    parts = _open(title, "planned-realised-chart")
-    tick = low_axis
-    while tick <= high_axis:
-        y = y_of(tick)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="{1.2 if tick == 0 else 0.5}"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{format_amount(tick, 0)}</text>"
-        )
-        tick += step
-    zero = y_of(Decimal(0))
+    parts = svg_open(title, "planned-realised-chart", HEIGHT)
+    parts.append(grid_svg(axis, LEFT, WIDTH - RIGHT))
     bar_w = slot * 0.32
     for i, year in enumerate(years):
         mid = LEFT + slot * (i + 0.5)
@@ -117,8 +81,7 @@ def planned_vs_realised_svg(
         ):
             if value is None:
                 continue
-            top = min(zero, y_of(value))
-            height = max(abs(y_of(value) - zero), 0.5)
+            top, height = axis.bar(value)
             parts.append(
                 f'<rect class="bar {css}" data-year="{year}" data-value="{value}" '
                 f'x="{x:.1f}" y="{top:.1f}" width="{bar_w:.1f}" height="{height:.1f}" '
@@ -151,7 +114,7 @@ def criteria_status_svg(
     most = max([1, *counts.values()])
     label_w = 130
     plot_w = WIDTH - LEFT - RIGHT - label_w - 40
-    parts = _open(title, "criteria-status-chart", height)
+    parts = svg_open(title, "criteria-status-chart", height)
     for i, key in enumerate(order):
         count = counts.get(key, 0)
         y = TOP + i * row_h
