@@ -13,17 +13,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 from fontTools import subset
 from fontTools.ttLib import TTFont
-from pypdf import PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    NumberObject,
-)
+from pikepdf import Array, Dictionary, Name
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
@@ -80,86 +73,61 @@ def _font_data() -> tuple[bytes, dict[int, int], dict[str, float]]:
     return out.getvalue(), widths, metrics
 
 
-def _font_object(writer: PdfWriter):
+def _font_object(pdf: pikepdf.Pdf) -> tuple[pikepdf.Object, dict[int, int]]:
     data, widths, metrics = _font_data()
-    font_file = DecodedStreamObject()
-    font_file.set_data(data)
-    font_file[NameObject("/Length1")] = NumberObject(len(data))
-    name = NameObject("/BLGPNR+LiberationSans")
-    descriptor = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/FontDescriptor"),
-            NameObject("/FontName"): name,
-            NameObject("/Flags"): NumberObject(32),
-            NameObject("/FontBBox"): ArrayObject(FloatObject(v) for v in metrics["bbox"]),
-            NameObject("/ItalicAngle"): NumberObject(0),
-            NameObject("/Ascent"): FloatObject(metrics["ascent"]),
-            NameObject("/Descent"): FloatObject(metrics["descent"]),
-            NameObject("/CapHeight"): FloatObject(metrics["ascent"]),
-            NameObject("/StemV"): NumberObject(80),
-            NameObject("/FontFile2"): writer._add_object(font_file),
-        }
+    font_file = pikepdf.Stream(pdf, data)
+    font_file.Length1 = len(data)
+    name = Name("/BLGPNR+LiberationSans")
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=name,
+        Flags=32,
+        FontBBox=Array(metrics["bbox"]),
+        ItalicAngle=0,
+        Ascent=metrics["ascent"],
+        Descent=metrics["descent"],
+        CapHeight=metrics["ascent"],
+        StemV=80,
+        FontFile2=pdf.make_indirect(font_file),
     )
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/TrueType"),
-            NameObject("/BaseFont"): name,
-            NameObject("/FirstChar"): NumberObject(32),
-            NameObject("/LastChar"): NumberObject(126),
-            NameObject("/Widths"): ArrayObject(NumberObject(widths[c]) for c in range(32, 127)),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            NameObject("/FontDescriptor"): writer._add_object(descriptor),
-        }
+    font = Dictionary(
+        Type=Name.Font,
+        Subtype=Name.TrueType,
+        BaseFont=name,
+        FirstChar=32,
+        LastChar=126,
+        Widths=Array([widths[c] for c in range(32, 127)]),
+        Encoding=Name.WinAnsiEncoding,
+        FontDescriptor=pdf.make_indirect(descriptor),
     )
-    return writer._add_object(font), widths
-
-
-def _stream(writer: PdfWriter, data: bytes):
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return writer._add_object(stream)
+    return pdf.make_indirect(font), widths
 
 
 def page_label(number: int, total: int) -> str:
     return f"side {number} af {total}"
 
 
-def stamp_page_numbers(writer: PdfWriter, *, skip_first: bool = True) -> None:
+def stamp_page_numbers(pdf: pikepdf.Pdf, *, skip_first: bool = True) -> None:
     """Draw "side X af Y" at the bottom right of every page (the cover has none, but is
-    counted, as in the printed annexes)."""
-    total = len(writer.pages)
-    font_ref, widths = _font_object(writer)
-    save = _stream(writer, b"q\n")
-    for index, page in enumerate(writer.pages):
+    counted, as in the printed annexes). The page's own content is wrapped in q/Q, so
+    that whatever graphics state it leaves does not move the number."""
+    total = len(pdf.pages)
+    font_ref, widths = _font_object(pdf)
+    save = pdf.make_stream(b"q\n")
+    font_name = Name("/BLGPageNr")
+    for index, page in enumerate(pdf.pages):
         if skip_first and index == 0:
             continue
         text = page_label(index + 1, total)
         width = sum(widths[ord(ch)] for ch in text) * FONT_SIZE / 1000
         box = page.mediabox
-        x = float(box.right) - RIGHT_MARGIN_PT - width
-        y = float(box.bottom) + BOTTOM_PT
-        restore = _stream(
-            writer,
+        x = float(box[2]) - RIGHT_MARGIN_PT - width
+        y = float(box[1]) + BOTTOM_PT
+        restore = pdf.make_stream(
             f"Q\nq BT /BLGPageNr {FONT_SIZE} Tf 0.2 g {x:.2f} {y:.2f} Td ({text}) Tj ET Q\n".encode(
                 "ascii"
-            ),
+            )
         )
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else DictionaryObject()
-        fonts = resources.get("/Font")
-        if fonts is None:
-            fonts = DictionaryObject()
-            resources[NameObject("/Font")] = fonts
-        fonts = fonts.get_object()
-        fonts[NameObject("/BLGPageNr")] = font_ref
-        page[NameObject("/Resources")] = resources
-        contents = page.get("/Contents")
-        items = []
-        if contents is not None:
-            contents_obj = contents.get_object()
-            if isinstance(contents_obj, ArrayObject):
-                items = list(contents_obj)
-            else:
-                items = [contents]
-        page[NameObject("/Contents")] = ArrayObject([save, *items, restore])
+        page.add_resource(font_ref, Name.Font, font_name)
+        page.contents_add(save, prepend=True)
+        page.contents_add(restore)
