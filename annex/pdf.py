@@ -57,7 +57,9 @@ def render_fingerprint() -> str:
         APP_DIR / "printing.py",
         APP_DIR / "weasy.py",
         APP_DIR.parent / "cases" / "charts.py",
-        APP_DIR.parent / "cases" / "presentation.py",  # AREA_LABELS
+        # the print builds its tables with these (rows, labels, line data)
+        APP_DIR.parent / "cases" / "presentation.py",
+        APP_DIR.parent / "cases" / "selectors.py",
     ]
     for path in sources:
         digest.update(path.name.encode())

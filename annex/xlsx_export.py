@@ -34,6 +34,7 @@ from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 from openpyxl.xml.functions import fromstring as xml_fromstring
 
 from cases.models import Catalog
+from cases.presentation import AREA_LABELS
 from cases.selectors import grid_lines, line_amounts
 from finance import engine
 from followup.report import catalogue_report, report_sheet_rows
@@ -49,12 +50,6 @@ TITLE_FONT = Font(bold=True, size=12)
 INJECTION_START = ("=", "+", "-", "@", "\t", "\r")
 
 SECTION_LABELS = {"permanent": "Varig ændring", "implementation": "Implementering"}
-AREA_LABELS = {
-    "service": "Service",
-    "transfers": "Overførsler",
-    "capital": "Anlæg",
-    "operating": "Drift",
-}
 
 
 def _styled(cell: WriteOnlyCell, number_format: str | None, style: dict) -> WriteOnlyCell:
