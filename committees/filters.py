@@ -15,6 +15,14 @@ from .models import Administration, Committee
 from .selectors import waiting_for
 
 
+class AllYesNoWidget(django_filters.widgets.BooleanWidget):
+    """Yes/No with "Alle" (no filter) instead of django-filter's "Ukendt"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     catalog = django_filters.ModelChoiceFilter(
@@ -41,7 +49,9 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
     )
-    cross_cutting = django_filters.BooleanFilter(label=_("Cross-cutting"))
+    cross_cutting = django_filters.BooleanFilter(
+        label=_("Cross-cutting"), widget=AllYesNoWidget
+    )
     payback = django_filters.RangeFilter(
         field_name="figures__payback_years", label=_("Payback (years)")
     )
