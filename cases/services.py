@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
-from committees.history import record_version
+from committees.history import record_versions
 from committees.models import (
     Administration,
     Committee,
@@ -111,8 +111,7 @@ def import_document(data: Any, *, user=None) -> ImportResult:
 def _after_inputs_changed(proposals: list[Proposal], user, reason: str) -> None:
     """What every change of a proposal's inputs must be followed by, in the same
     transaction: a version in the history and the stored summary for the case list."""
-    for proposal in proposals:
-        record_version(proposal, user, reason)
+    record_versions(proposals, user, reason)
     refresh_summaries(proposals)
 
 

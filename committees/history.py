@@ -35,12 +35,17 @@ from .models import LastSeen, ProposalVersion
 # ----------------------------------------------------------------------------- versions
 
 
-def inputs_of(proposal: Proposal) -> dict[str, Any]:
-    """The proposal's inputs as stored in a version (the export minus `computed`)."""
-    fresh = proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get()
+def _inputs(fresh: Proposal) -> dict[str, Any]:
+    """A prefetched proposal's inputs as stored in a version (the export minus
+    `computed`), as plain JSON values."""
     data = export_proposal(fresh)
     data.pop("computed", None)
     return json.loads(json.dumps(data))
+
+
+def inputs_of(proposal: Proposal) -> dict[str, Any]:
+    """The proposal's inputs as stored in a version (the export minus `computed`)."""
+    return _inputs(proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get())
 
 
 def latest_version(proposal: Proposal) -> ProposalVersion | None:
@@ -50,21 +55,48 @@ def latest_version(proposal: Proposal) -> ProposalVersion | None:
 def record_version(proposal: Proposal, user=None, reason: str = "") -> ProposalVersion:
     """Store the proposal's current inputs as a new version, unless they equal the latest
     version's (then that one is returned). Call inside the transaction that saved."""
-    data = inputs_of(proposal)
-    latest = latest_version(proposal)
-    if latest is not None and latest.data == data:
-        return latest
-    number = (
-        ProposalVersion.objects.filter(proposal=proposal).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
-    return ProposalVersion.objects.create(
-        proposal=proposal,
-        number=number,
-        proposal_version=proposal.version,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        reason=reason,
-        data=data,
-    )
+    return record_versions([proposal], user, reason)[0]
+
+
+def record_versions(proposals, user=None, reason: str = "") -> list[ProposalVersion]:
+    """`record_version` for many proposals (an import) with a fixed number of queries
+    per 500 proposals. Returns each proposal's current version, in the given order."""
+    ids = [p.pk for p in proposals]
+    current: dict[int, ProposalVersion] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        latest_numbers = dict(
+            ProposalVersion.objects.filter(proposal_id__in=chunk)
+            .values_list("proposal_id")
+            .annotate(n=Max("number"))
+        )
+        latest = {
+            v.proposal_id: v
+            for v in ProposalVersion.objects.filter(
+                proposal_id__in=list(latest_numbers), number__in=set(latest_numbers.values())
+            )
+            if latest_numbers[v.proposal_id] == v.number
+        }
+        new = []
+        for fresh in proposals_with_inputs(Proposal.objects.filter(pk__in=chunk)):
+            data = _inputs(fresh)
+            previous = latest.get(fresh.pk)
+            if previous is not None and previous.data == data:
+                current[fresh.pk] = previous
+                continue
+            new.append(
+                ProposalVersion(
+                    proposal=fresh,
+                    number=(previous.number if previous else 0) + 1,
+                    proposal_version=fresh.version,
+                    user=user if getattr(user, "is_authenticated", False) else None,
+                    reason=reason,
+                    data=data,
+                )
+            )
+        for version in ProposalVersion.objects.bulk_create(new):
+            current[version.proposal_id] = version
+    return [current[pk] for pk in ids]
 
 
 def ensure_history(proposal: Proposal) -> ProposalVersion:

@@ -81,3 +81,31 @@ def test_editor_save_records_a_version_and_refreshes_the_summary(
     assert latest.user == central_user
     assert latest.data["title"] == "Belysningspakke 2d, udvidet"
     assert ProposalSummary.objects.get(proposal=proposal).proposal_version == proposal.version
+
+
+def test_recording_versions_of_many_proposals_takes_a_fixed_number_of_queries(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from committees.history import record_versions
+
+    from ..factories import CatalogFactory, ProposalFactory, add_line
+
+    catalog = CatalogFactory()
+    proposals = []
+    for i in range(20):
+        proposal = ProposalFactory(catalog=catalog)
+        add_line(proposal, "permanent", "saving", "service", f"l{i}", {2021: -i, 2022: -i})
+        proposals.append(proposal)
+
+    def count(items):
+        with CaptureQueriesContext(connection) as ctx:
+            record_versions(items, None, "imported")
+        return len(ctx.captured_queries)
+
+    assert count(proposals[:1]) == count(proposals[1:])
+    assert ProposalVersion.objects.count() == 20
+    # unchanged inputs add no version; the current one is returned
+    again = record_versions(proposals, None, "imported")
+    assert ProposalVersion.objects.count() == 20
+    assert [v.proposal_id for v in again] == [p.pk for p in proposals]
