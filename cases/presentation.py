@@ -211,13 +211,7 @@ def _area_detail_table(
         )
     else:
         areas = {"service", "operating", ""}
-        totals = {
-            y: _sum_optional(
-                figures.implementation_by_area["service"].get(y),
-                figures.implementation_by_area["operating"].get(y),
-            )
-            for y in years
-        }
+        totals = figures.investment_by_year["service"]
         caption, total_label = (
             _("Service investments in the proposal"),
             _("Investments total, service"),
@@ -230,12 +224,6 @@ def _area_detail_table(
         total=total_label,
         unit=unit,
     )
-
-
-def _sum_optional(a: Decimal | None, b: Decimal | None) -> Decimal | None:
-    if a is None and b is None:
-        return None
-    return (a or Decimal(0)) + (b or Decimal(0))
 
 
 def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[Table]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -410,6 +410,9 @@ class Figures:
     distributions: tuple[AllocatedDistribution, ...]
     checks: tuple[Check, ...]
     admin_total: YearValues
+    # Investment per year as the overview counts it: service = service + operating
+    # (+ implementation lines without area), capital = capital; `investment` sums these.
+    investment_by_year: dict[str, YearValues] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- sums
@@ -805,7 +808,12 @@ def compute(case: Case) -> Figures:
     for printed in case.printed_distributions:
         checks.extend(check_printed_distribution(printed))
 
+    investment_by_year = {
+        SERVICE: _add(implementation_by_area[SERVICE], implementation_by_area[OPERATING], years),
+        CAPITAL: implementation_by_area[CAPITAL],
+    }
     figures = Figures(
+        investment_by_year=investment_by_year,
         years=years,
         permanent_total=permanent_total,
         permanent_by_area=permanent_by_area,

@@ -509,3 +509,28 @@ def test_check_overview():
         checks[0].message == "Oversigten, forslag BC09, innovationspuljen: trykt 0,7, beregnet 0,8"
     )
     assert check_overview({"innovation_pool": D("0.8")}, f, "BC09") == []
+
+
+def test_investment_by_year_counts_operating_and_unstated_as_service():
+    from decimal import Decimal as D
+
+    from finance.engine import Case, Line, compute
+
+    figures = compute(
+        Case(
+            years=(2021, 2022),
+            lines=(
+                Line("implementation", "cost", "service", "a", {2021: D(100)}),
+                Line("implementation", "cost", "operating", "b", {2021: D(20), 2022: D(5)}),
+                Line("implementation", "cost", None, "c", {2022: D(1)}),
+                Line("implementation", "cost", "capital", "d", {2021: D(300)}),
+            ),
+        )
+    )
+    assert figures.investment_by_year == {
+        "service": {2021: D(120), 2022: D(6)},
+        "capital": {2021: D(300), 2022: None},
+    }
+    assert sum(v for v in figures.investment_by_year["service"].values() if v) == (
+        figures.investment["service"]
+    )
