@@ -498,6 +498,21 @@ class HearingForm(forms.Form):
     )
     date_text = forms.CharField(label=_("Date of approval"), required=False, strip=False)
 
+    def __init__(self, *args, registered=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An answer central finance registered (`answer_hearing`) belongs to that step:
+        # shown read-only here, and kept by `save_proposal` whatever is posted.
+        self.registered = (registered or {}).get((self["body"].value() or "").strip())
+        if self.registered is not None:
+            self.fields["body"].widget.attrs["readonly"] = True
+            for name in ("answer", "date_text"):
+                self.fields[name].disabled = True
+            self.initial = {
+                **self.initial,
+                "answer": self.registered.answer,
+                "date_text": self.registered.date_text,
+            }
+
     def is_blank(self) -> bool:
         return (
             not (self["body"].value() or "").strip()
@@ -778,6 +793,7 @@ class ProposalEditor:
             data,
             prefix="hearing",
             initial=[vars(h) for h in initial.hearing] if data is None and initial else None,
+            form_kwargs={"registered": self._registered_hearing()},
         )
         self.other_sections = SectionFormSet(
             data,
@@ -812,6 +828,12 @@ class ProposalEditor:
                 else (dist.basis if dist else "")
             )
             self.distributions.append((subject, basis_form, rows))
+
+    def _registered_hearing(self) -> dict[str, Any]:
+        """{body: HearingAnswer} of the answers central finance registered."""
+        if self.proposal is None or self.proposal.pk is None:
+            return {}
+        return {h.body: h for h in self.proposal.hearing.all() if h.answered_by_id is not None}
 
     # -- initial values --------------------------------------------------------------
 

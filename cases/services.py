@@ -24,7 +24,14 @@ from committees.summaries import refresh_summaries
 from followup.models import SuccessCriterion
 
 from . import permissions
-from .interchange import CatalogData, InterchangeError, ProposalData, decode, parse_document
+from .interchange import (
+    CatalogData,
+    HearingData,
+    InterchangeError,
+    ProposalData,
+    decode,
+    parse_document,
+)
 from .models import (
     Catalog,
     FteYear,
@@ -344,8 +351,11 @@ def save_proposal(
 
     One transaction. Checks the user's permission (`PermissionDenied`) and, for an
     existing proposal, that nobody saved since `expected_version` was read
-    (`StaleProposal`; nothing is written). What a source document printed
-    (`StatedFigures`, `other_tables`, `anomalies`) is kept: it is not an input.
+    (`StaleProposal`; nothing is written). The version is required: a save that does not
+    say which version it started from is refused as stale (issue 11, finding 5). What a
+    source document printed (`StatedFigures`, `other_tables`, `anomalies`) is kept: it is
+    not an input. Hearing answers registered by central finance (`answer_hearing`) belong
+    to that step: the editor cannot change or drop them (`keep_registered_hearing`).
     """
     committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
     administrations = {a.code: a for a in Administration.objects.all()}
@@ -354,6 +364,7 @@ def save_proposal(
     if fixed is not None and data.presenting_administration != fixed.code:
         raise PermissionDenied("finance staff present proposals of their own administration")
     fields = _proposal_fields(data, committees, administrations)
+    registered: list[HearingAnswer] = []
     if proposal is None:
         if not permissions.can_create(user):
             raise PermissionDenied
@@ -370,7 +381,7 @@ def save_proposal(
         )
         if not permissions.can_edit(user, locked):
             raise PermissionDenied
-        if expected_version is not None and locked.version != expected_version:
+        if expected_version is None or locked.version != expected_version:
             raise StaleProposal(locked.version)
         number = data.number or locked.number
         if Proposal.objects.filter(catalog=catalog, number=number).exclude(pk=locked.pk).exists():
@@ -383,10 +394,58 @@ def save_proposal(
         if updated != 1:  # pragma: no cover - the row lock above makes this impossible
             raise StaleProposal(locked.version)
         proposal = Proposal.objects.get(pk=locked.pk)
+        registered = list(
+            HearingAnswer.objects.filter(proposal=proposal, answered_by__isnull=False)
+        )
+        data = replace(data, hearing=keep_registered_hearing(data.hearing, registered))
         _delete_children(proposal, keep_stated=True)
     proposal.affected_administrations.set(
         [administrations[code] for code in data.affected_administrations]
     )
     _create_children(proposal, replace(data, stated=None), committees)
+    _restore_registrations(proposal, registered)
     _after_inputs_changed([proposal], user, "saved")
     return proposal
+
+
+def keep_registered_hearing(
+    rows: list[HearingData], registered: list[HearingAnswer]
+) -> list[HearingData]:
+    """The hearing rows of an editor save, with every answer central finance registered
+    put back as registered: same body, answer and date, at its place in the user's order
+    (or at the end if the user removed the row). Rows are matched by body.
+
+    Shape: the user's rows in, the rows to store out. Rule: issue 11, finding 1 (the
+    registered answer has one owner, the `answer_hearing` step)."""
+    by_body = {row.body: row for row in registered}
+    out: list[HearingData] = []
+    seen: set[str] = set()
+    for row in rows:
+        kept = by_body.get(row.body)
+        if kept is None:
+            out.append(row)
+        elif row.body not in seen:
+            seen.add(row.body)
+            out.append(HearingData(kept.body, kept.answer, kept.date_text))
+    out += [
+        HearingData(kept.body, kept.answer, kept.date_text)
+        for kept in registered
+        if kept.body not in seen
+    ]
+    return out
+
+
+def _restore_registrations(proposal: Proposal, registered: list[HearingAnswer]) -> None:
+    """Who registered each kept answer, when, and their comment (not editor inputs)."""
+    if not registered:
+        return
+    by_body = {row.body: row for row in registered}
+    rows = [r for r in HearingAnswer.objects.filter(proposal=proposal) if r.body in by_body]
+    for row in rows:
+        kept = by_body[row.body]
+        row.comment, row.answered_by_id, row.answered_at = (
+            kept.comment,
+            kept.answered_by_id,
+            kept.answered_at,
+        )
+    HearingAnswer.objects.bulk_update(rows, ["comment", "answered_by", "answered_at"])

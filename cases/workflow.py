@@ -444,8 +444,12 @@ def answer_hearing(
         if row is None:
             row = HearingAnswer(proposal=locked, body=body, order=locked.hearing.count())
         row.answer = answer
-        row.date_text = (date_text or "").strip() or date_format(
-            timezone.localdate(), "SHORT_DATE_FORMAT"
+        # An empty date keeps the one stored (typed by the author); only a row without a
+        # date gets today's (issue 11, finding 2).
+        row.date_text = (
+            (date_text or "").strip()
+            or row.date_text
+            or date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
         )
         row.comment = (comment or "").strip()
         row.answered_by = user

@@ -30,7 +30,7 @@ class HearingForm(forms.Form):
         label=_("Date"),
         required=False,
         max_length=100,
-        help_text=_("Empty: today's date."),
+        help_text=_("Empty: the date already stated, otherwise today's."),
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})

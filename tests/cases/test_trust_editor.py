@@ -1,0 +1,160 @@
+"""Issue 11 ("Trust"): what someone typed is never lost or overwritten silently.
+
+Each test is written from the input of one numbered finding of the issue."""
+
+import pytest
+from django.test import Client
+
+from cases import workflow
+from cases.models import HearingAnswer, Proposal
+from tests.factories import bc01
+from tests.review.conftest import kfu_proposal
+
+from .formdata import as_post
+from .test_editor import edit_url, page_data
+
+pytestmark = pytest.mark.django_db
+
+CENTRAL = workflow.CENTRAL_BODY
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def central_row(proposal) -> HearingAnswer:
+    return HearingAnswer.objects.get(proposal=proposal, body=CENTRAL)
+
+
+# ----------------------------------------------------------------- 1. hearing answers
+
+
+def test_finding_1_author_save_keeps_the_hearing_answer_central_finance_registered(
+    finance_user, central_user
+):
+    proposal = kfu_proposal()
+    workflow.submit(finance_user, proposal)
+    workflow.start_hearing(central_user, proposal)
+    workflow.answer_hearing(central_user, proposal, CENTRAL, "yes", "", "Fint, men se på 2023")
+    workflow.return_to_author(central_user, proposal, "Ret resuméet")
+    registered = central_row(proposal)
+
+    author = logged_in(finance_user)
+    data = page_data(author, edit_url(proposal))
+    response = author.post(
+        edit_url(proposal), as_post(data, action="save", summary="Nyt resumé")
+    )
+
+    assert response.status_code == 302
+    row = central_row(proposal)
+    assert Proposal.objects.get(pk=proposal.pk).summary == "Nyt resumé"
+    assert (row.answer, row.comment, row.answered_by_id, row.date_text) == (
+        "yes",
+        "Fint, men se på 2023",
+        central_user.pk,
+        registered.date_text,
+    )
+    assert row.answered_at == registered.answered_at
+
+
+def test_finding_1_the_editor_cannot_change_or_drop_a_registered_answer(
+    finance_user, central_user
+):
+    """The author's editor shows the registered answer read-only: a post that changes
+    it, or removes the row, keeps what central finance registered."""
+    proposal = kfu_proposal()
+    workflow.submit(finance_user, proposal)
+    workflow.start_hearing(central_user, proposal)
+    workflow.answer_hearing(central_user, proposal, CENTRAL, "yes", "3. maj 2020", "OK")
+    workflow.return_to_author(central_user, proposal, "Ret")
+
+    author = logged_in(finance_user)
+    data = page_data(author, edit_url(proposal))
+    index = next(
+        i
+        for i in range(int(data["hearing-TOTAL_FORMS"]))
+        if data.get(f"hearing-{i}-body") == CENTRAL
+    )
+    response = author.post(
+        edit_url(proposal),
+        as_post(
+            data,
+            action="save",
+            **{f"hearing-{index}-answer": "no", f"hearing-{index}-date_text": "i går"},
+        ),
+    )
+    assert response.status_code == 302
+    row = central_row(proposal)
+    assert (row.answer, row.date_text, row.comment) == ("yes", "3. maj 2020", "OK")
+
+    data = page_data(author, edit_url(proposal))
+    response = author.post(
+        edit_url(proposal), as_post(data, action="save", **{f"hearing-{index}-DELETE": "on"})
+    )
+    assert response.status_code == 302
+    row = central_row(proposal)
+    assert (row.answer, row.date_text, row.comment) == ("yes", "3. maj 2020", "OK")
+
+
+# ----------------------------------------------------------------- 2. hearing date
+
+
+def test_finding_2_an_empty_date_keeps_the_date_the_author_typed(finance_user, central_user):
+    proposal = kfu_proposal()
+    HearingAnswer.objects.create(proposal=proposal, body=CENTRAL, date_text="9. juni 2020")
+    workflow.submit(finance_user, proposal)
+    workflow.start_hearing(central_user, proposal)
+
+    workflow.answer_hearing(central_user, proposal, CENTRAL, "yes", "", "")
+
+    assert central_row(proposal).date_text == "9. juni 2020"
+
+
+def test_finding_2_an_empty_date_without_a_stored_one_is_today(finance_user, central_user):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    proposal = kfu_proposal()
+    workflow.submit(finance_user, proposal)
+    workflow.start_hearing(central_user, proposal)
+    workflow.answer_hearing(central_user, proposal, CENTRAL, "yes", "  ", "")
+    assert central_row(proposal).date_text == date_format(
+        timezone.localdate(), "SHORT_DATE_FORMAT"
+    )
+
+
+# ----------------------------------------------------------------- 5. version required
+
+
+def test_finding_5_a_save_without_version_does_not_overwrite(central_user):
+    proposal = bc01()
+    first, second = logged_in(central_user), logged_in(central_user)
+    second_data = page_data(second, edit_url(proposal))
+    first_data = page_data(first, edit_url(proposal))
+    response = first.post(
+        edit_url(proposal), as_post(first_data, action="save", title="Belysningspakke 2e")
+    )
+    assert response.status_code == 302
+
+    post = as_post(second_data, action="save", summary="Mit resumé")
+    del post["version"]
+    response = second.post(edit_url(proposal), post)
+
+    assert response.status_code == 200
+    saved = Proposal.objects.get(pk=proposal.pk)
+    assert (saved.title, saved.summary) == ("Belysningspakke 2e", "Et forslag.")
+
+
+def test_finding_5_the_save_service_requires_the_version(central_user):
+    from cases import services
+    from cases.forms import proposal_data
+    from cases.selectors import proposals_with_inputs
+
+    proposal = proposals_with_inputs().get(pk=bc01().pk)
+    with pytest.raises(services.StaleProposal):
+        services.save_proposal(
+            central_user, proposal_data(proposal), catalog=proposal.catalog, proposal=proposal
+        )
+    assert Proposal.objects.get(pk=proposal.pk).version == proposal.version
