@@ -55,6 +55,8 @@ def render_fingerprint() -> str:
         *sorted((APP_DIR / "static" / "annex").glob("*")),
         *sorted((APP_DIR / "locale").rglob("*.mo")),
         APP_DIR / "printing.py",
+        APP_DIR / "technical.py",
+        APP_DIR.parent / "finance" / "technical_annex.py",
         APP_DIR / "weasy.py",
         APP_DIR.parent / "cases" / "charts.py",
         # the print builds its tables with these (rows, labels, line data)

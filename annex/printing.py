@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import pgettext
@@ -36,6 +35,8 @@ from cases.selectors import engine_admin_lines, engine_lines
 from committees.models import Administration, Committee
 from finance import engine
 from finance.overview import overview_total
+
+from . import technical
 
 
 def form_title(pool: str) -> str:
@@ -221,70 +222,110 @@ def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[Table]:
     return tables
 
 
-def _subject_caption(subject: str) -> str:
-    # Literal msgids so that makemessages finds them.
-    return {
-        "permanent_saving": pgettext("print", "Distribution of savings between committees"),
-        "permanent_cost": pgettext("print", "Distribution of permanent costs between committees"),
-        "permanent": pgettext("print", "Distribution of permanent changes between committees"),
-        "implementation_capital": pgettext(
-            "print", "Distribution of capital investments between committees"
+def technical_tables(
+    proposal: Proposal, figures: engine.Figures, org: technical.Organisation, pool: str
+) -> list[technical.DistTable]:
+    """Every distribution table of the proposal, printed from the engine's figures: the
+    Teknisk bilag of the investment and innovation forms, the "Fordeling …" tables of
+    the efficiency form (keys, two decimals, as the Citizen annexes print them)."""
+    unit = unit_label(proposal)
+    if pool == Pool.EFFICIENCY:
+        common = {"unit": unit, "with_units": False, "with_keys": True, "places": 2}
+        in_total = pgettext("print", "In total")
+        tables = [
+            technical.service_table(
+                figures,
+                org,
+                caption=pgettext(
+                    "print", "Distribution of the proposal's potential between committees"
+                ),
+                kinds=(pgettext("print", "Efficiency"), pgettext("print", "Cost")),
+                total_label=in_total,
+                **common,
+            ),
+        ]
+        for subjects, caption in (
+            (("implementation_capital",), pgettext("print", "Distribution of capital investments")),
+            (
+                ("implementation_operating", "implementation_service"),
+                pgettext("print", "Distribution of operating costs of implementation"),
+            ),
+            (("implementation",), pgettext("print", "Distribution of implementation costs")),
+        ):
+            tables.append(
+                technical.subject_table(
+                    figures, org, subjects, caption=caption, total_label=in_total, **common
+                )
+            )
+        return [t for t in tables if t is not None]
+    total = pgettext("print", "Total (row of a distribution table)")
+    footnote = pgettext(
+        "print",
+        "* When the proposal is approved by the efficiency circle, the administrations "
+        "themselves fill in the information needed for its technical implementation "
+        "(in Kvantum).",
+    )
+    tables = [
+        technical.service_table(
+            figures,
+            org,
+            caption=pgettext("print", "Efficiency and permanent operating costs, service"),
+            unit=unit,
+            kinds=(pgettext("print", "Saving"), pgettext("print", "Costs")),
+            total_label=total,
+            with_units=True,
         ),
-        "implementation_service": pgettext(
-            "print", "Distribution of service investments between committees"
+        *technical.effect_tables(
+            figures,
+            org,
+            captions={
+                "target_effect": pgettext(
+                    "print", "Target effect – if the proposal is incorporated"
+                ),
+                "appropriation_effect": pgettext(
+                    "print", "Appropriation effect – if the proposal is incorporated"
+                ),
+                "appropriation_effect_if_not": pgettext(
+                    "print", "Appropriation effect – if the proposal is not incorporated"
+                ),
+            },
+            unit=unit,
+            total_label=total,
+            footnote=footnote,
         ),
-        "implementation_operating": pgettext(
-            "print", "Distribution of operating implementation costs between committees"
+    ]
+    for subjects, caption in (
+        (
+            ("implementation_capital",),
+            pgettext("print", "Distribution of capital investments between committees"),
         ),
-        "implementation": pgettext(
-            "print", "Distribution of implementation costs between committees"
+        (
+            ("implementation_service",),
+            pgettext("print", "Distribution of service investments between committees"),
         ),
-    }[subject]
-
-
-def technical_annex(
-    proposal: Proposal, figures: engine.Figures, committees: list[Committee]
-) -> list[Table]:
-    """The Teknisk bilag: each distribution as the engine allocated it, one row per
-    committee (and ØU unit) in the municipality's order, as the annexes print it."""
-    names = {c.code: c.name for c in committees}
-    unit_names = {c.name for c in committees}
-    tables = []
-    for dist in figures.distributions:
-        by_label: dict[str, list[engine.AllocatedRow]] = {}
-        for row in dist.rows:
-            label = row.unit if row.unit in unit_names else names.get(row.committee, row.committee)
-            by_label.setdefault(label, []).append(row)
-        rows = []
-        for committee in committees:
-            matched = by_label.pop(committee.name, [])
-            cells = _sum_rows(matched, figures.years)
-            account = ", ".join(r.account for r in matched if r.account)
-            rows.append(Row(committee.name, cells, area=account))
-        for label, matched in by_label.items():  # rows naming no known committee or unit
-            rows.append(Row(label, _sum_rows(matched, figures.years)))
-        rows.append(Row("Total", cells(dist.total, figures.years), style="total"))
+        (
+            ("implementation_operating",),
+            pgettext("print", "Distribution of operating implementation costs between committees"),
+        ),
+        (
+            ("implementation",),
+            pgettext("print", "Distribution of implementation costs between committees"),
+        ),
+    ):
         tables.append(
-            Table(
-                caption=_subject_caption(dist.subject),
-                unit=unit_label(proposal),
-                years=figures.years,
-                rows=rows,
-                show_area=True,
-                first_header=pgettext("print", "Committee"),
+            technical.subject_table(
+                figures,
+                org,
+                subjects,
+                caption=caption,
+                unit=unit,
+                total_label=total,
+                with_units=True,
+                with_account=True,
+                footnote=footnote if subjects == ("implementation_capital",) else "",
             )
         )
-    return tables
-
-
-def _sum_rows(rows: list[engine.AllocatedRow], years) -> list[Decimal | None]:
-    """Rows the engine allocated to the same printed line (e.g. two accounts of one
-    committee) are shown on one line: their sum, exact (no rounding)."""
-    cells: list[Decimal | None] = []
-    for year in years:
-        values = [r.amounts.get(year) for r in rows if r.amounts.get(year) is not None]
-        cells.append(sum(values, Decimal(0)) if values else None)
-    return cells
+    return [t for t in tables if t is not None]
 
 
 NUMBERING = re.compile(r"^\s*(?:tabel\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
@@ -384,7 +425,9 @@ def proposal_context(
         "figures": figures,
         "economy": economy_table(proposal, figures, pool),
         "detail_tables": detail_tables(proposal, figures),
-        "technical": technical_annex(proposal, figures, committees),
+        "technical": technical_tables(
+            proposal, figures, technical.Organisation.from_committees(committees), pool
+        ),
         "sections": context_sections,
         "summary_paragraphs": paragraphs(proposal.summary),
         "risk_paragraphs": paragraphs(proposal.risk_text),
