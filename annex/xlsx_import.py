@@ -16,23 +16,31 @@ silently drop rows), and the number of rows read is bounded.
 
 from __future__ import annotations
 
+import datetime
 import io
+import logging
+import math
 import re
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+import numpy
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases import permissions
 from cases.exporting import export_proposal
 from cases.interchange import FORMAT_NAME, InterchangeError
 from cases.models import Catalog, Proposal
+from cases.numbers import NumberError, format_number, parse_text_number
+from cases.selectors import proposals_with_inputs
 from cases.services import ImportResult, import_document
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -368,8 +376,37 @@ class Sheet:
 
 
 def _read_sheets(raw: bytes) -> dict[str, Sheet]:
+    """Every sheet's cell values as a person sees them: the value Excel stored, and for
+    a formula cell without one (a file written by a script) the formula computed
+    (`_computed`); a date cell as a date. Malformed sheet XML is one Danish message."""
+    values = _read_cells(raw, data_only=True)
+    formulas = _read_cells(raw, data_only=False)
+    sheets = {}
+    for title, rows in values.items():
+        sheet = Sheet(title, rows)
+        pending = {
+            (r, c): cell
+            for r, row in enumerate(formulas.get(title, []), start=1)
+            for c, cell in enumerate(row, start=1)
+            if isinstance(cell, Formula) and _cell(sheet, r, c) is None
+        }
+        if pending:
+            sheet.rows = [list(row) for row in rows]
+            for (r, c), formula in pending.items():
+                _computed(sheet, r, c, formula, pending, set())
+            sheet.rows = [tuple(row) for row in sheet.rows]
+        sheets[title] = sheet
+    return sheets
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str
+
+
+def _read_cells(raw: bytes, *, data_only: bool) -> dict[str, list[tuple[Any, ...]]]:
     try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise XlsxImportError(f"Filen kan ikke læses som xlsx ({type(exc).__name__}).") from None
     sheets = {}
@@ -379,17 +416,103 @@ def _read_sheets(raw: bytes) -> dict[str, Sheet]:
             # row present is read, and bound the rows read instead.
             ws.reset_dimensions()
             rows = []
-            for row in ws.iter_rows(values_only=True):
-                if len(rows) >= MAX_ROWS:
-                    raise XlsxImportError(
-                        f"Arket {ws.title} har mere end {MAX_ROWS} rækker; det er ikke en "
-                        "udfyldt skabelon."
-                    )
-                rows.append(tuple(row[:MAX_COLUMNS]))
-            sheets[ws.title] = Sheet(ws.title, rows)
+            try:
+                for row in ws.iter_rows():
+                    if len(rows) >= MAX_ROWS:
+                        raise XlsxImportError(
+                            f"Arket {ws.title} har mere end {MAX_ROWS} rækker; det er ikke en "
+                            "udfyldt skabelon."
+                        )
+                    rows.append(tuple(_cell_value(cell) for cell in row[:MAX_COLUMNS]))
+            except XlsxImportError:
+                raise
+            except Exception:  # the XML parser's many kinds: truncated, entities, &#0; …
+                raise XlsxImportError(
+                    f"Arket »{ws.title}« kan ikke læses: filen er beskadiget (ugyldig XML). "
+                    "Åbn den i Excel og gem den igen, eller hent en ny skabelon."
+                ) from None
+            sheets[ws.title] = rows
     finally:
         wb.close()
     return sheets
+
+
+def _cell_value(cell) -> Any:
+    """A read-only cell's value; a formula (when formulas are read) as `Formula`; a date
+    or time as the Danish text a person reads ("28. maj 2020"): the fields that hold
+    dates are text fields, and `finance.realisation.parse_when` reads that text."""
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f" and isinstance(value, str):
+        return Formula(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        with override("da"):
+            fmt = "j. F Y" if not isinstance(value, datetime.datetime) else "j. F Y H:i"
+            return date_format(value, fmt)
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    return value
+
+
+def _computed(sheet: Sheet, r: int, c: int, formula: Formula, pending: dict, busy: set) -> Any:
+    """The value of a formula cell that has no stored value, computed with the `formulas`
+    library (a kept evaluator of Excel formulas) from the cells of the same sheet. A
+    formula that refers to another sheet, goes round in a circle, fails (#DIV/0!) or uses
+    a function the evaluator lacks is refused, naming the cell: never read as empty."""
+    import formulas  # noqa: PLC0415 - numpy/scipy take seconds to load; only for such files
+    import schedula
+
+    ref = sheet.ref(r, c)
+    refuse = f"{ref}: formlen {formula.text} har ingen gemt værdi og kan ikke beregnes"
+    if (r, c) in busy:
+        raise XlsxImportError(f"{refuse} (den henviser til sig selv)")
+    busy = busy | {(r, c)}
+
+    def value_at(row: int, column: int) -> Any:
+        if (row, column) in pending:
+            return _computed(sheet, row, column, pending[(row, column)], pending, busy)
+        value = _cell(sheet, row, column)
+        return schedula.EMPTY if value is None else value
+
+    try:
+        function = formulas.Parser().ast(formula.text)[1].compile()
+    except Exception:
+        raise XlsxImportError(f"{refuse} (formlen kan ikke læses)") from None
+    args = []
+    for name in function.inputs:
+        if "!" in name:
+            raise XlsxImportError(f"{refuse} her (den henviser til et andet ark)")
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(name)
+        except (TypeError, ValueError):
+            raise XlsxImportError(f"{refuse} (ukendt henvisning {name})") from None
+        if (max_row - min_row + 1) * (max_col - min_col + 1) > MAX_ROWS:
+            raise XlsxImportError(f"{refuse} (området {name} er for stort)")
+        block = [
+            [value_at(row, col) for col in range(min_col, max_col + 1)]
+            for row in range(min_row, max_row + 1)
+        ]
+        args.append(block[0][0] if ":" not in name else numpy.array(block, dtype=object))
+    logger = logging.getLogger("schedula")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # the evaluator logs a traceback before it raises
+    try:
+        result = function(*args)
+    except Exception:
+        raise XlsxImportError(f"{refuse} (Excel-funktionen kendes ikke)") from None
+    finally:
+        logger.setLevel(level)
+    value = numpy.asarray(result, dtype=object).ravel()
+    value = value[0] if value.size == 1 else None
+    if value is None or isinstance(value, formulas.tokens.operand.XlError):
+        raise XlsxImportError(f"{refuse} (den giver {value if value is not None else 'et område'})")
+    if value is schedula.EMPTY:
+        value = None
+    elif isinstance(value, numpy.generic):
+        value = value.item()
+    sheet.rows[r - 1][c - 1] = value
+    return value
 
 
 def _cell(sheet: Sheet, row: int, column: int) -> Any:
@@ -401,12 +524,12 @@ def _cell(sheet: Sheet, row: int, column: int) -> Any:
     return None
 
 
-DANISH_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")
-
-
-def parse_number(value: Any, ref: str) -> Decimal | None:
+def parse_number(value: Any, ref: str, *, places: int = 2) -> Decimal | None:
     """A cell as an exact Decimal: numbers, or text in Danish ("1.034,5") or plain
-    ("1034.5") notation."""
+    ("1034.5") notation (`cases.numbers.parse_text_number`; text the two read
+    differently, "1.000", is refused as ambiguous). A float that is within a few units
+    of its last place (at least 1e-9) of a number with `places` decimals is that
+    number: Excel shows -300.00000000000006 as -300 (issue 11, finding 9)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -414,14 +537,27 @@ def parse_number(value: Any, ref: str) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value)).normalize() if value == value else None
-    text = str(value).strip().replace("\u2212", "-").replace(" ", "")
-    if DANISH_NUMBER.match(text):
-        return Decimal(text.replace(".", "").replace(",", "."))
+        if not math.isfinite(value):
+            return _bad(value, ref)
+        exact = Decimal(repr(value))
+        near = exact.quantize(Decimal(1).scaleb(-places))
+        tolerance = max(1e-9, 8 * math.ulp(value))
+        return (near if abs(exact - near) <= Decimal(tolerance) else exact).normalize()
     try:
-        return Decimal(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else _bad(value, ref)
-    except InvalidOperation:
-        return _bad(value, ref)
+        return parse_text_number(str(value))
+    except NumberError as error:
+        if error.code != "ambiguous":
+            return _bad(value, ref)
+        one, other = (_danish(v) for v in error.readings)
+        raise XlsxImportError(
+            f"{ref}: '{value}' er tvetydigt: det kan læses som {one} eller som {other}. "
+            f"Skriv tallet som et tal i Excel, eller som {one} eller {other}."
+        ) from None
+
+
+def _danish(value: Decimal) -> str:
+    with override("da"):
+        return format_number(value)
 
 
 def _bad(value: Any, ref: str):
@@ -637,7 +773,7 @@ def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict
         where[f"distributions[{i}].rows[{k}].weight"] = sheet.ref(r, 6)
         out = {"committee": committee, "unit": unit, "account": account}
         if basis == "weights":
-            w = parse_number(weight, sheet.ref(r, 6))
+            w = parse_number(weight, sheet.ref(r, 6), places=6)
             out["weight"] = None if w is None else _json_number(w)
         else:
             amounts = {}
@@ -670,8 +806,6 @@ def import_xlsx(raw: bytes, catalog: Catalog, *, user=None) -> ImportResult:
         existing = Proposal.objects.filter(catalog=catalog, number=str(number)).first()
         if existing is not None:
             # Printed material the template does not carry is kept as it is.
-            from cases.selectors import proposals_with_inputs
-
             current = export_proposal(
                 proposals_with_inputs(Proposal.objects.filter(pk=existing.pk)).get()
             )
@@ -693,6 +827,11 @@ def import_xlsx(raw: bytes, catalog: Catalog, *, user=None) -> ImportResult:
     with transaction.atomic():
         if user is not None and number is not None:
             existing = Proposal.objects.filter(catalog=catalog, number=str(number)).first()
+            if existing is not None and not permissions.can_view(user, existing):
+                # As everywhere else (a 404): nothing of what the user may not read.
+                raise XlsxImportError(
+                    f"{where.get('number', 'Forslag')}: forslag {number} ikke fundet"
+                )
             if existing is not None and not permissions.can_edit(user, existing):
                 raise XlsxImportError(
                     f"{where.get('number', 'Forslag')}: du må ikke ændre forslag "

@@ -123,6 +123,16 @@ class AmountField(forms.Field):
                     code="places",
                     params={"places": self.places},
                 ) from None
+            if error.code == "ambiguous":
+                one, other = (format_number(v) for v in error.readings)
+                raise forms.ValidationError(
+                    _(
+                        "“%(value)s” can be read as %(one)s or as %(other)s. Which did you "
+                        "mean? Write %(one)s or %(other)s."
+                    ),
+                    code="ambiguous",
+                    params={"value": value, "one": one, "other": other},
+                ) from None
             if error.code == "too_large":
                 raise forms.ValidationError(
                     _("The number is too large."), code="too_large"

@@ -14,12 +14,66 @@ SPACES = " \u00a0\u202f"
 
 
 class NumberError(ValueError):
-    """`code` names the problem: "invalid", "places" or "too_large"."""
+    """`code` names the problem: "invalid", "places", "too_large" or "ambiguous" (then
+    `readings` holds the two values the text can mean, smaller first)."""
 
-    def __init__(self, code: str, places: int = 0):
+    def __init__(self, code: str, places: int = 0, readings: tuple[Decimal, Decimal] = ()):
         self.code = code
         self.places = places
+        self.readings = readings
         super().__init__(code)
+
+
+def ambiguous_readings(text: str, decimal_sep: str, thousand_sep: str) -> tuple | None:
+    """The two values of a number that the other convention reads differently, or None.
+
+    "0.250" (Danish): a group of thousands cannot start with 0, so it is 0.25 written
+    the English way, or 250 with a stray 0. "1,000" (Danish): one, or a thousand written
+    the English way; any 1-3 digits (not 0), the decimal separator and exactly three
+    digits is both. `text` is already stripped of spaces, with "-" for minus. Rule:
+    issue 11, finding 10 (refuse and ask rather than guess).
+    """
+    t, d = re.escape(thousand_sep), re.escape(decimal_sep)
+    zero_group = re.fullmatch(rf"([+-]?)0+((?:{t}\d{{3}})+)", text)
+    if zero_group:
+        sign, groups = zero_group.groups()
+        digits = groups.replace(thousand_sep, "")
+        as_decimal = Decimal(f"{sign}0.{groups[1:].replace(thousand_sep, '')}")
+        return tuple(sorted((as_decimal, Decimal(sign + digits)), key=abs))
+    three = re.fullmatch(rf"([+-]?)([1-9]\d{{0,2}}){d}(\d{{3}})", text)
+    if three:
+        sign, whole, part = three.groups()
+        return tuple(
+            sorted((Decimal(f"{sign}{whole}.{part}"), Decimal(f"{sign}{whole}{part}")), key=abs)
+        )
+    return None
+
+
+def parse_text_number(text: str) -> Decimal | None:
+    """A number written as text where no language is known (a text cell of a workbook):
+    Danish ("1.034,5", "-517", "337,5") or plain ("1034.5"). Text that the two read as
+    different numbers ("1.000", "0.250", "1,000") raises `NumberError("ambiguous")`;
+    anything else that is not a number raises `NumberError("invalid")`. None for empty."""
+    text = (text or "").strip()
+    for space in SPACES:
+        text = text.replace(space, "")
+    for minus in MINUS_SIGNS:
+        text = text.replace(minus, "-")
+    if not text:
+        return None
+    danish = re.fullmatch(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", text)
+    plain = re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text)
+    readings = ambiguous_readings(text, ",", ".") if danish else None
+    if readings is None and danish and plain:
+        values = {Decimal(text.replace(".", "")), Decimal(text)}
+        readings = tuple(sorted(values, key=abs)) if len(values) == 2 else None
+    if readings is not None:
+        raise NumberError("ambiguous", readings=readings)
+    if danish:
+        return Decimal(text.replace(".", "").replace(",", "."))
+    if plain:
+        return Decimal(text)
+    raise NumberError("invalid")
 
 
 def separators() -> tuple[str, str]:
@@ -28,7 +82,8 @@ def separators() -> tuple[str, str]:
 
 
 def parse_number(text: str, *, places: int = 2, limit: Decimal = Decimal("1E12")) -> Decimal | None:
-    """The Decimal a person typed, or None for an empty cell. Raises `NumberError`."""
+    """The Decimal a person typed, or None for an empty cell. Raises `NumberError`
+    (also for text the other convention reads differently: `ambiguous_readings`)."""
     text = (text or "").strip()
     for space in SPACES:
         text = text.replace(space, "")
@@ -46,6 +101,9 @@ def parse_number(text: str, *, places: int = 2, limit: Decimal = Decimal("1E12")
     )
     if not re.fullmatch(pattern, text):
         raise NumberError("invalid")
+    readings = ambiguous_readings(text, decimal_sep, thousand_sep)
+    if readings is not None:
+        raise NumberError("ambiguous", readings=readings)
     plain = text.replace(thousand_sep, "").replace(decimal_sep, ".")
     try:
         value = Decimal(plain)

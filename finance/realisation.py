@@ -447,12 +447,39 @@ _MONTH_NAMES = {
 }  # fmt: skip
 
 
+_YEAR = r"((?:19|20|21)\d{2})"
+_MONTH_WORDS = "|".join(_MONTH_NAMES)
+
+
+def _written_date(low: str) -> date | None:
+    """A day written out: "1.1 2022", "1.1.2022", "01-01-2022", "1/1/2022", ISO
+    "2022-01-01" (also "2022-01-01 00:00:00", as a spreadsheet date cell reads) and
+    "9. juni 2020". None when there is no whole date, or it is not a real day."""
+    patterns = (
+        (rf"\b{_YEAR}-(\d{{1,2}})-(\d{{1,2}})\b", (1, 2, 3)),
+        (rf"\b(\d{{1,2}})\s?[./-]\s?(\d{{1,2}})\s?[./-]?\s?{_YEAR}\b", (3, 2, 1)),
+        (rf"\b(\d{{1,2}})\.?\s*({_MONTH_WORDS})\s*{_YEAR}\b", (3, 2, 1)),
+    )
+    for pattern, (y, m, d) in patterns:
+        match = re.search(pattern, low)
+        if match is None:
+            continue
+        month = match.group(m)
+        month = _MONTH_NAMES[month] if month in _MONTH_NAMES else int(month)
+        try:
+            return date(int(match.group(y)), month, int(match.group(d)))
+        except ValueError:
+            return None
+    return None
+
+
 def parse_when(text: str) -> tuple[str, date] | None:
     """A schedule and first due date read from the printed "Hvornår?" column, when the
     text says it plainly; else ``None`` (people set it on the follow-up page).
 
     "Ultimo 2020" -> once 31.12.2020; "Primo 2021" -> once 1.1.2021; "1.1 2022" /
-    "1.1.2022" -> once 1.1.2022; "2021" -> once 31.12.2021; "juni 2021" -> once
+    "1.1.2022" / "01-01-2022" / "2022-01-01" / "1. januar 2022" -> once 1.1.2022 (any
+    written day is that day, `_written_date`); "2021" -> once 31.12.2021; "juni 2021" -> once
     30.6.2021; "kvartalsvis fra ultimo 2020" -> quarterly from 31.12.2020; "årligt" /
     "hvert år" -> yearly; "hvert halve år" -> half-yearly (from the year mentioned, or
     None when no year is given).
@@ -468,13 +495,7 @@ def parse_when(text: str) -> tuple[str, date] | None:
         schedule = YEARLY
     else:
         schedule = ONCE
-    found: date | None = None
-    day = re.search(r"\b(\d{1,2})\.\s?(\d{1,2})\.?\s?((?:19|20|21)\d{2})\b", low)
-    if day:
-        try:
-            found = date(int(day.group(3)), int(day.group(2)), int(day.group(1)))
-        except ValueError:
-            found = None
+    found = _written_date(low)
     if found is None:
         year_match = re.search(r"\b((?:19|20|21)\d{2})\b", low)
         if year_match:

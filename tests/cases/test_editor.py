@@ -187,7 +187,7 @@ def _post_invalid(client, proposal, **fields):
     [
         ({"perm-0-y2022": "12a"}, "“12a” er ikke et tal. Skriv fx 1.034, -517, 337,5."),
         ({"perm-0-y2022": "1.5"}, "“1.5” er ikke et tal."),
-        ({"perm-0-y2022": "-1,234"}, "Brug højst 2 decimaler."),
+        ({"perm-0-y2022": "-1,2345"}, "Brug højst 2 decimaler."),
         ({"perm-0-y2022": "10.000.000.000.000"}, "Tallet er for stort."),
         ({"perm-0-y2030": "5"}, "2030 ligger uden for forslagets år (2021–2026)."),
         ({"perm-0-label": ""}, "Linjen skal have en tekst."),

@@ -2,6 +2,8 @@
 
 Each test is written from the input of one numbered finding of the issue."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
@@ -158,3 +160,35 @@ def test_finding_5_the_save_service_requires_the_version(central_user):
             central_user, proposal_data(proposal), catalog=proposal.catalog, proposal=proposal
         )
     assert Proposal.objects.get(pk=proposal.pk).version == proposal.version
+
+
+# ----------------------------------------------------------------- 10. ambiguous numbers
+
+
+@pytest.mark.parametrize(
+    ("typed", "readings"), [("0.250", "0,25 eller som 250"), ("1,000", "1 eller som 1.000")]
+)
+def test_finding_10_an_ambiguous_number_is_refused_with_a_question(central_user, typed, readings):
+    proposal = bc01()
+    client = logged_in(central_user)
+    data = page_data(client, edit_url(proposal))
+    response = client.post(
+        edit_url(proposal), as_post(data, action="save", **{"perm-0-y2022": typed})
+    )
+    assert response.status_code == 200
+    assert f"“{typed}” kan læses som {readings}. Hvilket mente du?" in response.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).version == proposal.version
+
+
+def test_finding_10_danish_numbers_stay_as_they_are():
+    from django.utils import translation
+
+    from cases.numbers import parse_number
+
+    with translation.override("da"):
+        assert [parse_number(t) for t in ("1.034", "0,25", "-517", "1.034,5")] == [
+            1034,
+            Decimal("0.25"),
+            -517,
+            Decimal("1034.5"),
+        ]
