@@ -784,6 +784,9 @@ def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict
                 if number is not None:
                     amounts[str(year)] = _json_number(number)
             out["amounts"] = amounts
+            w = parse_number(weight, sheet.ref(r, 6))
+            if w is not None:  # the printed key beside explicit amounts
+                out["weight"] = _json_number(w)
         d["rows"].append(out)
     return list(distributions.values())
 

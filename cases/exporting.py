@@ -186,6 +186,8 @@ def _distribution(distribution) -> dict[str, Any]:
         if distribution.basis == "weights":
             out["weight"] = number(row.weight.normalize()) if row.weight is not None else None
         else:
+            if row.weight is not None:
+                out["weight"] = number(row.weight.normalize())
             out["amounts"] = amounts_json({a.year: a.amount for a in row.amounts.all()})
         rows.append(out)
     return {"subject": distribution.subject, "basis": distribution.basis, "rows": rows}

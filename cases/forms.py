@@ -36,6 +36,7 @@ from .interchange import (
     HearingData,
     LineData,
     ProposalData,
+    printed_subjects,
 )
 from .models import Area, Catalog, Kind, Proposal, RiskLevel
 from .numbers import NumberError, format_number, parse_number
@@ -967,9 +968,12 @@ class ProposalEditor:
         """Explicit amounts that do not add up are an error on the distribution (the
         engine decides, through its `distribution_amounts_mismatch` check)."""
         figures = engine.compute(self.case())
+        # A distribution transcribed from a printed table is kept as printed: the engine
+        # reports its differences as checks (as on import).
+        printed = printed_subjects(self.proposal.other_tables if self.proposal else [])
         ok = True
         for check in figures.checks:
-            if check.code != "distribution_amounts_mismatch":
+            if check.code != "distribution_amounts_mismatch" or check.field in printed:
                 continue
             for subject, _basis, rows in self.distributions:
                 if subject == check.field:
@@ -1101,7 +1105,7 @@ class ProposalEditor:
                             committee=form.cleaned_data["committee"],
                             unit=form.cleaned_data.get("unit", ""),
                             account=form.cleaned_data.get("account", ""),
-                            weight=form.cleaned_data.get("weight") if basis == "weights" else None,
+                            weight=form.cleaned_data.get("weight"),
                             amounts=form.amounts() if basis == "amounts" else None,
                         )
                         for form in kept

@@ -466,13 +466,113 @@ def _proposal(raw: Any, path: str) -> ProposalData:
                 f"{path}.distributions[{i}].subject",
                 f"{_quote(subject)} er allerede fordelt (én fordeling pr. emne)",
             )
-    _check_distribution_amounts(proposal, path)
     stated = obj.get("stated")
     if stated is not None:
         proposal.stated = _stated(stated, f"{path}.stated")
     proposal.other_tables = plain_json(_list(obj.get("other_tables"), f"{path}.other_tables"))
     proposal.anomalies = plain_json(_list(obj.get("anomalies"), f"{path}.anomalies"))
+    _check_distribution_amounts(proposal, path)
+    given = {d.subject for d in proposal.distributions}
+    proposal.distributions += [
+        d
+        for d in distributions_from_printed(proposal.other_tables, proposal.years)
+        if d.subject not in given
+    ]
     return proposal
+
+
+# The printed "Fordeling … mellem udvalg" tables of a transcription (other_tables of kind
+# "distribution") name their subject in the transcription's words; those the engine
+# distributes become real distributions. The Måltalseffekt and Bevillingsmæssig effekt
+# tables are not inputs: the engine computes them (finance.technical_annex).
+PRINTED_SUBJECTS = {
+    "capital": "implementation_capital",
+    "implementation_capital": "implementation_capital",
+    "implementation_operating": "implementation_operating",
+    "service_investment": "implementation_service",
+    "implementation_service": "implementation_service",
+    "implementation": "implementation",
+}
+PRINTED_POTENTIAL = "potential"  # savings rows and costs rows in one table
+TOTAL_LABELS = {"total", "i alt"}
+
+
+def _printed_row_amounts(row: dict, years) -> dict[int, Decimal]:
+    out = {}
+    for year, value in (row.get("amounts") or {}).items():
+        if value is None or not YEAR_RE.match(str(year)) or int(year) not in years:
+            continue
+        try:
+            out[int(year)] = Decimal(str(value))
+        except InvalidOperation:
+            continue
+    return out
+
+
+def printed_subjects(other_tables: list) -> set[str]:
+    """The distribution subjects a transcription's printed tables hold."""
+    subjects = set()
+    for table in other_tables or []:
+        if not isinstance(table, dict) or table.get("kind") != "distribution":
+            continue
+        printed = table.get("distribution_subject")
+        if printed == PRINTED_POTENTIAL:
+            subjects |= {"permanent_saving", "permanent_cost"}
+        elif printed in PRINTED_SUBJECTS:
+            subjects.add(PRINTED_SUBJECTS[printed])
+    return subjects
+
+
+def distributions_from_printed(other_tables: list, years) -> list[DistributionData]:
+    """Real distributions from the printed tables of a transcription: explicit amounts
+    per committee and year of the proposal's ``years`` where the table prints amounts
+    (the printed key, if any, is kept as the row's weight for the print), weights where
+    it prints keys only. Rows
+    without a committee code, total rows and rows with neither amount nor key nor
+    account are left out. A printed table that does not add up is kept as printed: the
+    engine reports it (``distribution_amounts_mismatch``); `_check_distribution_amounts`
+    does not refuse it."""
+    out: dict[str, DistributionData] = {}
+    for table in other_tables or []:
+        if not isinstance(table, dict) or table.get("kind") != "distribution":
+            continue
+        printed = table.get("distribution_subject")
+        for row in table.get("rows") or []:
+            if not isinstance(row, dict):
+                continue
+            label = str(row.get("label") or "").strip()
+            code = row.get("unit_code")
+            if row.get("bold_total") or label.casefold() in TOTAL_LABELS or not code:
+                continue
+            if printed == PRINTED_POTENTIAL:
+                kind = row.get("row_kind")
+                subject = {"saving": "permanent_saving", "cost": "permanent_cost"}.get(kind)
+            else:
+                subject = PRINTED_SUBJECTS.get(printed)
+            if subject is None:
+                continue
+            amounts = _printed_row_amounts(row, set(years))
+            key = row.get("key_pct")
+            weight = Decimal(str(key)) if isinstance(key, (int, float)) and key >= 0 else None
+            account = str(row.get("account") or "").strip()[:200]
+            if not amounts and weight is None and not account:
+                continue
+            dist = out.setdefault(subject, DistributionData(subject, "amounts", []))
+            dist.rows.append(
+                DistributionRowData(
+                    committee=str(code),
+                    unit=label[:200],
+                    account=account,
+                    weight=weight,
+                    amounts=amounts,
+                )
+            )
+    for dist in out.values():
+        if all(not r.amounts for r in dist.rows) and all(r.weight for r in dist.rows):
+            dist.basis = "weights"
+            for r in dist.rows:
+                r.amounts = None
+    return [out[s] for s in DISTRIBUTION_SUBJECTS if s in out]  # the editor's order
 
 
 def _check_distribution_amounts(proposal: ProposalData, path: str) -> None:
@@ -482,8 +582,9 @@ def _check_distribution_amounts(proposal: ProposalData, path: str) -> None:
         engine.Line(section=ln.section, kind=ln.kind, area=ln.area or None, amounts=ln.amounts)
         for ln in proposal.lines
     ]
+    printed = printed_subjects(proposal.other_tables)
     for i, dist in enumerate(proposal.distributions):
-        if dist.basis != "amounts":
+        if dist.basis != "amounts" or dist.subject in printed:
             continue
         distribution = engine.Distribution(
             subject=dist.subject,
@@ -587,6 +688,10 @@ def _distribution(raw: Any, path: str) -> DistributionData:
             if row_obj.get("amounts") is None:
                 raise InterchangeError(f"{row_path}.amounts", "mangler (fordeling efter beløb)")
             amounts = _amounts(row_obj["amounts"], f"{row_path}.amounts")
+            if row_obj.get("weight") is not None:  # the printed key, kept for the print
+                weight = _number(row_obj["weight"], f"{row_path}.weight", places=6)
+                if weight < 0:
+                    raise InterchangeError(f"{row_path}.weight", f"{weight} er negativ")
         rows.append(
             DistributionRowData(
                 committee=committee,
