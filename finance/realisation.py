@@ -158,16 +158,12 @@ def compare(
     reported, and nothing was realised on that line); unreported years have no gap.
     """
     threshold = Decimal(threshold_pct)
-    reported = (
-        set()
-        if realised is None
-        else {
-            y
-            for y in realised.years
-            if realised.permanent_total.get(y) is not None
-            or realised.implementation_total.get(y) is not None
-        }
-    )
+    reported = set() if realised is None else {
+        y
+        for y in realised.years
+        if realised.permanent_total.get(y) is not None
+        or realised.implementation_total.get(y) is not None
+    }
     rows = []
     sums = dict.fromkeys(("pp", "rp", "pn", "rn"), ZERO)
     for year in planned.years:

@@ -24,10 +24,9 @@ def test_proposal_pdf_and_template_of_another_administration_are_404(
 ):
     c = _client(client, other_finance_user)  # TMF: none of investment-2021 is theirs
     assert c.get(reverse("annex:proposal_pdf", args=["investment-2021", "BC11"])).status_code == 404
-    assert (
-        c.get(reverse("annex:proposal_template", args=["investment-2021", "BC11"])).status_code
-        == 404
-    )
+    assert c.get(
+        reverse("annex:proposal_template", args=["investment-2021", "BC11"])
+    ).status_code == 404
 
 
 def test_catalog_workbook_holds_only_readable_proposals(client, finance_user, reference_catalogs):
@@ -35,11 +34,8 @@ def test_catalog_workbook_holds_only_readable_proposals(client, finance_user, re
     response = c.get(reverse("annex:xlsx", args=["investment-2021"]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     text = " ".join(
-        str(cell)
-        for ws in book.worksheets
-        for row in ws.iter_rows(values_only=True)
-        for cell in row
-        if cell is not None
+        str(cell) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+        for cell in row if cell is not None
     )
     assert "BC11" in text and "BC12" in text
     assert "Belysningspakke" not in text and "BC03" not in text
@@ -49,8 +45,7 @@ def test_annex_jobs_are_private_to_their_requester(
     client, finance_user, other_finance_user, reference_catalogs
 ):
     job = AnnexJob.objects.create(
-        catalog=Catalog.objects.get(key="investment-2021"),
-        state="done",
+        catalog=Catalog.objects.get(key="investment-2021"), state="done",
         requested_by=finance_user,
     )
     c = _client(client, other_finance_user)
@@ -77,7 +72,9 @@ def _template(number):
     return build_template(proposal.catalog, proposal)
 
 
-def test_import_may_not_change_another_administrations_proposal(finance_user, reference_catalogs):
+def test_import_may_not_change_another_administrations_proposal(
+    finance_user, reference_catalogs
+):
     catalog = Catalog.objects.get(key="investment-2021")
     before = Proposal.objects.get(catalog=catalog, number="BC01").version
     with pytest.raises(XlsxImportError) as excinfo:
@@ -92,7 +89,9 @@ def test_import_of_own_proposal_is_allowed(finance_user, reference_catalogs):
     assert result.updated == ["BC11"]
 
 
-def test_import_may_not_move_a_proposal_out_of_reach(finance_user, reference_catalogs):
+def test_import_may_not_move_a_proposal_out_of_reach(
+    finance_user, reference_catalogs
+):
     """A new proposal presented by another administration would be one the importer
     could not edit afterwards: refused, and nothing is kept."""
     catalog = Catalog.objects.get(key="investment-2021")

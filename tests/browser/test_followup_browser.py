@@ -35,11 +35,9 @@ def test_responsible_user_registers_realised_savings_and_sees_the_gap(
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(  # a failed resource other than the browser's own favicon request
         "response",
-        lambda r: (
-            problems.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico")
-            else None
-        ),
+        lambda r: problems.append(f"{r.status} {r.url}")
+        if r.status >= 400 and not r.url.endswith("/favicon.ico")
+        else None,
     )
     page.goto(f"{base}/login/")
     page.fill("#id_username", "finans")

@@ -45,7 +45,9 @@ def test_finding_1_author_save_keeps_the_hearing_answer_central_finance_register
 
     author = logged_in(finance_user)
     data = page_data(author, edit_url(proposal))
-    response = author.post(edit_url(proposal), as_post(data, action="save", summary="Nyt resumé"))
+    response = author.post(
+        edit_url(proposal), as_post(data, action="save", summary="Nyt resumé")
+    )
 
     assert response.status_code == 302
     row = central_row(proposal)
@@ -59,7 +61,9 @@ def test_finding_1_author_save_keeps_the_hearing_answer_central_finance_register
     assert row.answered_at == registered.answered_at
 
 
-def test_finding_1_the_editor_cannot_change_or_drop_a_registered_answer(finance_user, central_user):
+def test_finding_1_the_editor_cannot_change_or_drop_a_registered_answer(
+    finance_user, central_user
+):
     """The author's editor shows the registered answer read-only: a post that changes
     it, or removes the row, keeps what central finance registered."""
     proposal = kfu_proposal()
@@ -118,7 +122,9 @@ def test_finding_2_an_empty_date_without_a_stored_one_is_today(finance_user, cen
     workflow.submit(finance_user, proposal)
     workflow.start_hearing(central_user, proposal)
     workflow.answer_hearing(central_user, proposal, CENTRAL, "yes", "  ", "")
-    assert central_row(proposal).date_text == date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    assert central_row(proposal).date_text == date_format(
+        timezone.localdate(), "SHORT_DATE_FORMAT"
+    )
 
 
 # ----------------------------------------------------------------- 5. version required

@@ -531,7 +531,6 @@ def test_investment_by_year_counts_operating_and_unstated_as_service():
         "service": {2021: D(120), 2022: D(6)},
         "capital": {2021: D(300), 2022: None},
     }
-    assert (
-        sum(v for v in figures.investment_by_year["service"].values() if v)
-        == (figures.investment["service"])
+    assert sum(v for v in figures.investment_by_year["service"].values() if v) == (
+        figures.investment["service"]
     )

@@ -181,9 +181,8 @@ def test_realised_committee_parts_add_up_exactly(values, weights):
     real_figures = engine.compute(case)
     parts = r.committee_amounts(case, real_figures, plan, figures, "ØU")
     for year in years:
-        assert (
-            sum((p.get(year, D(0)) for p in parts.values()), D(0))
-            == (real_figures.permanent_total[year])
+        assert sum((p.get(year, D(0)) for p in parts.values()), D(0)) == (
+            real_figures.permanent_total[year]
         )
 
 
@@ -274,7 +273,9 @@ def test_quarterly_registration_in_the_period_before_the_first_date_counts():
         "upcoming", date(2025, 6, 30)
     )
     # too early (more than a quarter before): does not count
-    assert r.due_state(r.QUARTERLY, first, [date(2024, 12, 1)], date(2025, 4, 1)).state == "overdue"
+    assert (
+        r.due_state(r.QUARTERLY, first, [date(2024, 12, 1)], date(2025, 4, 1)).state == "overdue"
+    )
 
 
 def test_schedule_with_end_date_is_done():

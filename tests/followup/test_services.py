@@ -74,7 +74,9 @@ def test_editing_the_proposal_after_the_decision_does_not_change_the_plan(plan, 
     LineAmount.objects.filter(line__proposal=proposal, year=2022).update(amount=D(-1))
     view = PlanView(plans_with_everything().get(pk=plan.pk))
     assert view.planned.permanent_total[2022] == D(-800)
-    assert figures_for(proposals_with_inputs().get(pk=proposal.pk)).permanent_total[2022] == D(-1)
+    assert figures_for(proposals_with_inputs().get(pk=proposal.pk)).permanent_total[2022] == D(
+        -1
+    )
 
 
 def test_register_followup_permissions(plan, finance_user, other_finance_user, reviewer_user,

@@ -12,7 +12,9 @@ from ..factories import CatalogFactory, ProposalFactory, committee
 
 
 def test_reference_data_is_created_by_the_migration(db):
-    assert list(Committee.objects.filter(parent__isnull=True).values_list("code", "name")) == [
+    assert list(
+        Committee.objects.filter(parent__isnull=True).values_list("code", "name")
+    ) == [
         ("ØU", "Økonomiudvalget"),
         ("KFU", "Kultur- og Fritidsudvalget"),
         ("BUU", "Børne- og Ungdomsudvalget"),
@@ -22,19 +24,10 @@ def test_reference_data_is_created_by_the_migration(db):
         ("BIU", "Beskæftigelses- og Integrationsudvalget"),
     ]
     assert list(committee("ØU").units.values_list("name", flat=True)) == [
-        "Koncernservice",
-        "Koncern IT",
-        "Københavns Ejendomme",
-        "Byggeri København",
+        "Koncernservice", "Koncern IT", "Københavns Ejendomme", "Byggeri København",
     ]
     assert list(Administration.objects.values_list("code", flat=True)) == [
-        "ØKF",
-        "KFF",
-        "BUF",
-        "SUF",
-        "SOF",
-        "TMF",
-        "BIF",
+        "ØKF", "KFF", "BUF", "SUF", "SOF", "TMF", "BIF",
     ]
     assert Administration.objects.get(code="KFF").name == "Kultur- og Fritidsforvaltningen"
 
@@ -68,31 +61,23 @@ def test_year_span_must_be_ordered_and_bounded(db):
 )
 def test_line_section_kind_area_are_checked_by_the_database(db, section, kind, area):
     proposal = ProposalFactory()
-    _violates(
-        lambda: Line.objects.create(
-            proposal=proposal, section=section, kind=kind, area=area, label="x"
-        )
-    )
+    _violates(lambda: Line.objects.create(
+        proposal=proposal, section=section, kind=kind, area=area, label="x"))
 
 
 def test_one_amount_per_line_and_year(db):
     proposal = ProposalFactory()
-    line = Line.objects.create(
-        proposal=proposal, section="permanent", kind="saving", area="service", label="x"
-    )
+    line = Line.objects.create(proposal=proposal, section="permanent", kind="saving",
+                               area="service", label="x")
     LineAmount.objects.create(line=line, year=2021, amount=Decimal("-1"))
     _violates(lambda: LineAmount.objects.create(line=line, year=2021, amount=Decimal("-2")))
 
 
 def test_weights_are_never_negative(db):
     distribution = Distribution.objects.create(
-        proposal=ProposalFactory(), subject="permanent_saving", basis="weights"
-    )
-    _violates(
-        lambda: DistributionRow.objects.create(
-            distribution=distribution, committee=committee("KFU"), weight=Decimal("-1")
-        )
-    )
+        proposal=ProposalFactory(), subject="permanent_saving", basis="weights")
+    _violates(lambda: DistributionRow.objects.create(
+        distribution=distribution, committee=committee("KFU"), weight=Decimal("-1")))
 
 
 def test_status_and_risk_level_choices_are_checked(db):
@@ -102,9 +87,8 @@ def test_status_and_risk_level_choices_are_checked(db):
 
 def test_amounts_are_exact_decimals(db):
     proposal = ProposalFactory()
-    line = Line.objects.create(
-        proposal=proposal, section="permanent", kind="saving", area="service", label="x"
-    )
+    line = Line.objects.create(proposal=proposal, section="permanent", kind="saving",
+                               area="service", label="x")
     LineAmount.objects.create(line=line, year=2021, amount=Decimal("-337.55"))
     assert LineAmount.objects.get().amount == Decimal("-337.55")
     assert Proposal.objects.get().version == 1

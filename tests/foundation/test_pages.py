@@ -61,7 +61,9 @@ def test_proposal_page_shows_the_economy_table_in_danish(reader):
 
 
 def test_proposal_page_lists_the_checks(reader, reference_catalogs):
-    response = reader.get(reverse("cases:proposal_detail", args=["investment-2021", "BC11"]))
+    response = reader.get(
+        reverse("cases:proposal_detail", args=["investment-2021", "BC11"])
+    )
     text = text_of(response)
     assert "Varige ændringer i alt 2021: trykt -3.529, beregnet -3.530" in text
     assert "Samlet økonomisk påvirkning 2021: trykt -2.379, beregnet -2.380" in text
@@ -122,12 +124,15 @@ def test_proposal_page_query_count_is_constant_in_lines_and_years(reader):
     add_line(small, "permanent", "saving", "service", "a", {2021: -1})
     large = ProposalFactory(first_year=2021, last_year=2030)
     for i in range(20):
-        add_line(
-            large, "permanent", "saving", "service", f"l{i}", {y: -i for y in range(2021, 2031)}
-        )
-    assert _queries(reader, small.get_absolute_url()) == _queries(reader, large.get_absolute_url())
+        add_line(large, "permanent", "saving", "service", f"l{i}",
+                 {y: -i for y in range(2021, 2031)})
+    assert _queries(reader, small.get_absolute_url()) == _queries(
+        reader, large.get_absolute_url()
+    )
 
 
 def test_unknown_catalog_and_proposal_give_404(reader):
     assert reader.get(reverse("cases:catalog_detail", args=["nope"])).status_code == 404
-    assert reader.get(reverse("cases:proposal_detail", args=["nope", "BC01"])).status_code == 404
+    assert reader.get(
+        reverse("cases:proposal_detail", args=["nope", "BC01"])
+    ).status_code == 404

@@ -45,11 +45,8 @@ def test_load_demo_is_idempotent(db, capsys):
     call_command("load_demo")
     counts = (Catalog.objects.count(), Proposal.objects.count(), get_user_model().objects.count())
     call_command("load_demo")
-    assert (
-        (Catalog.objects.count(), Proposal.objects.count(), get_user_model().objects.count())
-        == counts
-        == (3, 13, 4)
-    )
+    assert (Catalog.objects.count(), Proposal.objects.count(),
+            get_user_model().objects.count()) == counts == (3, 13, 4)
     users = {u.username: u for u in get_user_model().objects.select_related("profile")}
     assert users["admin"].is_superuser
     assert users["finans"].profile.role == Role.FINANCE_STAFF

@@ -95,7 +95,8 @@ BAD_INPUTS = [
     (
         "amount-number-as-text",
         [([*LINE0, "amounts", "2021"], "12")],
-        'proposals[2].lines[0].amounts["2021"]: "12" er en tekst; skriv tallet uden anførselstegn',
+        'proposals[2].lines[0].amounts["2021"]: "12" er en tekst; '
+        "skriv tallet uden anførselstegn",
     ),
     (
         "amount-three-decimals",
@@ -162,7 +163,8 @@ BAD_INPUTS = [
     (
         "years-with-gap",
         [([*P2, "years"], [2021, 2023])],
-        "proposals[2].years[1]: årene skal følge hinanden uden huller (2021 efterfølges af 2023)",
+        "proposals[2].years[1]: årene skal følge hinanden uden huller "
+        "(2021 efterfølges af 2023)",
     ),
     (
         "years-empty",
@@ -189,7 +191,8 @@ BAD_INPUTS = [
     (
         "committee-unknown",
         [([*P2, "committee"], "XYZ")],
-        'proposals[2].committee: ukendt udvalg "XYZ" (kendte: ØU, KFU, BUU, SUD, SOU, TMU, BIU)',
+        'proposals[2].committee: ukendt udvalg "XYZ" '
+        "(kendte: ØU, KFU, BUU, SUD, SOU, TMU, BIU)",
     ),
     (
         "administration-unknown",
@@ -230,11 +233,8 @@ BAD_INPUTS = [
         [
             (
                 [*P2, "distributions", 1],
-                {
-                    "subject": "permanent_saving",
-                    "basis": "weights",
-                    "rows": [{"committee": "KFU", "weight": 1}],
-                },
+                {"subject": "permanent_saving", "basis": "weights",
+                 "rows": [{"committee": "KFU", "weight": 1}]},
             )
         ],
         'proposals[2].distributions[1].subject: "permanent_saving" er allerede fordelt '
@@ -266,7 +266,8 @@ def database_state():
     for app in ("cases", "committees", "followup"):
         for model in apps.get_app_config(app).get_models():
             state[model._meta.label] = sorted(
-                tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.values()
+                tuple(sorted((k, str(v)) for k, v in row.items()))
+                for row in model.objects.values()
             )
     return state
 
@@ -307,11 +308,8 @@ def test_there_are_at_least_twenty_distinct_bad_inputs():
     ("raw", "message"),
     [
         (b"", ": ugyldig JSON i linje 1, kolonne 1: Expecting value"),
-        (
-            b'{"format": "budget-cases/1",',
-            ": ugyldig JSON i linje 1, kolonne 29: "
-            "Expecting property name enclosed in double quotes",
-        ),
+        (b'{"format": "budget-cases/1",', ": ugyldig JSON i linje 1, kolonne 29: "
+         "Expecting property name enclosed in double quotes"),
         (b"\xff\xfe{}", ": filen er ikke UTF-8 (byte 0)"),
         (b"[]", "$: skal være et objekt, ikke en liste"),
     ],

@@ -97,12 +97,8 @@ def test_every_printed_total_and_payback_equals_the_computation_except_anomalies
 def test_each_anomaly_is_reported_as_a_check(exported):
     for key, number, field, year, printed, computed in ANOMALIES:
         proposal = next(p for p in exported[key]["proposals"] if p["number"] == number)
-        expected = {
-            "code": "stated_mismatch",
-            "field": field,
-            "stated": printed,
-            "computed": computed,
-        }
+        expected = {"code": "stated_mismatch", "field": field, "stated": printed,
+                    "computed": computed}
         if year is not None:
             expected["year"] = year
         assert expected in proposal["computed"]["checks"], (key, number, field, year)
@@ -114,16 +110,8 @@ def test_no_other_stated_mismatch_is_reported(exported):
         for p in doc["proposals"]:
             for check in p["computed"]["checks"]:
                 if check["code"] == "stated_mismatch":
-                    reported.add(
-                        (
-                            key,
-                            p["number"],
-                            check["field"],
-                            check.get("year"),
-                            check.get("stated"),
-                            check.get("computed"),
-                        )
-                    )
+                    reported.add((key, p["number"], check["field"], check.get("year"),
+                                  check.get("stated"), check.get("computed")))
     assert reported == ANOMALIES
 
 
@@ -134,15 +122,8 @@ def test_overview_rows_are_checked_against_the_computation(reference_catalogs):
     for proposal in proposals_with_inputs(Proposal.objects.all()):
         for check in all_checks(proposal, figures_for(proposal)):
             if check.code == "overview_mismatch":
-                found.add(
-                    (
-                        proposal.catalog.key,
-                        proposal.number,
-                        check.field,
-                        str(check.stated),
-                        str(check.computed),
-                    )
-                )
+                found.add((proposal.catalog.key, proposal.number, check.field,
+                           str(check.stated), str(check.computed)))
     # The innovation overview prints 4,1 and 0,7 mio. kr.; the proposals sum to
     # 4.235 and 750 t.kr. (4,2 and 0,8 rounded half up). The investment overview agrees.
     assert found == {
@@ -155,29 +136,14 @@ def test_computed_figures_of_bc01(exported):
     bc01 = next(p for p in exported["investment-2021"]["proposals"] if p["number"] == "BC01")
     computed = bc01["computed"]
     assert computed["permanent_total"] == {
-        "2021": -517,
-        "2022": -1034,
-        "2023": -1034,
-        "2024": -1034,
-        "2025": -1034,
-        "2026": -1034,
+        "2021": -517, "2022": -1034, "2023": -1034, "2024": -1034, "2025": -1034, "2026": -1034,
     }
     assert computed["implementation_total"] == {
-        "2021": 5580,
-        "2022": None,
-        "2023": None,
-        "2024": None,
-        "2025": None,
-        "2026": None,
+        "2021": 5580, "2022": None, "2023": None, "2024": None, "2025": None, "2026": None,
     }
     assert computed["net_total"]["2021"] == 5063
     assert computed["cumulative_net"] == {
-        "2021": 5063,
-        "2022": 4029,
-        "2023": 2995,
-        "2024": 1961,
-        "2025": 927,
-        "2026": -107,
+        "2021": 5063, "2022": 4029, "2023": 2995, "2024": 1961, "2025": 927, "2026": -107,
     }
     assert computed["payback_years_service"] == computed["payback_years_total"] == 6
     assert computed["full_effect"] == {"service": -1034, "transfers": 0, "total": -1034}
@@ -199,7 +165,8 @@ def test_reimport_updates_in_place(reference_catalogs):
     for path in REFERENCE_FILES:
         result = import_json(path.read_bytes())
         assert result.created == []
-    assert (Catalog.objects.count(), Proposal.objects.count(), LineAmount.objects.count()) == counts
+    assert (Catalog.objects.count(), Proposal.objects.count(),
+            LineAmount.objects.count()) == counts
     for pk, version in Proposal.objects.values_list("pk", "version"):
         assert version == versions[pk] + 1
 
@@ -210,29 +177,14 @@ def test_export_keeps_input_fields(exported):
         by_number = {p["number"]: p for p in exported[key]["proposals"]}
         for printed in original["proposals"]:
             out = by_number[printed["number"]]
-            for field in (
-                "title",
-                "summary",
-                "committee",
-                "cross_cutting",
-                "presenting_administration",
-                "funding_source",
-                "applies_for_pool_funding",
-                "price_level_year",
-                "years",
-                "followup",
-                "other_tables",
-                "anomalies",
-                "priority_criteria",
-            ):
+            for field in ("title", "summary", "committee", "cross_cutting",
+                          "presenting_administration", "funding_source",
+                          "applies_for_pool_funding", "price_level_year", "years",
+                          "followup", "other_tables", "anomalies", "priority_criteria"):
                 assert decode(json.dumps(out[field])) == decode(json.dumps(printed[field])), (
-                    key,
-                    printed["number"],
-                    field,
-                )
+                    key, printed["number"], field)
             assert sorted(out["affected_administrations"]) == sorted(
-                printed["affected_administrations"]
-            )
+                printed["affected_administrations"])
             assert out["lines"] == printed["lines"]
             assert out["hearing"] == printed["hearing"]
             assert out["risk"] == printed["risk"]
