@@ -1,8 +1,10 @@
 """Benchmark of finance.engine.compute on synthetic proposals.
 
 Run: .venv/bin/python benchmarks/engine.py [--proposals 10000] [--runs 5] [--seed 2021]
-Builds the proposals once (deterministic, seeded), then times ``compute`` over all of
-them ``--runs`` times and prints the median.
+Builds the proposals once (deterministic, seeded), checks that ``compute`` and a minimal
+direct Decimal computation of the same outputs (``reference``) agree on every one, then
+times both over all of them ``--runs`` times, interleaved so that both see the same load
+on a shared machine, and prints the medians (wall and CPU) and their ratio.
 """
 
 from __future__ import annotations
@@ -93,6 +95,146 @@ def synthetic_case(rnd: random.Random) -> Case:
     return Case(years=years, lines=tuple(lines), distributions=(weights, amounts), stated=stated)
 
 
+# --------------------------------------------------------------------------- reference
+
+ZERO = Decimal(0)
+
+
+def reference(case: Case) -> tuple:
+    """A minimal, direct Decimal computation of the same outputs as ``compute``.
+
+    No classes, no messages: per-year sums by area, totals, net, cumulative, both
+    paybacks, full effect, investment, the distributions (largest remainder) and the
+    (code, field, year) of every check.  ``verify`` asserts it equals ``compute``.
+    """
+    years = case.years
+    span = set(years)
+
+    def cells(lines):
+        out = dict.fromkeys(years)
+        for ln in lines:
+            for y, a in ln.amounts.items():
+                if y in span:
+                    out[y] = a if out[y] is None else out[y] + a
+        return out
+
+    def plus(a, b):
+        return {y: None if a[y] is None and b[y] is None else (a[y] or ZERO) + (b[y] or ZERO)
+                for y in years}  # fmt: skip
+
+    perm = [ln for ln in case.lines if ln.section == "permanent"]
+    impl = [ln for ln in case.lines if ln.section == "implementation"]
+    perm_area = {a: cells([ln for ln in perm if (ln.area or "service") == a])
+                 for a in ("service", "transfers", "capital")}  # fmt: skip
+    impl_area = {a: cells([ln for ln in impl if (ln.area or "service") == a])
+                 for a in ("capital", "service", "operating")}  # fmt: skip
+    perm_total, impl_total = cells(perm), cells(impl)
+    net = plus(perm_total, impl_total)
+    cumulative, running = {}, None
+    for y in years:
+        if net[y] is not None:
+            running = (running or ZERO) + net[y]
+        cumulative[y] = running
+    start = next((y for y in years if net[y] is not None), None)
+
+    def payback(permanent):
+        if start is None:
+            return None
+        total, count, last_not_negative = ZERO, 0, 0
+        for y in years:
+            if y >= start:
+                count += 1
+                total += (permanent[y] or ZERO) + (impl_total[y] or ZERO)
+                if total >= 0:
+                    last_not_negative = count
+        going_on = permanent[years[-1]] or ZERO
+        if going_on > 0 or (going_on == 0 and total >= 0):
+            return None
+        if total < 0:
+            return last_not_negative + 1
+        return count + int(total // -going_on) + 1
+
+    def over(values):
+        return sum((v for v in values.values() if v is not None), ZERO)
+
+    last = years[-1]
+    full_effect = {"service": perm_area["service"][last] or ZERO,
+                   "transfers": perm_area["transfers"][last] or ZERO,
+                   "total": perm_total[last] or ZERO}  # fmt: skip
+    inv_service = over(impl_area["service"]) + over(impl_area["operating"])
+    inv_capital = over(impl_area["capital"])
+    checks = []
+    for ln in case.lines:
+        for y, a in sorted(ln.amounts.items()):
+            if (ln.kind == "saving" and a > 0) or (ln.kind == "cost" and a < 0):
+                checks.append(("sign_mismatch", ln.section, y))
+    subjects = {"permanent": perm_total, "implementation": impl_total}
+    allocated = []
+    for d in case.distributions:
+        total = subjects[d.subject]
+        if d.basis == "weights":
+            weights = [row.weight for row in d.rows]
+            rows = [dict.fromkeys(years) for _ in d.rows]
+            for y in years:
+                if total[y] is None:
+                    continue
+                places = max(0, -total[y].normalize().as_tuple().exponent)
+                units = int(abs(total[y]).scaleb(places))
+                shares = [units * w / sum(weights) for w in weights]
+                parts = [int(share) for share in shares]
+                order = sorted(
+                    range(len(parts)),
+                    key=lambda i: (-(shares[i] - parts[i]), -weights[i], str(d.rows[i].committee)),
+                )
+                for i in order[: units - sum(parts)]:
+                    parts[i] += 1
+                for row, part in zip(rows, parts, strict=True):
+                    row[y] = (part if total[y] > 0 else -part) * Decimal(1).scaleb(-places)
+            allocated.append(rows)
+        else:
+            for y in years:
+                row_sum = sum((r.amounts.get(y, ZERO) for r in d.rows), ZERO)
+                if row_sum != (total[y] or ZERO):
+                    checks.append(("distribution_amounts_mismatch", d.subject, y))
+            allocated.append([dict(r.amounts) for r in d.rows])
+    pb_total, pb_service = payback(perm_total), payback(perm_area["service"])
+    if case.stated and case.stated.payback_years_total not in (None, pb_total):
+        checks.insert(0, ("stated_mismatch", "payback_years_total", None))
+    return (perm_area, impl_area, perm_total, impl_total, net, cumulative, pb_total, pb_service,
+            full_effect, {"service": inv_service, "capital": inv_capital,
+                          "total": inv_service + inv_capital}, allocated, checks)  # fmt: skip
+
+
+def outputs(figures) -> tuple:
+    """``compute``'s figures in the shape of ``reference``."""
+    allocated = []
+    for d in figures.distributions:
+        rows = [dict(r.amounts) for r in d.rows]
+        allocated.append(rows if d.basis == "weights" else
+                         [{y: v for y, v in r.items() if v is not None} for r in rows])  # fmt: skip
+    return (figures.permanent_by_area, figures.implementation_by_area, figures.permanent_total,
+            figures.implementation_total, figures.net_total, figures.cumulative_net,
+            figures.payback_years_total, figures.payback_years_service, figures.full_effect,
+            figures.investment, allocated,
+            [(c.code, c.field, c.year) for c in figures.checks])  # fmt: skip
+
+
+def verify(cases: list[Case]) -> None:
+    """The reference and the engine agree on every case (else the ratio means nothing)."""
+    for number, case in enumerate(cases):
+        expected, got = reference(case), outputs(compute(case))
+        if expected != got:
+            raise SystemExit(f"reference and engine differ on proposal {number}")
+
+
+def timed(function, cases) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of ``function`` over all cases."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for case in cases:
+        function(case)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--proposals", type=int, default=10_000)
@@ -101,18 +243,31 @@ def main() -> None:
     args = parser.parse_args()
 
     rnd = random.Random(args.seed)
+    started = time.process_time()
     cases = [synthetic_case(rnd) for _ in range(args.proposals)]
-    timings = []
-    checks = 0
-    for _ in range(args.runs):
-        started = time.perf_counter()
-        results = [compute(case) for case in cases]
-        timings.append(time.perf_counter() - started)
-        checks = sum(len(f.checks) for f in results)
-    seconds = statistics.median(timings)
-    print(f"proposals: {args.proposals}")
-    print(f"seconds (median of {args.runs}): {seconds:.3f}")
-    print(f"proposals/second: {args.proposals / seconds:,.0f}")
+    build = time.process_time() - started
+    verify(cases)
+    engine_wall, engine_cpu, reference_wall, reference_cpu = [], [], [], []
+    for _ in range(args.runs):  # interleaved, so both see the same machine load
+        wall, cpu = timed(compute, cases)
+        engine_wall.append(wall)
+        engine_cpu.append(cpu)
+        wall, cpu = timed(reference, cases)
+        reference_wall.append(wall)
+        reference_cpu.append(cpu)
+    checks = sum(len(compute(case).checks) for case in cases)
+    median = statistics.median
+    print(f"proposals: {args.proposals} (built in {build:.3f} s CPU, not timed below)")
+    print(
+        f"engine seconds (median of {args.runs}): {median(engine_wall):.3f} wall, "
+        f"{median(engine_cpu):.3f} CPU"
+    )
+    print(
+        f"reference seconds (median of {args.runs}): {median(reference_wall):.3f} wall, "
+        f"{median(reference_cpu):.3f} CPU"
+    )
+    print(f"engine / reference (CPU): {median(engine_cpu) / median(reference_cpu):.2f}")
+    print(f"proposals/second (CPU): {args.proposals / median(engine_cpu):,.0f}")
     print(f"checks found: {checks}")
 
 

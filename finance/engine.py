@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from .formatting import format_amount
-from .rounding import AllocationError, allocate, as_decimal, round_half_up, significant_places
+from .rounding import (
+    as_decimal,
+    from_units,
+    largest_remainder,
+    round_half_up,
+    scaled_ints,
+    tie_rank,
+    to_units,
+)
 
 __all__ = [
     "AMOUNTS",
@@ -523,6 +531,48 @@ def _row_keys(rows: Sequence[DistributionRow]) -> list[tuple[str, str, str, int]
     return keys
 
 
+def _allocate_by_weights(
+    rows: Sequence[DistributionRow],
+    totals: Mapping[int, Decimal | None],
+    years: Sequence[int],
+    amounts: list[YearValues],
+) -> bool:
+    """Fill ``amounts[i][year]`` with row i's share of each year's total (weights >= 0).
+
+    The rule of ``finance.rounding.allocate`` at the precision of each total, in
+    integers: the weights are scaled once, each year's total is split in its own
+    quanta by ``largest_remainder``.  Returns True when a non-zero total met weights
+    that are all zero (those years stay empty).
+    """
+    keys = _row_keys(rows)
+    int_weights = scaled_ints([row.weight or ZERO for row in rows])
+    weight_sum = sum(int_weights)
+    rank = tie_rank(int_weights, keys)
+    no_weights = False
+    for year in years:
+        total = totals[year]
+        if total is None:
+            continue
+        units = int(total)
+        places = 0
+        if units != total:
+            units, places = to_units(total)
+        if units == 0:
+            for row_amounts in amounts:
+                row_amounts[year] = ZERO
+        elif weight_sum == 0:
+            no_weights = True
+        elif units > 0:
+            parts = largest_remainder(units, int_weights, weight_sum, rank)
+            for row_amounts, part in zip(amounts, parts, strict=True):
+                row_amounts[year] = Decimal(part) if places == 0 else from_units(part, places)
+        else:
+            parts = largest_remainder(-units, int_weights, weight_sum, rank)
+            for row_amounts, part in zip(amounts, parts, strict=True):
+                row_amounts[year] = Decimal(-part) if places == 0 else from_units(-part, places)
+    return no_weights
+
+
 def allocate_distribution(
     distribution: Distribution,
     subject_total: Mapping[int, Decimal | None],
@@ -542,8 +592,6 @@ def allocate_distribution(
     amounts: list[YearValues] = [dict.fromkeys(years) for _ in rows]
 
     if distribution.basis == WEIGHTS:
-        keys = _row_keys(rows)
-        weights = {key: row.weight or ZERO for key, row in zip(keys, rows, strict=True)}
         negative = [row for row in rows if row.weight is not None and row.weight < 0]
         if negative:
             for row in negative:
@@ -556,18 +604,7 @@ def allocate_distribution(
                     )
                 )
         else:
-            no_weights = False
-            for year in years:
-                total = totals[year]
-                if total is None:
-                    continue
-                try:
-                    parts = allocate(total, weights, significant_places(total))
-                except AllocationError:
-                    no_weights = True
-                    continue
-                for i, key in enumerate(keys):
-                    amounts[i][year] = parts[key]
+            no_weights = _allocate_by_weights(rows, totals, years, amounts)
             if no_weights:
                 checks.append(Check("distribution_no_weights", field=subject))
     else:
@@ -679,17 +716,35 @@ def reconcile(stated: Stated | None, figures: Figures) -> list[Check]:
     print leaves empty are ``stated_mismatch``.  ``payback_years`` (the old single
     "Break Even") is compared with the total variant.
     """
+    return _reconcile(
+        stated,
+        {
+            "permanent_total": figures.permanent_total,
+            "implementation_total": figures.implementation_total,
+            "net_total": figures.net_total,
+        },
+        figures.payback_years_total,
+        figures.payback_years_service,
+    )
+
+
+def _reconcile(
+    stated: Stated | None,
+    totals: Mapping[str, YearValues],
+    payback_total: int | None,
+    payback_service: int | None,
+) -> list[Check]:
     if stated is None:
         return []
     checks: list[Check] = []
     for name in ("permanent_total", "implementation_total", "net_total"):
         printed = getattr(stated, name)
         if printed is not None:
-            checks.extend(_compare_years(name, printed, getattr(figures, name)))
+            checks.extend(_compare_years(name, printed, totals[name]))
     for name, computed in (
-        ("payback_years", figures.payback_years_total),
-        ("payback_years_service", figures.payback_years_service),
-        ("payback_years_total", figures.payback_years_total),
+        ("payback_years", payback_total),
+        ("payback_years_service", payback_service),
+        ("payback_years_total", payback_total),
     ):
         printed = getattr(stated, name)
         if printed is not None and printed != computed:
@@ -745,92 +800,184 @@ def _line_checks(case: Case) -> list[Check]:
 # --------------------------------------------------------------------------- compute
 
 
+# Where a line's amounts are summed: permanent lines by area and kind (the subjects
+# "permanent_saving"/"permanent_cost" need the kind), implementation lines by area.
+_PERMANENT_BUCKETS = {(SERVICE, SAVING): 0, (SERVICE, COST): 1, (TRANSFERS, SAVING): 2,
+                      (TRANSFERS, COST): 3, (CAPITAL, SAVING): 4, (CAPITAL, COST): 5}  # fmt: skip
+_IMPLEMENTATION_BUCKETS = {CAPITAL: 6, SERVICE: 7, OPERATING: 8}
+_BUCKET = {
+    **{(PERMANENT, kind, area): _PERMANENT_BUCKETS[area or SERVICE, kind]
+       for kind in KINDS for area in (*PERMANENT_AREAS, None)},
+    **{(IMPLEMENTATION, kind, area): _IMPLEMENTATION_BUCKETS[area or SERVICE]
+       for kind in KINDS for area in (*IMPLEMENTATION_AREAS, None)},
+}  # fmt: skip
+
+
+def _merge(*series: list[Decimal | None]) -> list[Decimal | None]:
+    """Cell-wise sum as ``sum_lines`` adds (``None`` where every series is ``None``)."""
+    out = list(series[0])
+    for other in series[1:]:
+        out = [
+            x if y is None else y if x is None else x + y for x, y in zip(out, other, strict=True)
+        ]
+    return out
+
+
+def _add_cells(a: list[Decimal | None], b: list[Decimal | None]) -> list[Decimal | None]:
+    """Cell-wise ``_add``: ``None`` only where both are ``None``, else empty counts as 0."""
+    return [
+        None if x is None and y is None else (x or ZERO) + (y or ZERO)
+        for x, y in zip(a, b, strict=True)
+    ]
+
+
+def _sum_into(row: list[Decimal | None], amounts: Amounts, index: Mapping[int, int]) -> bool:
+    """Add each amount to ``row[index[year]]`` (as ``sum_lines`` adds); True when an
+    amount lies outside the span (it is left out)."""
+    outside = False
+    for year, amount in amounts.items():
+        i = index.get(year)
+        if i is None:
+            outside = True
+            continue
+        current = row[i]
+        row[i] = amount if current is None else current + amount
+    return outside
+
+
 def compute(case: Case) -> Figures:
-    """All computed figures and checks of one proposal."""
+    """All computed figures and checks of one proposal.
+
+    One pass over the amounts sums each line into its bucket (section, area, kind);
+    every total, area sum and distribution subject is a sum of buckets, with the same
+    Decimal results (value and exponent) as ``sum_lines`` over the lines.  The rules
+    are FORMAT.md's (budget-cases/1).
+    """
     years = case.years
-    last = years[-1] if years else None
-    permanent = [ln for ln in case.lines if ln.section == PERMANENT]
-    implementation = [ln for ln in case.lines if ln.section == IMPLEMENTATION]
+    n = len(years)
+    index = {year: i for i, year in enumerate(years)}
+    cells: list[list[Decimal | None]] = [[None] * n for _ in range(9)]
+    trouble = False  # a line with a finding (empty, outside the span, wrong sign)
+    for line in case.lines:
+        amounts = line.amounts
+        if not amounts:
+            trouble = True
+            continue
+        if _sum_into(cells[_BUCKET[line.section, line.kind, line.area]], amounts, index):
+            trouble = True
+        if line.kind == SAVING:
+            if max(amounts.values()) > ZERO:
+                trouble = True
+        elif min(amounts.values()) < ZERO:
+            trouble = True
+    admin: list[Decimal | None] = [None] * n
+    for admin_line in case.admin_lines:
+        if _sum_into(admin, admin_line.amounts, index):
+            trouble = True
 
-    permanent_by_area = {
-        area: sum_lines([ln for ln in permanent if ln.effective_area == area], years)
-        for area in PERMANENT_AREAS
+    perm_by_area = {
+        SERVICE: _merge(cells[0], cells[1]),
+        TRANSFERS: _merge(cells[2], cells[3]),
+        CAPITAL: _merge(cells[4], cells[5]),
     }
-    implementation_by_area = {
-        area: sum_lines([ln for ln in implementation if ln.effective_area == area], years)
-        for area in IMPLEMENTATION_AREAS
-    }
-    permanent_total = sum_lines(permanent, years)
-    implementation_total = sum_lines(implementation, years)
-    net_total = _add(permanent_total, implementation_total, years)
-
-    cumulative_net: YearValues = {}
+    impl_by_area = {CAPITAL: cells[6], SERVICE: cells[7], OPERATING: cells[8]}
+    perm_total = _merge(*perm_by_area.values())
+    impl_total = _merge(*impl_by_area.values())
+    net = _add_cells(perm_total, impl_total)
+    cumulative: list[Decimal | None] = []
     running: Decimal | None = None
-    for year in years:
-        value = net_total[year]
+    for value in net:
         if value is not None:
             running = (running or ZERO) + value
-        cumulative_net[year] = running
+        cumulative.append(running)
 
-    start = first_year_with_amount(case)
+    def by_year(values: list[Decimal | None]) -> YearValues:
+        return dict(zip(years, values, strict=True))
+
+    permanent_total = by_year(perm_total)
+    implementation_total = by_year(impl_total)
+    permanent_service = by_year(perm_by_area[SERVICE])
+    start = next((year for year, value in zip(years, net, strict=True) if value is not None), None)
     payback_total = payback(years, permanent_total, implementation_total, start)
-    payback_service = payback(years, permanent_by_area[SERVICE], implementation_total, start)
+    payback_service = payback(years, permanent_service, implementation_total, start)
 
-    def at_last(values: YearValues) -> Decimal:
-        return (values.get(last) if last is not None else None) or ZERO
+    def at_last(values: list[Decimal | None]) -> Decimal:
+        return (values[-1] if values else None) or ZERO
 
-    full_effect = {
-        SERVICE: at_last(permanent_by_area[SERVICE]),
-        TRANSFERS: at_last(permanent_by_area[TRANSFERS]),
-        "total": at_last(permanent_total),
-    }
+    def over_years(values: list[Decimal | None]) -> Decimal:
+        return sum((v for v in values if v is not None), ZERO)
 
-    def over_years(values: YearValues) -> Decimal:
-        return sum((v for v in values.values() if v is not None), ZERO)
+    investment_service = over_years(impl_by_area[SERVICE]) + over_years(impl_by_area[OPERATING])
+    investment_capital = over_years(impl_by_area[CAPITAL])
 
-    investment_service = over_years(implementation_by_area[SERVICE]) + over_years(
-        implementation_by_area[OPERATING]
-    )
-    investment_capital = over_years(implementation_by_area[CAPITAL])
-    investment = {
-        SERVICE: investment_service,
-        CAPITAL: investment_capital,
-        "total": investment_service + investment_capital,
-    }
-
-    checks = _line_checks(case)
+    checks = _line_checks(case) if trouble else []
     distributions = []
-    for distribution in case.distributions:
-        totals = subject_total(case.lines, distribution.subject, years)
-        allocated, found = allocate_distribution(distribution, totals, years)
-        distributions.append(allocated)
-        checks.extend(found)
+    if case.distributions:
+        subjects = {
+            "permanent_saving": lambda: _merge(cells[0], cells[2], cells[4]),
+            "permanent_cost": lambda: _merge(cells[1], cells[3], cells[5]),
+            PERMANENT: lambda: perm_total,
+            "implementation_capital": lambda: cells[6],
+            "implementation_service": lambda: cells[7],
+            "implementation_operating": lambda: cells[8],
+            IMPLEMENTATION: lambda: impl_total,
+        }
+        for distribution in case.distributions:
+            totals = by_year(subjects[distribution.subject]())
+            allocated, found = allocate_distribution(distribution, totals, years)
+            distributions.append(allocated)
+            checks.extend(found)
     for printed in case.printed_distributions:
         checks.extend(check_printed_distribution(printed))
 
-    investment_by_year = {
-        SERVICE: _add(implementation_by_area[SERVICE], implementation_by_area[OPERATING], years),
-        CAPITAL: implementation_by_area[CAPITAL],
-    }
-    figures = Figures(
-        investment_by_year=investment_by_year,
+    net_total = by_year(net)
+    implementation_capital = by_year(impl_by_area[CAPITAL])
+    reconciled = _reconcile(
+        case.stated,
+        {
+            "permanent_total": permanent_total,
+            "implementation_total": implementation_total,
+            "net_total": net_total,
+        },
+        payback_total,
+        payback_service,
+    )
+    return Figures(
+        investment_by_year={
+            SERVICE: by_year(_add_cells(impl_by_area[SERVICE], impl_by_area[OPERATING])),
+            CAPITAL: implementation_capital,
+        },
         years=years,
         permanent_total=permanent_total,
-        permanent_by_area=permanent_by_area,
+        permanent_by_area={
+            SERVICE: permanent_service,
+            TRANSFERS: by_year(perm_by_area[TRANSFERS]),
+            CAPITAL: by_year(perm_by_area[CAPITAL]),
+        },
         implementation_total=implementation_total,
-        implementation_by_area=implementation_by_area,
+        implementation_by_area={
+            CAPITAL: implementation_capital,
+            SERVICE: by_year(impl_by_area[SERVICE]),
+            OPERATING: by_year(impl_by_area[OPERATING]),
+        },
         net_total=net_total,
-        cumulative_net=cumulative_net,
+        cumulative_net=by_year(cumulative),
         payback_years_total=payback_total,
         payback_years_service=payback_service,
-        full_effect=full_effect,
-        investment=investment,
+        full_effect={
+            SERVICE: at_last(perm_by_area[SERVICE]),
+            TRANSFERS: at_last(perm_by_area[TRANSFERS]),
+            "total": at_last(perm_total),
+        },
+        investment={
+            SERVICE: investment_service,
+            CAPITAL: investment_capital,
+            "total": investment_service + investment_capital,
+        },
         distributions=tuple(distributions),
-        checks=(),
-        admin_total=sum_lines(case.admin_lines, years),
+        checks=(*reconciled, *checks),
+        admin_total=by_year(admin),
     )
-    checks = reconcile(case.stated, figures) + checks
-    return replace(figures, checks=tuple(checks))
 
 
 # --------------------------------------------------------------------------- overview

@@ -8,15 +8,19 @@ splits a total between keys so that the parts add up *exactly* to the total
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "AllocationError",
     "allocate",
     "as_decimal",
+    "from_units",
+    "largest_remainder",
     "round_half_up",
+    "scaled_ints",
     "significant_places",
+    "to_units",
 ]
 
 
@@ -75,29 +79,97 @@ def significant_places(value: Decimal, max_places: int = 2) -> int:
     return min(_places(as_decimal(value)), max_places)
 
 
-def _scaled_ints(values: list[Decimal]) -> list[int]:
-    """The values as integers on a common scale (exact, independent of the context)."""
-    exponent = min((v.as_tuple().exponent for v in values), default=0)
-    exponent = min(exponent, 0)
-    out = []
-    for v in values:
-        sign, digits, exp = v.as_tuple()
-        n = int("".join(map(str, digits)) or "0") * 10 ** (exp - exponent)
-        out.append(-n if sign else n)
-    return out
+def scaled_ints(values: list[Decimal]) -> list[int]:
+    """The values as integers on their common scale (exact): ``[1.5, 2] -> [15, 20]``."""
+    pairs = [to_units(v) for v in values]
+    places = max((p for _u, p in pairs), default=0)
+    return [u * 10 ** (places - p) for u, p in pairs]
 
 
 def _shift(value: Decimal, places: int) -> int:
     """``value * 10**places`` as an int; the caller guarantees it is integral."""
-    _sign, digits, exponent = value.as_tuple()
-    n = int("".join(map(str, digits)))
-    shift = exponent + places
-    if shift >= 0:
-        return n * 10**shift
-    q, r = divmod(n, 10**-shift)
-    if r:
+    scaled = value.scaleb(places)
+    n = int(scaled)
+    if n != scaled:
         raise AllocationError(f"{value} is not representable with {places} decimals")
-    return q
+    return n
+
+
+def to_units(value: Decimal) -> tuple[int, int]:
+    """``(units, places)`` with ``value == units * 10**-places`` and ``places`` minimal.
+
+    ``Decimal("-338.00") -> (-338, 0)``, ``Decimal("56.30") -> (563, 1)``.  Exact for
+    every finite Decimal (from its exact ratio, no digit strings).
+    """
+    numerator, denominator = value.as_integer_ratio()
+    if denominator == 1:
+        return numerator, 0
+    places = _PLACES_OF.get(denominator)
+    if places is None:  # denominator = 2**a * 5**b: places = max(a, b)
+        twos = (denominator & -denominator).bit_length() - 1
+        fives = 0
+        rest = denominator >> twos
+        while rest > 1:
+            rest //= 5
+            fives += 1
+        places = max(twos, fives)
+    return numerator * (10**places // denominator), places
+
+
+_PLACES_OF = {d: p for p in (1, 2) for d in range(2, 10**p + 1) if 10**p % d == 0 and (
+    p == 1 or 10 % d)}  # fmt: skip
+
+
+def from_units(units: int, places: int) -> Decimal:
+    """``units * 10**-places`` as a Decimal with exactly ``places`` decimals (no -0)."""
+    if places == 0:
+        return Decimal(units)
+    return (
+        Decimal(units) * _QUANTA[places]
+        if places < len(_QUANTA)
+        else Decimal(units).scaleb(-places)
+    )
+
+
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(8))
+
+
+def largest_remainder(
+    units: int, weights: Sequence[int], weight_sum: int, rank: Sequence[int]
+) -> list[int]:
+    """Split ``units >= 0`` in proportion to integer ``weights >= 0`` (``weight_sum > 0``).
+
+    Each part is the floor of its exact share ``units * w / weight_sum``; the leftover
+    units (fewer than the number of keys) go one each to the largest remainders, ties
+    to the lower ``rank`` (``tie_rank``: larger weight, then smaller ``str(key)``), so
+    the result does not depend on the order of the keys.  The parts add up to
+    ``units``.  The one integer core of every allocation (``allocate`` and the
+    engine's distributions).
+    """
+    floors = []
+    remainders = []
+    for w in weights:
+        q, r = divmod(units * w, weight_sum)
+        floors.append(q)
+        remainders.append(r)
+    leftover = units - sum(floors)  # 0 <= leftover < number of keys with weight > 0
+    if leftover:
+        n = len(floors)
+        # larger remainder first, then lower rank: one integer score per key
+        scores = [r * n + n - k for r, k in zip(remainders, rank, strict=True)]
+        for i in sorted(range(n), key=scores.__getitem__, reverse=True)[:leftover]:
+            floors[i] += 1
+    return floors
+
+
+def tie_rank(weights: Sequence[int], keys: Sequence[Hashable]) -> list[int]:
+    """Each key's place (0 first) when ordered by larger weight, then smaller ``str(key)``:
+    the tie-break of ``largest_remainder``."""
+    order = sorted(range(len(keys)), key=lambda i: (-weights[i], str(keys[i])))
+    rank = [0] * len(keys)
+    for place, i in enumerate(order):
+        rank[i] = place
+    return rank
 
 
 def allocate[K: Hashable](
@@ -126,31 +198,12 @@ def allocate[K: Hashable](
     if total.is_zero():
         zero = Decimal(0).quantize(quantum)
         return {k: zero for k in keys}
-    int_weights = _scaled_ints(values)
+    int_weights = scaled_ints(values)
     weight_sum = sum(int_weights)
     if weight_sum == 0:
         raise AllocationError(f"cannot allocate {total} by weights that are all zero")
 
-    negative = total < 0
-    # Total in quanta, exact: the total is representable at this quantum.
-    units = _shift(abs(total), places)
-    floors = []
-    remainders = []
-    for w in int_weights:
-        q, r = divmod(units * w, weight_sum)
-        floors.append(q)
-        remainders.append(r)
-    leftover = units - sum(floors)  # 0 <= leftover < number of keys with weight > 0
-    if leftover:
-        order = sorted(
-            range(len(keys)),
-            key=lambda i: (-remainders[i], -int_weights[i], str(keys[i])),
-        )
-        for i in order[:leftover]:
-            floors[i] += 1
-
-    result = {}
-    for key, n in zip(keys, floors, strict=True):
-        part = Decimal((1 if negative and n else 0, tuple(map(int, str(n))), -places))
-        result[key] = part
-    return result
+    units = _shift(abs(total), places)  # the total in quanta, exact
+    parts = largest_remainder(units, int_weights, weight_sum, tie_rank(int_weights, keys))
+    sign = -1 if total < 0 else 1
+    return {key: from_units(sign * n, places) for key, n in zip(keys, parts, strict=True)}
