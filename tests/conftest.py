@@ -4,6 +4,7 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from committees.models import Role
 
@@ -11,6 +12,11 @@ from .factories import make_user
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalogs"
 REFERENCE_FILES = sorted(FIXTURES.glob("*.json"))
+
+# Property tests judge results, not speed: on a shared, loaded machine (CI, several
+# sessions on two cores) generating one input can take seconds, which is no fault.
+settings.register_profile("bilag", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bilag")
 
 
 @pytest.fixture
