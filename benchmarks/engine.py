@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from finance.appraisal import appraise  # noqa: E402
 from finance.engine import (  # noqa: E402
     Case,
     Distribution,
@@ -227,6 +228,12 @@ def verify(cases: list[Case]) -> None:
             raise SystemExit(f"reference and engine differ on proposal {number}")
 
 
+def with_appraisal(case: Case):
+    """The engine and the new figures of issue 14 (present value at FM's rate over 10
+    years, discounted payback, the three sensitivity scenarios, four switching values)."""
+    return appraise(compute(case))
+
+
 def timed(function, cases) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process) of ``function`` over all cases."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -248,13 +255,17 @@ def main() -> None:
     build = time.process_time() - started
     verify(cases)
     engine_wall, engine_cpu, reference_wall, reference_cpu = [], [], [], []
-    for _ in range(args.runs):  # interleaved, so both see the same machine load
+    appraisal_wall, appraisal_cpu = [], []
+    for _ in range(args.runs):  # interleaved, so all see the same machine load
         wall, cpu = timed(compute, cases)
         engine_wall.append(wall)
         engine_cpu.append(cpu)
         wall, cpu = timed(reference, cases)
         reference_wall.append(wall)
         reference_cpu.append(cpu)
+        wall, cpu = timed(with_appraisal, cases)
+        appraisal_wall.append(wall)
+        appraisal_cpu.append(cpu)
     checks = sum(len(compute(case).checks) for case in cases)
     median = statistics.median
     print(f"proposals: {args.proposals} (built in {build:.3f} s CPU, not timed below)")
@@ -267,6 +278,12 @@ def main() -> None:
         f"{median(reference_cpu):.3f} CPU"
     )
     print(f"engine / reference (CPU): {median(engine_cpu) / median(reference_cpu):.2f}")
+    print(
+        f"engine + appraisal (present value, discounted payback, 3 scenarios, 4 switching "
+        f"values) seconds (median of {args.runs}): {median(appraisal_wall):.3f} wall, "
+        f"{median(appraisal_cpu):.3f} CPU; / engine alone (CPU): "
+        f"{median(appraisal_cpu) / median(engine_cpu):.2f}"
+    )
     print(f"proposals/second (CPU): {args.proposals / median(engine_cpu):,.0f}")
     print(f"checks found: {checks}")
 

@@ -421,6 +421,9 @@ class Figures:
     # Investment per year as the overview counts it: service = service + operating
     # (+ implementation lines without area), capital = capital; `investment` sums these.
     investment_by_year: dict[str, YearValues] = field(default_factory=dict)
+    # The permanent lines of kind saving per year (what a sensitivity "savings lower /
+    # later" moves; the rest of permanent_total is the other permanent changes).
+    savings: YearValues = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- sums
@@ -487,24 +490,25 @@ def payback(
     (empty = 0).  After the last year of ``years`` the last year's permanent total
     continues every year and implementation stops.  A cumulative of exactly 0 is not
     paid back.  ``None`` when there is no lasting saving (or no start year).
-    The extension is computed arithmetically.
+    The extension is computed arithmetically.  The rule only adds and compares, so the
+    amounts may also be integers in one common unit (``finance.appraisal`` uses that).
     """
     if start_year is None:
         return None
     span = sorted(years)
     if not span or start_year > span[-1]:
         return None
-    cumulative = ZERO
+    cumulative = 0
     count = 0
     last_not_negative = 0  # count of the last year whose cumulative is >= 0 (0 = none)
     for year in span:
         if year < start_year:
             continue
         count += 1
-        cumulative += (permanent_total.get(year) or ZERO) + (implementation_total.get(year) or ZERO)
+        cumulative += (permanent_total.get(year) or 0) + (implementation_total.get(year) or 0)
         if cumulative >= 0:
             last_not_negative = count
-    continuing = permanent_total.get(span[-1]) or ZERO
+    continuing = permanent_total.get(span[-1]) or 0
     if continuing > 0:
         return None  # the cumulative grows without bound
     if cumulative < 0:
@@ -910,11 +914,12 @@ def compute(case: Case) -> Figures:
     investment_service = over_years(impl_by_area[SERVICE]) + over_years(impl_by_area[OPERATING])
     investment_capital = over_years(impl_by_area[CAPITAL])
 
+    savings = _merge(cells[0], cells[2], cells[4])
     checks = _line_checks(case) if trouble else []
     distributions = []
     if case.distributions:
         subjects = {
-            "permanent_saving": lambda: _merge(cells[0], cells[2], cells[4]),
+            "permanent_saving": lambda: savings,
             "permanent_cost": lambda: _merge(cells[1], cells[3], cells[5]),
             PERMANENT: lambda: perm_total,
             "implementation_capital": lambda: cells[6],
@@ -977,6 +982,7 @@ def compute(case: Case) -> Figures:
         distributions=tuple(distributions),
         checks=(*reconciled, *checks),
         admin_total=by_year(admin),
+        savings=by_year(savings),
     )
 
 

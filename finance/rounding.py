@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 __all__ = [
     "AllocationError",
@@ -17,7 +18,10 @@ __all__ = [
     "as_decimal",
     "from_units",
     "largest_remainder",
+    "round_fraction_half_up",
     "round_half_up",
+    "round_ratio_half_up",
+    "round_to_total",
     "scaled_ints",
     "significant_places",
     "to_units",
@@ -207,3 +211,40 @@ def allocate[K: Hashable](
     parts = largest_remainder(units, int_weights, weight_sum, tie_rank(int_weights, keys))
     sign = -1 if total < 0 else 1
     return {key: from_units(sign * n, places) for key, n in zip(keys, parts, strict=True)}
+
+
+def round_to_total(values: Sequence[Fraction], total: int) -> list[int]:
+    """Round exact ``values`` (in quanta) to integers that add up to ``total``.
+
+    Each value is first rounded down; the ``total - sum(floors)`` leftover quanta go one
+    each to the largest fractional parts, ties to the earlier value (the caller orders
+    the values, e.g. by row key).  Values that are already whole never move.  The
+    largest-remainder rule for amounts of both signs; ``total`` is normally
+    ``round_half_up`` of their exact sum.  Raises ``ValueError`` when ``total`` is not
+    between ``sum(floors)`` and ``sum(floors) + (number of non-whole values)``.
+    """
+    floors = [v.numerator // v.denominator for v in values]
+    leftover = total - sum(floors)
+    fractional = [i for i, v in enumerate(values) if v != floors[i]]
+    if not 0 <= leftover <= len(fractional):
+        raise ValueError(f"cannot round {len(values)} values to the total {total}")
+    order = sorted(fractional, key=lambda i: (-(values[i] - floors[i]), i))
+    for i in order[:leftover]:
+        floors[i] += 1
+    return floors
+
+
+def round_fraction_half_up(value: Fraction, places: int) -> Decimal:
+    """An exact fraction rounded half away from zero to ``places`` decimals (no -0)."""
+    return round_ratio_half_up(value.numerator, value.denominator, places)
+
+
+def round_ratio_half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """``numerator / denominator`` (denominator > 0) rounded half away from zero to
+    ``places`` decimals, in integers (no -0)."""
+    whole, rest = divmod(abs(numerator) * 10**places, denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    if numerator < 0:
+        whole = -whole
+    return Decimal(whole) if places == 0 else Decimal(whole).scaleb(-places)

@@ -124,6 +124,7 @@ def test_compute_equals_the_plain_definitions(case):
     implementation = [ln for ln in case.lines if ln.section == "implementation"]
     assert f.permanent_total == sum_lines(permanent, years)
     assert f.implementation_total == sum_lines(implementation, years)
+    assert f.savings == subject_total(case.lines, "permanent_saving", years)
     for area in PERMANENT_AREAS:
         expected = sum_lines([ln for ln in permanent if ln.effective_area == area], years)
         assert f.permanent_by_area[area] == expected
