@@ -2,6 +2,8 @@
 #
 #   make run     create .venv if needed, migrate, load demo data, serve on 127.0.0.1:8000
 #   make test    create .venv if needed, run pytest   (extra args: make test PYTEST_ARGS='-k foo -x')
+#   make serve   production: migrate, collect static, task worker + gunicorn (docs/deploy.md)
+#   make system-deps   check/install the Debian packages (scripts/system-deps.sh)
 #   make lint    ruff check
 #   make clean   remove .venv and caches (keeps db.sqlite3)
 #
@@ -31,11 +33,27 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	if "$$p" -c '$(PY_CHECK)' >/dev/null 2>&1; then command -v "$$p"; break; fi; \
 	done)
 
-.PHONY: help venv run test lint clean
+# The Debian packages pip cannot install (scripts/system-deps.sh): installed when this user
+# may (root or sudo without password), else one line naming them and the command.
+# Tests left out with PYTEST_ARGS="-m 'not browser'" (or 'not slow') need no Chromium
+# (or LibreOffice).
+SYSTEM_DEPS     := bash scripts/system-deps.sh
+TEST_DEPS_ARGS  := $(if $(findstring not browser,$(PYTEST_ARGS)),--without browser) \
+                   $(if $(findstring not slow,$(PYTEST_ARGS)),--without office)
+
+# Production (make serve): gunicorn workers and threads, task workers, bind address.
+WEB_CONCURRENCY ?= 2
+GUNICORN_THREADS ?= 4
+TASK_WORKERS    ?= 1
+BIND            ?= 0.0.0.0:$(PORT)
+
+.PHONY: help venv run test lint clean system-deps serve
 
 help:
 	@echo "make run    - set up .venv, migrate, load demo data, runserver $(HOST):$(PORT)"
 	@echo "make test   - set up .venv and run pytest (PYTEST_ARGS='...' to pass arguments)"
+	@echo "make serve  - production: migrate, collectstatic, task worker(s) + gunicorn on $(BIND)"
+	@echo "make system-deps - check/install the Debian packages the app and tests need"
 	@echo "make lint   - ruff check"
 	@echo "make clean  - remove .venv and caches"
 	@echo "Override the interpreter with: make PYTHON=/path/to/python3.13 <target>"
@@ -67,8 +85,13 @@ $(STAMP): pyproject.toml
 
 # The task worker (background rendering of whole annexes) runs beside the web server
 # and stops with it.
+system-deps:
+	@$(SYSTEM_DEPS) test
+
 run: $(STAMP)
+	@$(SYSTEM_DEPS) run
 	$(VENV_PY) manage.py migrate --noinput
+	$(VENV_PY) manage.py createcachetable
 	$(VENV_PY) manage.py load_demo
 	@$(VENV_PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -76,9 +99,25 @@ run: $(STAMP)
 
 # pytest exits 5 when it collected no tests: that means the suite is broken, say so.
 test: $(STAMP)
+	@$(SYSTEM_DEPS) test $(TEST_DEPS_ARGS)
 	@rc=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5)" >&2; fi; \
 	exit $$rc
+
+# Production: settings from the environment (BILAG_PRODUCTION=1, SECRET_KEY, ALLOWED_HOSTS,
+# DATABASE_URL, ...: docs/deploy.md). Migrations and static files first, then the task
+# worker(s) and gunicorn; when gunicorn stops, the workers are stopped too.
+serve: $(STAMP)
+	@$(SYSTEM_DEPS) run
+	$(VENV_PY) manage.py migrate --noinput
+	$(VENV_PY) manage.py createcachetable
+	$(VENV_PY) manage.py collectstatic --noinput -v 0
+	@pids=""; \
+	for i in $$(seq 1 $(TASK_WORKERS)); do $(VENV_PY) manage.py db_worker & pids="$$pids $$!"; done; \
+	trap 'kill $$pids 2>/dev/null; wait' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(BIND) \
+		--workers $(WEB_CONCURRENCY) --threads $(GUNICORN_THREADS) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -2,7 +2,8 @@
 assembled with a front page, the overview table and the contents, page numbers stamped.
 
 Why parts: WeasyPrint costs about 0.2 s and 2.3 MB per page when a whole catalogue is one
-document. Each proposal is its own document, cached under MEDIA_ROOT/annex/parts/ with a
+document. Each proposal is its own document, cached in the storage STORAGES["annex_parts"]
+(MEDIA_ROOT or an S3 bucket, shared by every app server and worker) with a
 key of the proposal's id, version and last change, the catalogue's header and a
 fingerprint of everything that shapes the print (templates, CSS, translations, this
 code, WeasyPrint's version). Re-printing after one change renders one proposal; a cold
@@ -26,7 +27,8 @@ from pathlib import Path
 
 import pikepdf
 import weasyprint
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
 from django.template.loader import render_to_string
 from django.utils import translation
 from pikepdf import Name, OutlineItem
@@ -69,8 +71,40 @@ def render_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def parts_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "annex" / "parts"
+# --- the cache, through Django's storage API (never a path on this server) ----------------
+PARTS = "annex/parts"
+FRONT = "annex/front"
+PAGES = re.compile(r"(?P<stem>.+)-p(?P<pages>\d+)\.pdf")
+
+
+def part_storage():
+    """The storage of the cached parts and front matter (settings.STORAGES["annex_parts"])."""
+    return storages["annex_parts"]
+
+
+def cached_files(folder: str) -> dict[str, int]:
+    """The cached PDFs in a folder of the parts storage: {name: pages} (from the names,
+    `<stem>-p<pages>.pdf`); anything else there (temporary files) is left out."""
+    try:
+        names = part_storage().listdir(folder)[1]
+    except FileNotFoundError:
+        return {}
+    return {
+        f"{folder}/{name}": int(match["pages"])
+        for name in names
+        if (match := PAGES.fullmatch(name))
+    }
+
+
+def open_cached(stack: contextlib.ExitStack, name: str) -> pikepdf.Pdf:
+    """A cached PDF opened by pikepdf: from its path on local disk (qpdf reads the file
+    itself, fastest), else from the storage's file object (S3)."""
+    storage = part_storage()
+    if isinstance(storage, FileSystemStorage):
+        source = storage.path(name)
+    else:
+        source = stack.enter_context(storage.open(name, "rb"))
+    return stack.enter_context(pikepdf.open(source))
 
 
 def part_key(proposal: Proposal) -> str:
@@ -96,17 +130,18 @@ def part_stem(proposal: Proposal) -> str:
     return f"v{proposal.version}-{part_key(proposal)}"
 
 
-def cached_part(proposal: Proposal) -> tuple[Path, int] | None:
-    """The current part of a proposal and its page count (kept in the file name, so
-    that assembling an annex never parses a part twice), or None."""
-    folder = parts_dir() / str(proposal.pk)
-    for path in folder.glob(f"{part_stem(proposal)}-p*.pdf"):
-        return path, int(path.stem.rsplit("-p", 1)[1])
+def cached_part(proposal: Proposal) -> tuple[str, int] | None:
+    """The current part of a proposal (its name in the parts storage) and its page count
+    (kept in the name, so that assembling an annex never parses a part twice), or None."""
+    prefix = f"{PARTS}/{proposal.pk}/{part_stem(proposal)}-p"
+    for name, pages in cached_files(f"{PARTS}/{proposal.pk}").items():
+        if name.startswith(prefix):
+            return name, pages
     return None
 
 
-def part_path(proposal: Proposal, pages: int) -> Path:
-    return parts_dir() / str(proposal.pk) / f"{part_stem(proposal)}-p{pages}.pdf"
+def part_name(proposal: Proposal, pages: int) -> str:
+    return f"{PARTS}/{proposal.pk}/{part_stem(proposal)}-p{pages}.pdf"
 
 
 def natural_key(number: str) -> tuple:
@@ -170,14 +205,16 @@ class RenderStats:
     part_pages: dict[int, int] = field(default_factory=dict)
 
 
-def _write_part(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob("*.pdf"):  # earlier versions of this proposal
-        if old != path:
-            old.unlink(missing_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+def _write_part(name: str, data: bytes) -> None:
+    """Store a rendered part, removing the proposal's earlier versions. The storage makes
+    it visible whole (ops.storage locally, S3 by nature); when another worker stored the
+    same part meanwhile, its copy is kept."""
+    storage = part_storage()
+    for old in cached_files(name.rsplit("/", 1)[0]):  # earlier versions of this proposal
+        if old != name:
+            storage.delete(old)
+    if not storage.exists(name):
+        storage.save(name, ContentFile(data))
 
 
 def _pool_context():
@@ -195,11 +232,12 @@ def ensure_parts(
     workers: int = 2,
     progress: Progress | None = None,
     stats: RenderStats | None = None,
-) -> list[tuple[Path, int]]:
-    """The cached part (path, pages) of every proposal, rendering those that are missing
-    or stale. More than two missing parts are rendered by a pool of `workers` processes."""
+) -> list[tuple[str, int]]:
+    """The cached part (name in the parts storage, pages) of every proposal, rendering
+    those that are missing or stale. More than two missing parts are rendered by a pool of
+    `workers` processes."""
     stats = stats if stats is not None else RenderStats()
-    parts: list[tuple[Path, int] | None] = [cached_part(p) for p, _ in items]
+    parts: list[tuple[str, int] | None] = [cached_part(p) for p, _ in items]
     missing = [i for i, part in enumerate(parts) if part is None]
     stats.cached += len(items) - len(missing)
     total = len(items)
@@ -209,9 +247,9 @@ def ensure_parts(
 
     def store(i: int, data: bytes, pages: int) -> None:
         nonlocal done
-        path = part_path(items[i][0], pages)
-        _write_part(path, data)
-        parts[i] = (path, pages)
+        name = part_name(items[i][0], pages)
+        _write_part(name, data)
+        parts[i] = (name, pages)
         stats.rendered += 1
         done += 1
         if progress:
@@ -241,9 +279,10 @@ def front_matter_pdf(
     front matter's own length, so it is laid out until that length is stable, starting
     from the length it had last time. Renderings are cached by the hash of their HTML:
     an unchanged overview and contents are not laid out again."""
-    folder = Path(settings.MEDIA_ROOT) / "annex" / "front" / str(catalog.pk)
-    known = sorted(folder.glob("*-p*.pdf"), key=lambda p: p.stat().st_mtime)
-    front_pages = int(known[-1].stem.rsplit("-p", 1)[1]) if known else 3
+    storage = part_storage()
+    cached = cached_files(f"{FRONT}/{catalog.pk}")
+    known = sorted(cached, key=storage.get_modified_time)
+    front_pages = cached[known[-1]] if known else 3
     data = b""
     for _ in range(4):
         page = front_pages + 1
@@ -267,16 +306,20 @@ def front_matter_pdf(
             }
             html = render_to_string("annex/front.html", context)
         digest = hashlib.sha256((render_fingerprint() + html).encode()).hexdigest()[:24]
-        cached = next(iter(folder.glob(f"{digest}-p*.pdf")), None)
-        if cached is not None:
-            data, pages = cached.read_bytes(), int(cached.stem.rsplit("-p", 1)[1])
-            cached.touch()
+        prefix = f"{FRONT}/{catalog.pk}/{digest}-p"
+        hit = next((name for name in cached if name.startswith(prefix)), None)
+        if hit is not None:
+            with storage.open(hit, "rb") as file:
+                data, pages = file.read(), cached[hit]
         else:
             data, pages = html_to_pdf_counted(html)
-            folder.mkdir(parents=True, exist_ok=True)
             for old in known[:-3]:  # keep a few recent renderings
-                old.unlink(missing_ok=True)
-            (folder / f"{digest}-p{pages}.pdf").write_bytes(data)
+                storage.delete(old)
+            known = known[-3:]
+            name = f"{prefix}{pages}.pdf"
+            if not storage.exists(name):
+                storage.save(name, ContentFile(data))
+            cached[name] = pages
         if pages == front_pages:
             return data
         front_pages = pages
@@ -285,12 +328,13 @@ def front_matter_pdf(
 
 def assemble(
     front: bytes | None,
-    parts: list[tuple[Path, str]],
+    parts: list[tuple[str, str]],
     output,
     *,
     title: str,
 ) -> int:
-    """Front matter + parts into one PDF with bookmarks and "side X af Y"; returns pages.
+    """Front matter + parts (names in the parts storage, labels) into one PDF with
+    bookmarks and "side X af Y"; returns pages.
 
     pikepdf (qpdf) copies the parts' pages without parsing them in Python: for an annex
     of 100 parts and ~600 pages that is a few tenths of a second, where pypdf took
@@ -300,9 +344,9 @@ def assemble(
         if front is not None:
             pdf.pages.extend(stack.enter_context(pikepdf.open(io.BytesIO(front))).pages)
         marks = []
-        for path, label in parts:
+        for name, label in parts:
             marks.append((label, len(pdf.pages)))
-            pdf.pages.extend(stack.enter_context(pikepdf.open(path)).pages)
+            pdf.pages.extend(open_cached(stack, name).pages)
         with pdf.open_outline() as outline:
             outline.root.extend(OutlineItem(label, start) for label, start in marks)
         stamp_page_numbers(pdf, skip_first=front is not None)
@@ -338,8 +382,8 @@ def render_catalog_annex(
     stats.pages = assemble(
         front,
         [
-            (path, f"{p.number} {p.title}")
-            for (path, _pages), (p, _) in zip(parts, items, strict=True)
+            (name, f"{p.number} {p.title}")
+            for (name, _pages), (p, _) in zip(parts, items, strict=True)
         ],
         output,
         title=printing.running_header(catalog),
@@ -354,10 +398,10 @@ def render_proposal_pdf(proposal: Proposal, output) -> RenderStats:
     started = time.perf_counter()
     items = [(proposal, figures_for(proposal))]
     stats = RenderStats()
-    [(path, _pages)] = ensure_parts(items, Reference.load(), workers=1, stats=stats)
+    [(name, _pages)] = ensure_parts(items, Reference.load(), workers=1, stats=stats)
     stats.pages = assemble(
         None,
-        [(path, f"{proposal.number} {proposal.title}")],
+        [(name, f"{proposal.number} {proposal.title}")],
         output,
         title=f"{proposal.number} {proposal.title}",
     )

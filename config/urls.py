@@ -2,9 +2,22 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ops.views import health
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "konto/adgangskode/",
+        auth_views.PasswordChangeView.as_view(template_name="ops/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "konto/adgangskode/skiftet/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="ops/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("sundhed/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("bilag/", include("annex.urls")),

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 from committees.models import Role
 
 from .factories import make_user
+from .system_tools import check_selected
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalogs"
 REFERENCE_FILES = sorted(FIXTURES.glob("*.json"))
@@ -17,6 +18,12 @@ REFERENCE_FILES = sorted(FIXTURES.glob("*.json"))
 # sessions on two cores) generating one input can take seconds, which is no fault.
 settings.register_profile("bilag", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("bilag")
+
+
+def pytest_collection_finish(session):
+    """A missing program stops the run with one line before the first test (never a skip):
+    tests/system_tools.py."""
+    check_selected(session.items)
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ from annex.xlsx_export import (
     text_cell,
 )
 
+pytestmark = pytest.mark.tools("pdftotext")  # reads the PDFs it makes
+
 TEXTS = [
     "Linje",
     "  leading and trailing  ",

@@ -22,6 +22,8 @@ from tests.factories import ProposalFactory, add_line, make_user
 
 from .conftest import pdftotext
 
+pytestmark = pytest.mark.tools("pdftotext")  # reads the PDFs it makes
+
 KEY = "investment-2021"
 
 

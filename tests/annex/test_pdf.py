@@ -16,7 +16,7 @@ from finance.rounding import round_half_up
 
 from .conftest import import_reference, pdftotext, save_pngs
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools("pdftotext", "pdftoppm")]
 
 
 def danish(value) -> str:
@@ -185,7 +185,7 @@ def test_cache_rerenders_only_the_changed_proposal(reference_catalogs, tmp_path)
     assert (changed.rendered, changed.cached) == (1, 3)
     assert "Aktivitetsbaseret indretning, ændret" in squash(pdftotext(tmp_path / "c.pdf"))
     # Older versions of the changed part are removed from the cache.
-    assert len(list((pdf.parts_dir() / str(proposal.pk)).glob("*.pdf"))) == 1
+    assert len(pdf.cached_files(f"{pdf.PARTS}/{proposal.pk}")) == 1
 
 
 @pytest.mark.django_db

@@ -68,6 +68,7 @@ def recalculated(rolled_back_db, tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.tools("soffice")
 def test_libreoffice_recalculation_gives_the_engine_figures(recalculated):
     books, expected = recalculated
     for key, items in expected.items():

@@ -19,8 +19,7 @@ def browser():
     """One Chromium per test module. Module scope (not session): a module elsewhere that
     imports this fixture gets its own instance, and two Playwright sync instances must
     not be alive at the same time."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # tests/system_tools.py stopped the run already when chromium is missing
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases.models import Catalog, Proposal
@@ -41,7 +41,22 @@ def test_content_security_policy_forbids_inline_scripts(client, db):
     assert "unsafe-inline" not in policy
 
 
-def test_load_demo_is_idempotent(db, capsys):
+@pytest.fixture
+def development(settings):
+    """`make run`: DEBUG on (pytest turns it off)."""
+    settings.DEBUG = True
+
+
+def test_load_demo_refuses_demo_users_with_debug_off_unless_told(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG er slået fra.*--demo-users"):
+        call_command("load_demo")
+    assert (get_user_model().objects.count(), Catalog.objects.count()) == (0, 0)
+    call_command("load_demo", demo_users=True)
+    assert get_user_model().objects.get(username="admin").check_password("demo")
+
+
+def test_load_demo_is_idempotent(db, capsys, development):
     call_command("load_demo")
     counts = (Catalog.objects.count(), Proposal.objects.count(), get_user_model().objects.count())
     call_command("load_demo")
@@ -57,7 +72,7 @@ def test_load_demo_is_idempotent(db, capsys):
     assert all(u.check_password("demo") for u in users.values())
 
 
-def test_load_demo_keeps_edits_unless_reset(db):
+def test_load_demo_keeps_edits_unless_reset(db, development):
     call_command("load_demo")
     Proposal.objects.filter(number="BC01").update(title="Redigeret")
     call_command("load_demo")

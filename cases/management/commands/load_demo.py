@@ -1,14 +1,16 @@
 """Demo data for `make run`: the three reference catalogues, four demo users and a few
 adopted proposals with follow-up registrations.
 Idempotent: a catalogue that already exists is left as it is (people may have edited it),
-unless --reset is given; users are created once and their passwords never reset."""
+unless --reset is given; users are created once and their passwords never reset.
+With DEBUG off (a server others can reach) it refuses, because the demo users include a
+superuser whose password is "demo"; --demo-users says that is meant."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.interchange import decode
@@ -35,8 +37,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Indlæs referencekatalogerne igen, også hvis de findes (overskriver ændringer).",
         )
+        parser.add_argument(
+            "--demo-users",
+            action="store_true",
+            help="Opret demobrugerne (adgangskode 'demo', også en superbruger) selv med DEBUG=0.",
+        )
 
-    def handle(self, *args, reset=False, **options):
+    def handle(self, *args, reset=False, demo_users=False, **options):
+        if not settings.DEBUG and not demo_users:
+            raise CommandError(
+                "DEBUG er slået fra: demobrugerne (bl.a. superbrugeren 'admin' med "
+                "adgangskoden 'demo') oprettes ikke på en server. Brug --demo-users, "
+                "hvis det er meningen."
+            )
         with transaction.atomic():
             for path in sorted(Path(settings.BASE_DIR, "fixtures", "catalogs").glob("*.json")):
                 raw = path.read_bytes()

@@ -1,0 +1,67 @@
+"""Session and caching policy for logged-in use (issue 11, findings 19-20)."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+
+IDLE_KEY = "_bilag_seen"
+
+
+def start_idle_clock(sender, request, user, **kwargs):
+    """At login the idle clock starts (so the first page after it writes no session)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_KEY] = int(time.time())
+
+
+class IdleSessionTimeoutMiddleware:
+    """Log out a session idle for more than `SESSION_IDLE_TIMEOUT` seconds (30 min by
+    default; env BILAG_SESSION_IDLE_MINUTES).
+
+    The last activity is kept in the session, rewritten at most every
+    `SESSION_IDLE_RESOLUTION` seconds (60): a user clicking about does not cause a session
+    write per request, and is logged out at most that much early. Sits after
+    MessageMiddleware; LoginRequiredMiddleware (which acts when the view is known, after
+    every middleware's request part) then sends the logged-out request to the login page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get(IDLE_KEY)
+            if isinstance(seen, int) and now - seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                minutes = settings.SESSION_IDLE_TIMEOUT // 60
+                messages.info(
+                    request,
+                    _("You were logged out after %(minutes)s minutes without activity.")
+                    % {"minutes": minutes},
+                )
+            elif not isinstance(seen, int) or now - seen >= settings.SESSION_IDLE_RESOLUTION:
+                request.session[IDLE_KEY] = now
+        return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: no-store` (and private, no-cache, max-age=0) on every response to a
+    logged-in user and on every download (`Content-Disposition: attachment`), so that no
+    browser or proxy cache keeps a page or a file once the user has left it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        private = user is not None and user.is_authenticated
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if private or download:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
