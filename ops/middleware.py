@@ -9,17 +9,19 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 IDLE_KEY = "_bilag_seen"
+LOGIN_KEY = "_bilag_login"
 
 
 def start_idle_clock(sender, request, user, **kwargs):
-    """At login the idle clock starts (so the first page after it writes no session)."""
+    """At login the clocks start (so the first page after it writes no session)."""
     if request is not None and hasattr(request, "session"):
-        request.session[IDLE_KEY] = int(time.time())
+        request.session[IDLE_KEY] = request.session[LOGIN_KEY] = int(time.time())
 
 
 class IdleSessionTimeoutMiddleware:
     """Log out a session idle for more than `SESSION_IDLE_TIMEOUT` seconds (30 min by
-    default; env BILAG_SESSION_IDLE_MINUTES).
+    default; env BILAG_SESSION_IDLE_MINUTES), and one older than `SESSION_COOKIE_AGE`
+    since its login however busy (12 h; env BILAG_SESSION_MAX_HOURS).
 
     The last activity is kept in the session, rewritten at most every
     `SESSION_IDLE_RESOLUTION` seconds (60): a user clicking about does not cause a session
@@ -35,6 +37,7 @@ class IdleSessionTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             seen = request.session.get(IDLE_KEY)
+            since = request.session.get(LOGIN_KEY)
             if isinstance(seen, int) and now - seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 minutes = settings.SESSION_IDLE_TIMEOUT // 60
@@ -43,6 +46,9 @@ class IdleSessionTimeoutMiddleware:
                     _("You were logged out after %(minutes)s minutes without activity.")
                     % {"minutes": minutes},
                 )
+            elif isinstance(since, int) and now - since > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(request, _("Your session has ended. Please log in again."))
             elif not isinstance(seen, int) or now - seen >= settings.SESSION_IDLE_RESOLUTION:
                 request.session[IDLE_KEY] = now
         return self.get_response(request)

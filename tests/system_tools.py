@@ -10,6 +10,7 @@ removes the need."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,12 @@ def check_selected(items: list[pytest.Item]) -> None:
     line = missing_line(needs)
     if line:
         raise pytest.UsageError(line)
+
+
+def run_tool(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """subprocess.run for a test's program; a missing program fails the test with the
+    install line (for a test that forgot its `tools` marker)."""
+    try:
+        return subprocess.run(args, **kwargs)
+    except FileNotFoundError:
+        pytest.fail(missing_line({args[0]: 1}) or f"{args[0]} not found")

@@ -2,13 +2,13 @@
 rendered once per module (inside a transaction that is rolled back afterwards)."""
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from django.db import transaction
 
 from tests.conftest import REFERENCE_FILES
+from tests.system_tools import run_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "annex"
@@ -26,16 +26,14 @@ def pdftotext(path: Path, *, first: int | None = None, last: int | None = None) 
         args += ["-f", str(first)]
     if last:
         args += ["-l", str(last)]
-    return subprocess.run(
-        [*args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return run_tool([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def save_pngs(pdf: Path, name: str, pages: int = 5) -> list[Path]:
     """PNG renderings of the first pages, for a person to look at (test-artifacts/)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     prefix = ARTIFACTS / name
-    subprocess.run(
+    run_tool(
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", str(pages), str(pdf), str(prefix)],
         check=True,
     )

@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES
 
 from .conftest import pdftotext, save_pngs
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools("pdftotext", "pdftoppm")]
 
 COMMITTEES = [
     "Økonomiudvalget",

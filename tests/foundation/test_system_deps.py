@@ -182,3 +182,11 @@ def test_a_run_whose_program_is_missing_stops_before_the_first_test(tmp_path):
     )
     assert deselected.returncode == 0, deselected.stdout + deselected.stderr
     assert "1 passed" in deselected.stdout
+
+
+def test_a_test_that_forgot_its_marker_fails_with_the_install_line(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr(system_tools, "present", lambda tool: False)
+    with pytest.raises(pytest.fail.Exception, match="install them with: sudo apt-get install "
+                       "--no-install-recommends poppler-utils"):
+        system_tools.run_tool(["pdftotext", "-v"], capture_output=True)
