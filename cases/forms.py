@@ -74,6 +74,32 @@ SUBJECT_LABELS = {
 }
 
 TRI_STATE = (("", _("Not stated")), ("true", _("Yes")), ("false", _("No")))
+
+# The questions that belong to one pool's printed form only (efficiency: the Citizen
+# form's yes/no questions and "Forslagets potentiale"; innovation: the criteria for
+# prioritisation). Other pools do not show them, unless the proposal has an answer.
+POOL_ONLY_FIELDS = {
+    "efficiency": (
+        "productivity_improvement",
+        "reduced_admin_costs",
+        "applies_for_pool_funding",
+        "potential",
+    ),
+    "innovation": tuple(f"priority_{key}" for key, _label in PRIORITY_CRITERIA),
+    "investment": (),
+}
+# Fields the efficiency form has no place for.
+NOT_IN_POOL = {"efficiency": ("partners",)}
+
+
+def fields_not_asked(pool: str | None) -> set[str]:
+    """Names of ProposalForm fields that the pool's form does not ask (empty for None)."""
+    if not pool:
+        return set()
+    other = {
+        name for key, names in POOL_ONLY_FIELDS.items() if key != pool for name in names
+    }
+    return other | set(NOT_IN_POOL.get(pool, ()))
 YEAR_FIELD = re.compile(r"^y(\d{4})$")
 
 
@@ -245,13 +271,18 @@ class ProposalForm(forms.Form):
     )
     risk_text = long_text(_("Risk assessment"), rows=4)
 
-    def __init__(self, *args, proposal: Proposal | None = None, user=None, **kwargs):
+    def __init__(
+        self, *args, proposal: Proposal | None = None, user=None, pool=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
         for key, label in PRIORITY_CRITERIA:
             self.fields[f"priority_{key}"] = forms.CharField(
                 label=label, required=False, max_length=500
             )
+        for name in fields_not_asked(pool):
+            if self.initial.get(name) in (None, "", []):
+                del self.fields[name]
         fixed = permissions.fixed_administration(user) if user is not None else None
         if fixed is not None:
             # Finance staff present proposals for their own administration only.
@@ -767,7 +798,10 @@ class ProposalEditor:
         self.user = user
         self.initial = initial
         header_initial = self._header_initial(initial, proposal, catalog) if initial else {}
-        self.header = ProposalForm(data, initial=header_initial, proposal=proposal, user=user)
+        self.pool = self._pool(data, proposal, catalog)
+        self.header = ProposalForm(
+            data, initial=header_initial, proposal=proposal, user=user, pool=self.pool
+        )
         span = self.header.years() if data is not None else (initial.years if initial else [])
         span = span or (initial.years if initial else []) or []
         self.span = span
@@ -939,6 +973,36 @@ class ProposalEditor:
             years |= set(self.initial.fte)
         return sorted(years)
 
+    def _header_fallback(self) -> dict[str, Any]:
+        """The saved (or copied) values of the pool-specific header fields."""
+        initial = self.initial
+        if initial is None:
+            return {}
+        return {
+            "productivity_improvement": initial.productivity_improvement,
+            "reduced_admin_costs": initial.reduced_admin_costs,
+            "applies_for_pool_funding": initial.applies_for_pool_funding,
+            "potential": initial.sections.get("potential", ""),
+            "partners": initial.sections.get("partners", ""),
+        }
+
+    @staticmethod
+    def _pool(data, proposal, catalog) -> str | None:
+        """The pool whose form is shown: the catalogue chosen in the submitted data, else
+        the proposal's or the given catalogue's."""
+        if data is not None:
+            try:
+                chosen = int(str(data.get("catalog", "")).strip())
+            except ValueError:
+                chosen = None
+            if chosen is not None:
+                pool = Catalog.objects.filter(pk=chosen).values_list("pool", flat=True).first()
+                if pool:
+                    return pool
+        if proposal is not None:
+            return proposal.catalog.pool
+        return catalog.pool if catalog is not None else None
+
     # -- validation and output -----------------------------------------------------
 
     def all_forms(self):
@@ -997,7 +1061,12 @@ class ProposalEditor:
     def to_data(self) -> ProposalData:
         """The editor's input as ProposalData: complete after `is_valid()`; for a live
         preview of invalid input, the valid part (a cell that is not a number is empty)."""
-        header = getattr(self.header, "cleaned_data", {})
+        header = dict(getattr(self.header, "cleaned_data", {}))
+        # A field the form does not show keeps what the proposal has (forms write only
+        # the fields they show).
+        for name, value in self._header_fallback().items():
+            if name not in self.header.fields:
+                header[name] = value
         span = self.span
 
         def lines(section):
@@ -1007,6 +1076,8 @@ class ProposalEditor:
         if self.proposal is not None and self.proposal.priority_criteria:
             priority = dict(self.proposal.priority_criteria)
         for key, _label in PRIORITY_CRITERIA:
+            if f"priority_{key}" not in self.header.fields:
+                continue
             value = header.get(f"priority_{key}", "")
             if value:
                 priority[key] = value

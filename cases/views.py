@@ -2,6 +2,8 @@
 selectors (narrowed by `permissions`), let the engine compute, and render; writing goes
 through `services.save_proposal`."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -12,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from committees.models import Administration, Committee
 from finance import engine
 
-from . import charts, presentation, services
+from . import charts, plausibility, presentation, services
 from .changes import differences, snapshot
+from .formerrors import error_links
 from .forms import (
     SECTION_PREFIX,
     SUBJECT_LABELS,
@@ -25,6 +28,7 @@ from .forms import (
     unsign_snapshot,
 )
 from .models import Catalog, Proposal
+from .numbers import format_number
 from .permissions import can_create, can_edit, visible_proposals
 from .selectors import all_checks, figures_for, printed_overview, proposals_with_inputs
 
@@ -169,6 +173,9 @@ def _editor_page(request, editor: ProposalEditor, *, proposal=None, conflict=Non
         "section_prefix": SECTION_PREFIX,
         "subject_labels": SUBJECT_LABELS,
         "units": presentation_units(),
+        "error_links": error_links(editor.all_forms()) if editor.data is not None else [],
+        "warnings": getattr(editor, "warnings", []),
+        "number_examples": [format_number(Decimal(x)) for x in ("1034", "-517", "337.5")],
         **_live_context(editor),
     }
     return render(request, "cases/editor.html", context)
@@ -185,8 +192,15 @@ def _save(request, editor: ProposalEditor, *, proposal=None):
     if not editor.is_valid():
         messages.error(request, _("The proposal was not saved. Correct the marked fields."))
         return None
-    data = editor.to_data()
     catalog = editor.header.cleaned_data["catalog"]
+    editor.warnings = plausibility.editor_warnings(editor, catalog.budget_year)
+    if editor.warnings and request.POST.get("confirm_warnings") != "1":
+        messages.warning(
+            request,
+            _("The proposal was not saved yet. Check the unusual values and confirm them."),
+        )
+        return None
+    data = editor.to_data()
     try:
         saved = services.save_proposal(
             request.user,

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_tables2",
     "django_filters",
     "axes",
@@ -330,5 +331,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Every form field is rendered as one unit of label, help, errors and input.
+FORM_RENDERER = "config.forms.BilagFormRenderer"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

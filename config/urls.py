@@ -1,6 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+# The admin is Bilag's, not "Django administration".
+admin.site.site_header = _("Bilag – administration")
+admin.site.site_title = "Bilag"
+admin.site.index_title = _("Catalogues, committees, administrations and users")
 
 from ops.views import health
 

@@ -4,8 +4,11 @@ Every amount shown anywhere goes through `amount` (rounded half up by the one he
 from decimal import Decimal
 
 from django import template
+from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy
 
+from cases.models import Status
 from finance.rounding import round_half_up
 
 register = template.Library()
@@ -49,3 +52,40 @@ def years(value):
 @register.filter
 def lookup(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def status_label(value):
+    """A stored workflow status ("in_hearing") as its label in the active language."""
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
+# Why a version of a proposal's inputs was recorded: the codes the services store, and
+# the (Danish) words the workflow stored for its steps before codes were used.
+VERSION_REASONS = {
+    "imported": gettext_lazy("imported"),
+    "saved": gettext_lazy("saved in the editor"),
+    "submitted": gettext_lazy("submitted"),
+    "hearing started": gettext_lazy("hearing started"),
+    "hearing answered": gettext_lazy("hearing answered"),
+    "state found without a recorded version": gettext_lazy(
+        "state found without a recorded version"
+    ),
+}
+
+
+@register.filter
+def version_reason(value):
+    """A version's stored reason in the active language (unknown reasons as stored)."""
+    if not value:
+        return ""
+    if value in VERSION_REASONS:
+        return VERSION_REASONS[value]
+    for code, label in VERSION_REASONS.items():
+        with translation.override("da"):
+            if str(label) == value:
+                return VERSION_REASONS[code]
+    return value

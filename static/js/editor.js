@@ -4,7 +4,15 @@
  *   and the returned HTML (computed by the server's finance engine) replaces #live.
  *   No figure is computed here.
  * - Rows: add (from the <template> of the formset), move up/down, remove.
- * - Keyboard: arrow keys and Enter move between the cells of a grid.
+ * - Keyboard: arrow keys and Enter move between the cells of a grid, as in a spreadsheet
+ *   (F2 or a click lets the arrows move within a cell's text; Escape leaves it again).
+ * - Paste: a block copied from Excel or LibreOffice (tabs between cells, line breaks
+ *   between rows) fills the cells from the one pasted into, rightwards and downwards,
+ *   adding rows where the grid has too few. The text is put into the cells as copied;
+ *   the server reads the numbers (Danish or English, as the page's language).
+ * - Span: changing "Første år" or "Antal år" adds or removes the year columns in place;
+ *   a column that still holds numbers is kept (marked outside the span) so that nothing
+ *   typed is lost, and the server says so when saving.
  * Without JavaScript the same page works through its submit buttons ("Beregn", "Tilføj").
  */
 (function () {
@@ -57,9 +65,15 @@
   form.addEventListener("change", function (event) {
     var name = event.target.name || "";
     if (name === "first_year" || name === "year_count") {
-      // The grid's columns change: let the server draw the page again (nothing is saved).
+      changeSpan();
+      schedule();
+      return;
+    }
+    if (name === "catalog") {
+      // Another pool asks other questions: let the server draw the form again (nothing
+      // is saved).
       var calculate = document.getElementById("calculate");
-      if (calculate && event.target.value.trim() !== "") {
+      if (calculate) {
         if (form.requestSubmit) form.requestSubmit(calculate);
         else calculate.click();
       }
@@ -71,6 +85,112 @@
     }
     schedule();
   });
+
+  // --- the span of years: columns added and removed in place ----------------------------
+  function spanYears() {
+    var first = parseInt((form.elements.first_year || {}).value, 10);
+    var count = parseInt((form.elements.year_count || {}).value, 10);
+    if (!(first >= 1900 && first <= 2200 && count >= 1 && count <= 30)) return null;
+    var years = [];
+    for (var y = first; y < first + count; y++) years.push(y);
+    return years;
+  }
+
+  function yearCellsOf(row) {
+    return Array.prototype.filter.call(row.cells, function (c) { return c.hasAttribute("data-year"); });
+  }
+
+  function newYearCell(row, year, template) {
+    // A copy of the row's first year cell, renamed to the new year and emptied.
+    var cell = template.cloneNode(true);
+    cell.setAttribute("data-year", String(year));
+    cell.classList.remove("has-error");
+    Array.prototype.forEach.call(cell.querySelectorAll(".cell-error"), function (e) { e.remove(); });
+    var input = cell.querySelector("input");
+    if (input) {
+      input.name = input.name.replace(/y\d{4}$/, "y" + year);
+      input.id = input.id.replace(/y\d{4}$/, "y" + year);
+      input.value = "";
+      input.classList.remove("outside-span");
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+      var labelled = input.getAttribute("aria-labelledby");
+      if (labelled) input.setAttribute("aria-labelledby", labelled.replace(/yh-\d{4}/, "yh-" + year));
+    }
+    return cell;
+  }
+
+  function columnHasValues(table, year) {
+    return Array.prototype.some.call(table.querySelectorAll('td[data-year="' + year + '"] input'), function (i) {
+      return i.value.trim() !== "";
+    });
+  }
+
+  function respanRow(row, years, keep, isHeader) {
+    var cells = isHeader
+      ? Array.prototype.filter.call(row.cells, function (c) { return c.hasAttribute("data-year"); })
+      : yearCellsOf(row);
+    if (!cells.length) return;
+    var present = {};
+    cells.forEach(function (c) { present[c.getAttribute("data-year")] = c; });
+    var after = cells[cells.length - 1].nextSibling;
+    var template = cells[0];
+    var wanted = years.concat(keep).sort();
+    wanted.forEach(function (year) {
+      var cell = present[String(year)];
+      if (!cell) {
+        if (isHeader) {
+          cell = template.cloneNode(false);
+          cell.setAttribute("data-year", String(year));
+          if (cell.id) cell.id = "yh-" + year;
+          cell.textContent = String(year);
+        } else {
+          cell = newYearCell(row, year, template);
+        }
+      }
+      var input = cell.querySelector && cell.querySelector("input");
+      if (input) input.classList.toggle("outside-span", years.indexOf(year) < 0);
+      row.insertBefore(cell, after);
+    });
+    cells.forEach(function (c) {
+      if (wanted.indexOf(parseInt(c.getAttribute("data-year"), 10)) < 0) c.remove();
+    });
+  }
+
+  function respanTable(table, years) {
+    var all = table.querySelectorAll("[data-year]");
+    var seen = {};
+    Array.prototype.forEach.call(all, function (c) { seen[c.getAttribute("data-year")] = true; });
+    var keep = Object.keys(seen).map(Number).filter(function (y) {
+      return years.indexOf(y) < 0 && columnHasValues(table, y);
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tr"), function (tr) {
+      respanRow(tr, years, keep, tr.parentNode.tagName === "THEAD");
+    });
+    var width = table.tHead ? table.tHead.rows[0].cells.length : 0;
+    Array.prototype.forEach.call(table.querySelectorAll("[colspan]"), function (cell) {
+      if (cell.parentNode.cells.length === 1) cell.colSpan = width;
+    });
+  }
+
+  function changeSpan() {
+    var years = spanYears();
+    if (!years) return;
+    Array.prototype.forEach.call(form.querySelectorAll("table.grid"), function (table) {
+      respanTable(table, years);
+    });
+    // The rows to come (the formsets' <template>s) get the same columns.
+    Array.prototype.forEach.call(document.querySelectorAll("template[id^=tpl-]"), function (tpl) {
+      var holder = document.createElement("table");
+      var body = document.createElement("tbody");
+      holder.appendChild(body);
+      body.innerHTML = tpl.innerHTML;
+      var row = body.querySelector("tr");
+      if (!row) return;
+      respanRow(row, years, [], false);
+      tpl.innerHTML = row.outerHTML;
+    });
+  }
 
   function container(prefix) {
     return document.getElementById("body-" + prefix);
@@ -89,7 +209,7 @@
     });
   }
 
-  function addRow(prefix) {
+  function addRow(prefix, quiet) {
     var template = document.getElementById("tpl-" + prefix);
     var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
     var box = container(prefix);
@@ -102,7 +222,7 @@
     total.value = String(index + 1);
     renumber(box);
     var first = row && row.querySelector("input:not([type=hidden]), select, textarea");
-    if (first) first.focus();
+    if (first && !quiet) first.focus();
     schedule();
     return true;
   }
@@ -151,40 +271,131 @@
 
   // --- keyboard navigation of the grids ------------------------------------------------
   function cellInput(cell) {
-    return cell && cell.querySelector("input:not([type=hidden]):not([type=checkbox]), select");
+    return cell && cell.querySelector("input:not([type=hidden]):not([type=checkbox]), select, textarea");
+  }
+
+  function gridRows(table, row) {
+    // The rows of the grid that have cells where `row` has them (not headings).
+    return Array.prototype.filter.call(table.querySelectorAll("tr"), function (tr) {
+      return tr.cells.length === row.cells.length && tr.querySelector("input, select");
+    });
+  }
+
+  var editing = null; // the input whose text the arrow keys move in (after F2 or a click)
+  form.addEventListener("mousedown", function (event) {
+    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) {
+      editing = event.target;
+    }
+  });
+  form.addEventListener("focusout", function (event) {
+    if (event.target === editing) editing = null;
+  });
+
+  function moveFrom(input, key) {
+    var cell = input.closest("td, th");
+    var row = cell && cell.closest("tr");
+    var table = row && row.closest("table.grid");
+    if (!table) return null;
+    var column = Array.prototype.indexOf.call(row.cells, cell);
+    if (key === "ArrowUp" || key === "ArrowDown" || key === "Enter") {
+      var rows = gridRows(table, row).filter(function (tr) { return cellInput(tr.cells[column]); });
+      var next = rows[rows.indexOf(row) + (key === "ArrowUp" ? -1 : 1)];
+      return next ? cellInput(next.cells[column]) : null;
+    }
+    var step = key === "ArrowLeft" ? -1 : 1;
+    for (var i = column + step; i >= 0 && i < row.cells.length; i += step) {
+      var found = cellInput(row.cells[i]);
+      if (found) return found;
+    }
+    return null;
   }
 
   form.addEventListener("keydown", function (event) {
     var input = event.target;
-    if (!(input instanceof HTMLInputElement) || input.type !== "text") return;
-    var cell = input.closest("td");
-    var row = cell && cell.closest("tr");
-    var table = row && row.closest("table.grid");
-    if (!table) return;
+    if (!(input instanceof HTMLInputElement || input instanceof HTMLSelectElement ||
+          input instanceof HTMLTextAreaElement)) return;
+    if (!input.closest("table.grid")) return;
     var key = event.key;
-    var column = Array.prototype.indexOf.call(row.cells, cell);
-    var target = null;
-    if (key === "ArrowUp" || key === "ArrowDown" || key === "Enter") {
-      var rows = Array.prototype.slice.call(table.querySelectorAll("tr")).filter(function (tr) {
-        return cellInput(tr.cells[column]) && tr.cells.length === row.cells.length;
-      });
-      var at = rows.indexOf(row);
-      var next = rows[at + (key === "ArrowUp" ? -1 : 1)];
-      target = next ? cellInput(next.cells[column]) : null;
-      if (key === "Enter") event.preventDefault(); // Enter moves down; it never submits
-    } else if (key === "ArrowLeft" && input.selectionStart === 0 && input.selectionEnd === 0) {
-      for (var i = column - 1; i >= 0 && !target; i--) target = cellInput(row.cells[i]);
-    } else if (
-      key === "ArrowRight" &&
-      input.selectionStart === input.value.length &&
-      input.selectionEnd === input.value.length
-    ) {
-      for (var j = column + 1; j < row.cells.length && !target; j++) target = cellInput(row.cells[j]);
+    if (key === "F2") { editing = input; event.preventDefault(); return; }
+    if (key === "Escape") { editing = null; return; }
+    if (["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Enter"].indexOf(key) < 0) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var isSelect = input instanceof HTMLSelectElement;
+    if (isSelect && (key === "ArrowUp" || key === "ArrowDown")) return; // the select's own
+    if (input === editing && input instanceof HTMLTextAreaElement && (key === "ArrowUp" || key === "ArrowDown")) return;
+    if (input === editing && (key === "ArrowLeft" || key === "ArrowRight")) {
+      // Inside the text: the caret moves, until it stands at the edge.
+      var atStart = input.selectionStart === 0 && input.selectionEnd === 0;
+      var atEnd = input.selectionStart === input.value.length && input.selectionEnd === input.value.length;
+      if ((key === "ArrowLeft" && !atStart) || (key === "ArrowRight" && !atEnd)) return;
     }
+    var target = moveFrom(input, key);
+    if (key === "Enter") event.preventDefault(); // Enter moves down; it never submits
     if (target) {
       event.preventDefault();
+      editing = null;
       target.focus();
       if (target.select) target.select();
     }
+  });
+
+  // --- pasting a block from a spreadsheet --------------------------------------------------
+  function parseBlock(text) {
+    var lines = text.replace(/\r\n?/g, "\n").split("\n");
+    while (lines.length && lines[lines.length - 1] === "") lines.pop();
+    return lines.map(function (line) { return line.split("\t"); });
+  }
+
+  function setCell(control, value) {
+    value = value.trim();
+    if (control instanceof HTMLSelectElement) {
+      var wanted = value.toLowerCase();
+      var match = Array.prototype.find.call(control.options, function (o) {
+        return o.value.toLowerCase() === wanted || o.text.trim().toLowerCase() === wanted;
+      });
+      if (match) control.value = match.value;
+      return;
+    }
+    control.value = value;
+  }
+
+  form.addEventListener("paste", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) return;
+    if (!input.closest("table.grid")) return;
+    var data = event.clipboardData || window.clipboardData;
+    var text = data ? data.getData("text/plain") : "";
+    if (!/[\t\n]/.test(text.replace(/\r?\n$/, ""))) return; // one value: the browser pastes
+    event.preventDefault();
+    var block = parseBlock(text);
+    var cell = input.closest("td, th");
+    var row = cell.closest("tr");
+    var table = row.closest("table.grid");
+    var column = Array.prototype.indexOf.call(row.cells, cell);
+    var body = row.closest("[data-formset]");
+    var scope = body || table;
+    var rows = gridRows(scope, row);
+    var at = rows.indexOf(row);
+    var last = input;
+    block.forEach(function (values, i) {
+      var target = rows[at + i];
+      if (!target && body && addRow(body.getAttribute("data-formset"), true)) {
+        rows = gridRows(scope, row);
+        target = rows[at + i];
+      }
+      if (!target) return;
+      var c = column;
+      values.forEach(function (value) {
+        var control = null;
+        while (c < target.cells.length && !(control = cellInput(target.cells[c]))) c++;
+        if (!control) return;
+        setCell(control, value);
+        last = control;
+        c++;
+      });
+    });
+    last.focus();
+    schedule();
+    form.dispatchEvent(new Event("input", { bubbles: true }));
   });
 })();

@@ -1,0 +1,46 @@
+"""403, 404 and 500 in the site's layout and language (issue 12)."""
+
+import pytest
+from django.test import RequestFactory
+from django.utils import translation
+from django.views.defaults import server_error
+
+from committees.models import Role
+from tests.factories import bc01, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("da", "Noget gik galt"), ("en", "Something went wrong")]
+)
+def test_server_error_page_is_the_sites(language, heading):
+    with translation.override(language):
+        response = server_error(RequestFactory().get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert f'lang="{language}"' in html
+    assert heading in html and 'class="site-header"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("da", "Siden findes ikke"), ("en", "Page not found")]
+)
+def test_not_found_page_is_the_sites(client, central_user, language, heading):
+    client.force_login(central_user)
+    response = client.get("/findes-ikke/", headers={"accept-language": language})
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert heading in html and 'class="site-header"' in html
+
+
+def test_forbidden_page_says_why(client):
+    """A committee reviewer may read the committee's proposal but not edit it."""
+    proposal = bc01()
+    client.force_login(make_user("oeu", Role.COMMITTEE_REVIEWER, committee_code="ØU"))
+    assert client.get(proposal.get_absolute_url()).status_code == 200
+    response = client.get(f"{proposal.get_absolute_url()}rediger/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Ingen adgang" in html and 'class="site-header"' in html
+    assert "Du må læse dette forslag, men ikke ændre det." in html
