@@ -89,3 +89,43 @@ def version_reason(value):
             if str(label) == value:
                 return VERSION_REASONS[code]
     return value
+
+
+# The road of a proposal through the workflow, as the step indicator shows it; the other
+# statuses stand beside it (the step reached before them is shown as the last done).
+STEP_ROAD = (
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.IN_HEARING,
+    Status.COMMITTEE_APPROVED,
+    Status.RECOMMENDED,
+    Status.ADOPTED,
+)
+ASIDE = {
+    Status.RETURNED: Status.DRAFT,
+    Status.REJECTED: Status.SUBMITTED,
+    Status.NOT_ADOPTED: Status.RECOMMENDED,
+}
+
+
+@register.inclusion_tag("cases/_steps.html")
+def workflow_steps(status):
+    """The step indicator for a proposal in `status`: Kladde → Indsendt → I høring →
+    Godkendt i udvalg → Indstillet → Vedtaget, each done, current or to come; Tilbagesendt,
+    Afvist and Ikke vedtaget are said beside it."""
+    try:
+        status = Status(status)
+    except ValueError:
+        return {"steps": [], "aside": None}
+    aside = status if status in ASIDE else None
+    reached = STEP_ROAD.index(ASIDE.get(status, status))
+    steps = []
+    for index, step in enumerate(STEP_ROAD):
+        if index < reached or (aside is not None and index == reached):
+            state = "done"
+        elif index == reached:
+            state = "done" if step == Status.ADOPTED else "current"
+        else:
+            state = "todo"
+        steps.append({"label": step.label, "state": state})
+    return {"steps": steps, "aside": aside}

@@ -3,6 +3,7 @@ and input; an error summary whose entries link to their fields; length limits sa
 plausibility warnings that ask for confirmation; each pool's own questions only."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -157,3 +158,26 @@ def test_a_hidden_question_keeps_its_saved_answer(client, central_user):
     proposal.refresh_from_db()
     assert proposal.productivity_improvement is True
     assert proposal.reduced_admin_costs is None
+
+
+def test_numbers_are_typed_and_shown_by_the_active_language(client, finance_user):
+    """In English the editor takes 1,034 and 337.5 and says so in its hint; in Danish
+    1.034 and 337,5."""
+    catalog = CatalogFactory(key="investment-2021", budget_year=2021)
+    client.force_login(finance_user)
+    url = reverse("cases:proposal_new") + f"?katalog={catalog.key}"
+    english = {"headers": {"accept-language": "en"}}
+    html = client.get(url, **english).content.decode()
+    assert "Type numbers like 1,034, -517, 337.5." in html
+    post = as_post(
+        form_data(html),
+        action="save",
+        title="English numbers",
+        **{"perm-0-label": "Saving", "perm-0-y2022": "-1,034", "perm-0-y2023": "337.5"},
+    )
+    response = client.post(url, post, **english)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    amounts = {a.year: a.amount for a in Proposal.objects.get().lines.get().amounts.all()}
+    assert amounts == {2022: Decimal("-1034"), 2023: Decimal("337.5")}
+    danish = client.get(url, headers={"accept-language": "da"}).content.decode()
+    assert "Skriv tal som 1.034, -517, 337,5." in danish
