@@ -1,7 +1,9 @@
-"""403, 404 and 500 in the site's layout and language (issue 12)."""
+"""Pages every user meets: 403, 404 and 500 in the site's layout and language, and the
+notice for a user without a role (issue 12)."""
 
 import pytest
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
@@ -44,3 +46,14 @@ def test_forbidden_page_says_why(client):
     assert response.status_code == 403
     assert "Ingen adgang" in html and 'class="site-header"' in html
     assert "Du må læse dette forslag, men ikke ændre det." in html
+
+
+def test_a_user_without_a_role_is_told_so(client, central_user):
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user("ny", password="x")
+    client.force_login(nobody)
+    html = client.get(reverse("cases:catalog_list")).content.decode()
+    assert 'id="no-role"' in html and "Din bruger har endnu ingen rolle." in html
+    client.force_login(central_user)
+    assert 'id="no-role"' not in client.get(reverse("cases:catalog_list")).content.decode()
