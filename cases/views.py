@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import Administration, Committee
 from finance import engine
+from finance.overview import overview_total
 
 from . import charts, plausibility, presentation, services
 from .changes import differences, snapshot
@@ -66,7 +67,12 @@ def catalog_detail(request, key):
     return render(
         request,
         "cases/catalog_detail.html",
-        {"catalog": catalog, "rows": rows, "can_create": can_create(request.user)},
+        {
+            "catalog": catalog,
+            "rows": rows,
+            "total": overview_total(row["overview"] for row in rows),
+            "can_create": can_create(request.user),
+        },
     )
 
 
