@@ -57,3 +57,23 @@ def test_a_user_without_a_role_is_told_so(client, central_user):
     assert 'id="no-role"' in html and "Din bruger har endnu ingen rolle." in html
     client.force_login(central_user)
     assert 'id="no-role"' not in client.get(reverse("cases:catalog_list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "heading"),
+    [
+        ("running", "Bilaget dannes"),
+        ("done", "Bilaget er klar"),
+        ("failed", "Bilaget kunne ikke dannes"),
+    ],
+)
+def test_annex_job_page_says_where_the_rendering_is(client, central_user, state, heading):
+    from annex.models import AnnexJob
+    from tests.factories import CatalogFactory
+
+    job = AnnexJob.objects.create(
+        catalog=CatalogFactory(), state=state, requested_by=central_user, total=4, done=4
+    )
+    client.force_login(central_user)
+    html = client.get(reverse("annex:job", args=[job.pk])).content.decode()
+    assert f"<h1>{heading}</h1>" in html
