@@ -190,3 +190,26 @@ def test_a_test_that_forgot_its_marker_fails_with_the_install_line(monkeypatch):
     with pytest.raises(pytest.fail.Exception, match="install them with: sudo apt-get install "
                        "--no-install-recommends poppler-utils"):
         system_tools.run_tool(["pdftotext", "-v"], capture_output=True)
+
+
+def test_every_test_module_that_runs_a_program_declares_it():
+    """A module naming pdftotext, pdftoppm or soffice (directly or through the annex
+    helpers `pdftotext`/`save_pngs`) carries the `tools` marker for it, so that a missing
+    program stops the run up front instead of failing test by test."""
+    uses = {
+        "pdftotext": ("pdftotext",),
+        "pdftoppm": ("pdftoppm", "save_pngs"),
+        "soffice": ("soffice",),
+    }
+    undeclared = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if path.name == "test_system_deps.py":
+            continue
+        source = path.read_text()
+        markers = " ".join(
+            line for line in source.splitlines() if "mark.tools(" in line
+        )
+        for program, names in uses.items():
+            if any(name in source for name in names) and f'"{program}"' not in markers:
+                undeclared.append(f"{path.relative_to(ROOT)}: {program}")
+    assert undeclared == []
