@@ -204,7 +204,8 @@ else:
     raise ImproperlyConfigured(f"BILAG_STORAGE must be 'local' or 's3', not {BILAG_STORAGE!r}")
 STORAGES = {
     "default": _FILES,
-    # the cache of rendered annex parts (annex/pdf.py); may be set apart from "default"
+    # the cache of rendered annex parts (annex/pdf.py): the same store as "default"; an
+    # entry of its own so that it can be moved (e.g. to each server's local disk)
     "annex_parts": _FILES,
     "staticfiles": {
         # production: hashed, compressed files served by WhiteNoise (after collectstatic)

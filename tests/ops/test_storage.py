@@ -5,10 +5,12 @@ this machine. Shown with Django's in-memory storage standing in for a shared sto
 
 import threading
 
+import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.urls import reverse
+from moto import mock_aws
 
 from annex import pdf
 from annex.models import AnnexJob
@@ -106,3 +108,48 @@ def test_local_files_appear_whole_or_not_at_all(tmp_path):
     with pytest.raises(OSError, match="disk full"):
         store.save("annex/jobs/b.pdf", Broken(b""))
     assert [p.name for p in (tmp_path / "annex" / "jobs").iterdir()] == ["a.pdf"]
+
+
+@pytest.fixture
+def s3_bucket(settings, monkeypatch, tmp_path):
+    """The production S3 configuration (django-storages) against a fake S3 (moto)."""
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "eu-north-1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        boto3.client("s3", region_name="eu-north-1").create_bucket(
+            Bucket="bilag-filer", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
+        )
+        s3 = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "bilag-filer", "region_name": "eu-north-1",
+                        "location": "prod", "default_acl": None, "file_overwrite": False},
+        }
+        settings.MEDIA_ROOT = tmp_path / "media"
+        settings.STORAGES = {**settings.STORAGES, "default": s3, "annex_parts": s3}
+        yield boto3.client("s3", region_name="eu-north-1")
+
+
+def test_with_s3_the_annex_is_rendered_cached_and_downloaded_from_the_bucket(
+    s3_bucket, client, central_user, tmp_path
+):
+    proposal = bc01()
+    job = AnnexJob.objects.create(catalog=proposal.catalog, requested_by=central_user)
+    run_job(job.pk, workers=1)
+    job.refresh_from_db()
+    assert job.state == AnnexJob.State.DONE
+    keys = sorted(o["Key"] for o in s3_bucket.list_objects_v2(Bucket="bilag-filer")["Contents"])
+    assert [k.split("/")[:3] for k in keys] == [
+        ["prod", "annex", "front"], ["prod", "annex", "jobs"], ["prod", "annex", "parts"]
+    ]
+    client.force_login(central_user)
+    response = client.get(reverse("annex:job_download", args=[job.pk]))
+    data = b"".join(response.streaming_content)
+    stored = s3_bucket.get_object(Bucket="bilag-filer", Key=f"prod/{job.file.name}")
+    assert data == stored["Body"].read()
+    assert data[:5] == b"%PDF-"
+    again = pdf.render_catalog_annex(proposal.catalog, tmp_path / "again.pdf", workers=1)
+    assert (again.rendered, again.cached) == (0, 1)  # the part came from the bucket
+    assert not (tmp_path / "media").exists()
