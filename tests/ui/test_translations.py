@@ -202,7 +202,7 @@ def walk_through_workflow():
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", demo_users=True, stdout=open("/dev/null", "w"))
     from cases.models import Proposal
     from committees.models import Committee
 
