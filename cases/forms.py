@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Administration, Committee, DistributionBasis
 from finance import engine
 
-from . import permissions
+from . import limits, permissions
 from .interchange import (
     DISTRIBUTION_SUBJECTS,
     IMPLEMENTATION_AREAS,
@@ -38,6 +38,7 @@ from .interchange import (
     ProposalData,
     printed_subjects,
 )
+from .limits import clean_text
 from .models import Area, Catalog, Kind, Proposal, RiskLevel
 from .numbers import NumberError, format_number, parse_number
 from .selectors import admin_lines, case_from_proposal, grid_lines, line_amounts
@@ -105,11 +106,6 @@ YEAR_FIELD = re.compile(r"^y(\d{4})$")
 
 def _tri(value: bool | None) -> str:
     return "" if value is None else ("true" if value else "false")
-
-
-def _text(value: str) -> str:
-    """Browsers send CRLF line breaks; store LF (as the importer does)."""
-    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --------------------------------------------------------------------------- fields
@@ -195,8 +191,29 @@ def text_area(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-def long_text(label, rows: int = 6) -> forms.CharField:
-    return forms.CharField(label=label, required=False, strip=False, widget=text_area(rows))
+class TextField(forms.CharField):
+    """Text as typed or pasted, kept clean (`cases.limits.clean_text`): a one-line field
+    turns line breaks into spaces, and no field keeps NUL or other control characters.
+    Every text field has a maximum length (`cases.limits`), checked after cleaning."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_text(value, multiline=self.multiline) if value else value
+
+
+def long_text(label, rows: int = 6, max_length: int = limits.LONG_TEXT_LENGTH) -> TextField:
+    return TextField(
+        label=label,
+        required=False,
+        strip=False,
+        multiline=True,
+        max_length=max_length,
+        widget=text_area(rows),
+    )
 
 
 def span_years(first_year: int, count: int) -> list[int]:
@@ -215,14 +232,16 @@ class ProposalForm(forms.Form):
     catalog = forms.ModelChoiceField(
         label=_("Catalogue"), queryset=Catalog.objects.all(), empty_label=None
     )
-    number = forms.CharField(
+    number = TextField(
         label=_("Number"),
-        max_length=20,
+        max_length=limits.NUMBER_LENGTH,
         help_text=_("Unique in the catalogue, e.g. BC14 or 5."),
     )
-    title = forms.CharField(label=_("Title of the proposal"), max_length=500)
+    title = TextField(label=_("Title of the proposal"), max_length=limits.TITLE_LENGTH)
     summary = long_text(_("Short summary"), rows=4)
-    funding_source = forms.CharField(label=_("Funding sought from"), max_length=200, required=False)
+    funding_source = TextField(
+        label=_("Funding sought from"), max_length=limits.NAME_LENGTH, required=False
+    )
     presenting_administration = forms.ModelChoiceField(
         label=_("Presenting administration"),
         queryset=Administration.objects.order_by("order"),
@@ -277,8 +296,8 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
         for key, label in PRIORITY_CRITERIA:
-            self.fields[f"priority_{key}"] = forms.CharField(
-                label=label, required=False, max_length=500
+            self.fields[f"priority_{key}"] = TextField(
+                label=label, required=False, max_length=limits.LABEL_LENGTH
             )
         for name in fields_not_asked(pool):
             if self.initial.get(name) in (None, "", []):
@@ -319,19 +338,6 @@ class ProposalForm(forms.Form):
         first, count = data.get("first_year"), data.get("year_count")
         if first is not None and count is not None and first + count - 1 > 2200:
             self.add_error("year_count", _("The last year must be 2200 or earlier."))
-        for name in (
-            "summary",
-            "background",
-            "content",
-            "potential",
-            "economy_text",
-            "implementation_text",
-            "partners",
-            "effect",
-            "risk_text",
-        ):
-            if name in data:
-                data[name] = _text(data[name])
         return data
 
     def years(self) -> list[int] | None:
@@ -405,8 +411,12 @@ class YearCellsMixin:
 
 
 class LineForm(YearCellsMixin, forms.Form):
-    label = forms.CharField(
-        label=_("Text"), required=False, strip=False, widget=forms.TextInput(attrs={"size": "28"})
+    label = TextField(
+        label=_("Text"),
+        required=False,
+        strip=False,
+        max_length=limits.LABEL_LENGTH,
+        widget=forms.TextInput(attrs={"size": "28"}),
     )
     kind = forms.ChoiceField(label=_("Saving or cost"), choices=Kind.choices)
     area = forms.ChoiceField(label=_("Control area"), required=False)
@@ -475,13 +485,22 @@ class RowsFormSet(forms.BaseFormSet):
             form.fields["DELETE"].label = _("Remove")
 
 
-def rows_formset(form_class):
+def rows_formset(form_class, max_rows: int, formset=None):
+    """Rows bounded by what the model allows: Django reads at most `max_rows` forms
+    whatever TOTAL_FORMS says (before any form is built), and more is an error."""
     return formset_factory(
-        form_class, formset=RowsFormSet, extra=0, can_order=True, can_delete=True
+        form_class,
+        formset=formset or RowsFormSet,
+        extra=0,
+        can_order=True,
+        can_delete=True,
+        max_num=max_rows,
+        absolute_max=max_rows,
+        validate_max=True,
     )
 
 
-LineFormSet = rows_formset(LineForm)
+LineFormSet = rows_formset(LineForm, limits.MAX_LINES)
 
 
 class FteForm(YearCellsMixin, forms.Form):
@@ -496,19 +515,11 @@ class FteForm(YearCellsMixin, forms.Form):
 
 
 class CriterionForm(forms.Form):
-    criterion = forms.CharField(
-        label=_("Success criterion"), required=False, strip=False, widget=text_area(2)
-    )
-    how_measured = forms.CharField(
-        label=_("How is it measured?"), required=False, strip=False, widget=text_area(2)
-    )
-    how_achieved = forms.CharField(
-        label=_("How is it achieved?"), required=False, strip=False, widget=text_area(2)
-    )
-    responsible = forms.CharField(
-        label=_("Who is responsible?"), required=False, strip=False, widget=text_area(2)
-    )
-    when = forms.CharField(label=_("When?"), required=False, strip=False, widget=text_area(2))
+    criterion = long_text(_("Success criterion"), rows=2, max_length=limits.CELL_TEXT_LENGTH)
+    how_measured = long_text(_("How is it measured?"), rows=2, max_length=limits.CELL_TEXT_LENGTH)
+    how_achieved = long_text(_("How is it achieved?"), rows=2, max_length=limits.CELL_TEXT_LENGTH)
+    responsible = long_text(_("Who is responsible?"), rows=2, max_length=limits.CELL_TEXT_LENGTH)
+    when = long_text(_("When?"), rows=2, max_length=limits.CELL_TEXT_LENGTH)
 
     def is_blank(self) -> bool:
         return not any(
@@ -517,16 +528,9 @@ class CriterionForm(forms.Form):
             if name not in ("ORDER", "DELETE")
         )
 
-    def clean(self):
-        data = super().clean()
-        for name in ("criterion", "how_measured", "how_achieved", "responsible", "when"):
-            if name in data:
-                data[name] = _text(data[name])
-        return data
-
 
 class HearingForm(forms.Form):
-    body = forms.CharField(label=_("Body"), required=False, max_length=200)
+    body = TextField(label=_("Body"), required=False, max_length=limits.NAME_LENGTH)
     answer = forms.ChoiceField(
         label=_("Answer"),
         required=False,
@@ -538,7 +542,12 @@ class HearingForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    date_text = forms.CharField(label=_("Date of approval"), required=False, strip=False)
+    date_text = TextField(
+        label=_("Date of approval"),
+        required=False,
+        strip=False,
+        max_length=limits.DATE_TEXT_LENGTH,
+    )
 
     def __init__(self, *args, registered=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -572,8 +581,10 @@ class HearingForm(forms.Form):
 
 
 class SectionForm(forms.Form):
-    heading = forms.CharField(label=_("Heading"), required=False, strip=False)
-    text = forms.CharField(label=_("Text"), required=False, strip=False, widget=text_area(4))
+    heading = TextField(
+        label=_("Heading"), required=False, strip=False, max_length=limits.NAME_LENGTH
+    )
+    text = long_text(_("Text"), rows=4)
 
     def is_blank(self) -> bool:
         return (
@@ -582,8 +593,6 @@ class SectionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "text" in data:
-            data["text"] = _text(data["text"])
         if not self.is_blank() and not data.get("DELETE") and not (data.get("heading") or ""):
             self.add_error(
                 "heading", forms.ValidationError(_("The section needs a heading."), code="heading")
@@ -602,16 +611,16 @@ class DistributionForm(forms.Form):
 class DistributionRowForm(YearCellsMixin, forms.Form):
     # Choices by committee code, read once per editor (not once per row).
     committee = forms.ChoiceField(label=_("Committee"), required=False)
-    unit = forms.CharField(
+    unit = TextField(
         label=_("Unit"),
         required=False,
-        max_length=200,
+        max_length=limits.NAME_LENGTH,
         widget=forms.TextInput(attrs={"list": "unit-names", "size": "18"}),
     )
-    account = forms.CharField(
+    account = TextField(
         label=_("Account"),
         required=False,
-        max_length=200,
+        max_length=limits.NAME_LENGTH,
         widget=forms.TextInput(attrs={"size": "14"}),
     )
     weight = AmountField(label=_("Weight"), places=6)
@@ -668,16 +677,12 @@ class DistributionRowFormSet(RowsFormSet):
             )
 
 
-DistributionRows = formset_factory(
-    DistributionRowForm,
-    formset=DistributionRowFormSet,
-    extra=0,
-    can_order=True,
-    can_delete=True,
+DistributionRows = rows_formset(
+    DistributionRowForm, limits.MAX_DISTRIBUTION_ROWS, formset=DistributionRowFormSet
 )
-FollowupFormSet = rows_formset(CriterionForm)
-HearingFormSet = rows_formset(HearingForm)
-SectionFormSet = rows_formset(SectionForm)
+FollowupFormSet = rows_formset(CriterionForm, limits.MAX_FOLLOWUP_ROWS)
+HearingFormSet = rows_formset(HearingForm, limits.MAX_HEARING_ROWS)
+SectionFormSet = rows_formset(SectionForm, limits.MAX_OTHER_SECTIONS)
 
 
 # --------------------------------------------------------------------------- initial data
@@ -963,10 +968,15 @@ class ProposalEditor:
         years = set(self.span)
         if self.data is not None:
             pattern = re.compile(rf"^{re.escape(prefix)}-{'' if single else r'\d+-'}y(\d{{4}})$")
+            # Only years the page can show (a span shortened by at most MAX_YEARS): a
+            # posted "y0001" … "y9999" must not add ten thousand columns to every row.
+            first = (self.span[0] if self.span else 1900) - limits.MAX_YEARS
+            last = (self.span[-1] if self.span else 2200) + limits.MAX_YEARS
             for key in self.data:
                 match = pattern.match(key)
-                if match and str(self.data.get(key, "")).strip():
-                    years.add(int(match.group(1)))
+                if match and first <= int(match.group(1)) <= last:
+                    if str(self.data.get(key, "")).strip():
+                        years.add(int(match.group(1)))
         elif self.initial is not None:
             years |= {y for ln in self.initial.lines for y in ln.amounts}
             years |= {y for ln in self.initial.admin_lines for y in ln.amounts}

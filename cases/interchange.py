@@ -18,6 +18,8 @@ from typing import Any
 from finance import engine
 from finance.formatting import format_amount
 
+from . import limits
+
 FORMAT_NAME = "budget-cases/1"
 POOLS = ("efficiency", "investment", "innovation")
 # The vocabulary of lines and distributions is the engine's.
@@ -42,7 +44,7 @@ STATED_AMOUNT_KEYS = ("permanent_total", "implementation_total", "net_total")
 STATED_PAYBACK_KEYS = ("payback_years", "payback_years_service", "payback_years_total")
 
 MAX_AMOUNT = Decimal("1000000000000")  # thousand kroner: far beyond any municipal budget
-MAX_YEARS = 30
+MAX_YEARS = limits.MAX_YEARS
 YEAR_RE = re.compile(r"^[0-9]{4}$")
 NUMBER_RE = re.compile(r"^[0-9A-Za-zÆØÅæøå._-]{1,20}$")
 
@@ -188,18 +190,63 @@ def _list(value: Any, path: str, *, nullable: bool = True) -> list:
     return value
 
 
-def _text(value: Any, path: str, *, required: bool = False, max_length: int | None = None) -> str:
+def _text(
+    value: Any,
+    path: str,
+    *,
+    max_length: int,
+    required: bool = False,
+    multiline: bool = False,
+    strip: bool = False,
+) -> str:
+    """A text field: every one has a maximum length (`cases.limits`). A one-line field's
+    line breaks become spaces (`limits.single_line`: it goes into mail subjects and
+    table cells); control characters, NUL and lone surrogates are refused, so that
+    SQLite and PostgreSQL keep the same documents (issue 11, findings 14-16)."""
     if value is None:
         if required:
             raise InterchangeError(path, "mangler (skal være en tekst)")
         return ""
     if not isinstance(value, str):
         raise InterchangeError(path, f"skal være en tekst, ikke {_quote(value)}")
-    value = value.strip() if max_length else value
+    if len(value) > max_length:
+        raise InterchangeError(path, f"er for lang ({len(value)} tegn, højst {max_length})")
+    if not multiline:
+        value = limits.single_line(value)
+    bad = limits.bad_character(value, multiline=multiline)
+    if bad is not None:
+        raise InterchangeError(
+            path, f"indeholder et tegn, der ikke kan gemmes ({bad[1]} på plads {bad[0] + 1})"
+        )
+    value = value.strip() if strip else value
     if required and not value.strip():
         raise InterchangeError(path, "må ikke være tom")
-    if max_length and len(value) > max_length:
-        raise InterchangeError(path, f"er for lang ({len(value)} tegn, højst {max_length})")
+    return value
+
+
+def _bounded(items: list, path: str, most: int, what: str) -> list:
+    if len(items) > most:
+        raise InterchangeError(path, f"højst {most} {what} (filen har {len(items)})")
+    return items
+
+
+def _blob(value: Any, path: str) -> Any:
+    """Printed tables and notes kept as JSON: bounded in size, and no string in them
+    that a database cannot store (PostgreSQL's jsonb refuses NUL)."""
+    if len(json.dumps(value, default=str)) > limits.JSON_BLOB_LENGTH:
+        raise InterchangeError(path, f"er for stor (højst {limits.JSON_BLOB_LENGTH} tegn)")
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            bad = limits.bad_character(item, multiline=True)
+            if bad is not None:
+                raise InterchangeError(path, f"indeholder et tegn, der ikke kan gemmes ({bad[1]})")
     return value
 
 
@@ -297,10 +344,10 @@ def parse_document(data: Any) -> CatalogData:
     if fmt != FORMAT_NAME:
         raise InterchangeError("format", f'skal være "{FORMAT_NAME}", ikke {_quote(fmt)}')
     catalog = _object(doc.get("catalog"), "catalog")
-    title = _text(catalog.get("title"), "catalog.title", required=True, max_length=300)
+    title = _text(catalog.get("title"), "catalog.title", required=True, max_length=300, strip=True)
     pool = _choice(catalog.get("pool"), "catalog.pool", POOLS, nullable=False)
     budget_year = _year(catalog.get("budget_year"), "catalog.budget_year")
-    key = _text(catalog.get("key"), "catalog.key", max_length=100)
+    key = _text(catalog.get("key"), "catalog.key", max_length=100, strip=True)
     if key:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", key):
             raise InterchangeError(
@@ -311,7 +358,7 @@ def parse_document(data: Any) -> CatalogData:
         key = derive_catalog_key(title, budget_year)
     overview = catalog.get("overview")
     if overview is not None:
-        overview = plain_json(_object(overview, "catalog.overview"))
+        overview = _blob(plain_json(_object(overview, "catalog.overview")), "catalog.overview")
     proposals_raw = _list(doc.get("proposals"), "proposals", nullable=False)
     proposals: list[ProposalData] = []
     seen: dict[str, int] = {}
@@ -329,11 +376,11 @@ def parse_document(data: Any) -> CatalogData:
     return CatalogData(
         key=key,
         title=title,
-        annex=_text(catalog.get("annex"), "catalog.annex", max_length=50),
+        annex=_text(catalog.get("annex"), "catalog.annex", max_length=50, strip=True),
         pool=pool,
         budget_year=budget_year,
         overview=overview,
-        source_file=_text(doc.get("source_file"), "source_file", max_length=300),
+        source_file=_text(doc.get("source_file"), "source_file", max_length=300, strip=True),
         proposals=proposals,
     )
 
@@ -352,7 +399,9 @@ def _proposal(raw: Any, path: str) -> ProposalData:
     if number is not None:
         if isinstance(number, int) and not isinstance(number, bool):
             number = str(number)
-        number = _text(number, f"{path}.number", required=True, max_length=20)
+        number = _text(
+            number, f"{path}.number", required=True, max_length=limits.NUMBER_LENGTH, strip=True
+        )
         if not NUMBER_RE.match(number):
             raise InterchangeError(
                 f"{path}.number", f"{_quote(number)} må kun indeholde bogstaver, tal, ., - og _"
@@ -364,21 +413,42 @@ def _proposal(raw: Any, path: str) -> ProposalData:
     )
     proposal = ProposalData(
         number=number,
-        title=_text(obj.get("title"), f"{path}.title", required=True, max_length=500),
-        summary=_text(obj.get("summary"), f"{path}.summary"),
+        title=_text(
+            obj.get("title"),
+            f"{path}.title",
+            required=True,
+            max_length=limits.TITLE_LENGTH,
+            strip=True,
+        ),
+        summary=_text(
+            obj.get("summary"),
+            f"{path}.summary",
+            max_length=limits.LONG_TEXT_LENGTH,
+            multiline=True,
+        ),
         committee=_code(obj.get("committee"), f"{path}.committee"),
         cross_cutting=_bool(obj.get("cross_cutting"), f"{path}.cross_cutting"),
         presenting_administration=_code(
             obj.get("presenting_administration"), f"{path}.presenting_administration"
         ),
-        funding_source=_text(obj.get("funding_source"), f"{path}.funding_source", max_length=200),
+        funding_source=_text(
+            obj.get("funding_source"),
+            f"{path}.funding_source",
+            max_length=limits.NAME_LENGTH,
+            strip=True,
+        ),
         applies_for_pool_funding=_bool(
             obj.get("applies_for_pool_funding"), f"{path}.applies_for_pool_funding"
         ),
         price_level_year=price_level_year,
         years=years,
     )
-    affected = _list(obj.get("affected_administrations"), f"{path}.affected_administrations")
+    affected = _bounded(
+        _list(obj.get("affected_administrations"), f"{path}.affected_administrations"),
+        f"{path}.affected_administrations",
+        limits.MAX_ADMINISTRATIONS,
+        "forvaltninger",
+    )
     for i, code in enumerate(affected):
         code_path = f"{path}.affected_administrations[{i}]"
         code = _code(code, code_path)
@@ -396,28 +466,55 @@ def _proposal(raw: Any, path: str) -> ProposalData:
         proposal.reduced_admin_costs = _bool(
             prod.get("reduced_admin_costs"), f"{path}.productivity.reduced_admin_costs"
         )
-    for i, line in enumerate(_list(obj.get("lines"), f"{path}.lines")):
+    lines = _bounded(
+        _list(obj.get("lines"), f"{path}.lines"), f"{path}.lines", 2 * limits.MAX_LINES, "linjer"
+    )
+    for i, line in enumerate(lines):
         proposal.lines.append(_line(line, f"{path}.lines[{i}]"))
-    for i, line in enumerate(_list(obj.get("admin_lines"), f"{path}.admin_lines")):
+    for section in ("permanent", "implementation"):
+        in_section = [ln for ln in proposal.lines if ln.section == section]
+        _bounded(in_section, f"{path}.lines", limits.MAX_LINES, f"linjer i afsnittet {section}")
+    admin_lines = _bounded(
+        _list(obj.get("admin_lines"), f"{path}.admin_lines"),
+        f"{path}.admin_lines",
+        limits.MAX_LINES,
+        "linjer",
+    )
+    for i, line in enumerate(admin_lines):
         line_path = f"{path}.admin_lines[{i}]"
         line_obj = _object(line, line_path)
         proposal.admin_lines.append(
             AdminLineData(
-                label=_text(line_obj.get("label"), f"{line_path}.label", required=True),
+                label=_text(
+                    line_obj.get("label"),
+                    f"{line_path}.label",
+                    required=True,
+                    max_length=limits.LABEL_LENGTH,
+                ),
                 amounts=_amounts(line_obj.get("amounts"), f"{line_path}.amounts"),
             )
         )
     proposal.fte = _amounts(obj.get("fte"), f"{path}.fte") or {}
-    for i, row in enumerate(_list(obj.get("followup"), f"{path}.followup")):
+    followup = _bounded(
+        _list(obj.get("followup"), f"{path}.followup"),
+        f"{path}.followup",
+        limits.MAX_FOLLOWUP_ROWS,
+        "rækker",
+    )
+    for i, row in enumerate(followup):
         row_path = f"{path}.followup[{i}]"
         row_obj = _object(row, row_path)
         proposal.followup.append(
             CriterionData(
-                criterion=_text(row_obj.get("criterion"), f"{row_path}.criterion"),
-                how_measured=_text(row_obj.get("how_measured"), f"{row_path}.how_measured"),
-                how_achieved=_text(row_obj.get("how_achieved"), f"{row_path}.how_achieved"),
-                responsible=_text(row_obj.get("responsible"), f"{row_path}.responsible"),
-                when=_text(row_obj.get("when"), f"{row_path}.when"),
+                **{
+                    key: _text(
+                        row_obj.get(key),
+                        f"{row_path}.{key}",
+                        max_length=limits.CELL_TEXT_LENGTH,
+                        multiline=True,
+                    )
+                    for key in ("criterion", "how_measured", "how_achieved", "responsible", "when")
+                }
             )
         )
     risk = obj.get("risk")
@@ -426,35 +523,75 @@ def _proposal(raw: Any, path: str) -> ProposalData:
         proposal.risk_level = _choice(
             risk_obj.get("level"), f"{path}.risk.level", RISK_LEVELS, nullable=True
         )
-        proposal.risk_text = _text(risk_obj.get("text"), f"{path}.risk.text")
-    for i, row in enumerate(_list(obj.get("hearing"), f"{path}.hearing")):
+        proposal.risk_text = _text(
+            risk_obj.get("text"),
+            f"{path}.risk.text",
+            max_length=limits.LONG_TEXT_LENGTH,
+            multiline=True,
+        )
+    hearing = _bounded(
+        _list(obj.get("hearing"), f"{path}.hearing"),
+        f"{path}.hearing",
+        limits.MAX_HEARING_ROWS,
+        "rækker",
+    )
+    for i, row in enumerate(hearing):
         row_path = f"{path}.hearing[{i}]"
         row_obj = _object(row, row_path)
         proposal.hearing.append(
             HearingData(
-                body=_text(row_obj.get("body"), f"{row_path}.body", required=True, max_length=200),
+                body=_text(
+                    row_obj.get("body"),
+                    f"{row_path}.body",
+                    required=True,
+                    max_length=limits.NAME_LENGTH,
+                    strip=True,
+                ),
                 answer=_choice(
                     row_obj.get("answer"), f"{row_path}.answer", HEARING_ANSWERS, nullable=True
                 ),
-                date_text=_text(row_obj.get("date"), f"{row_path}.date"),
+                date_text=_text(
+                    row_obj.get("date"), f"{row_path}.date", max_length=limits.DATE_TEXT_LENGTH
+                ),
             )
         )
     priority = obj.get("priority_criteria")
     if priority is not None:
-        proposal.priority_criteria = plain_json(_object(priority, f"{path}.priority_criteria"))
+        proposal.priority_criteria = _blob(
+            plain_json(_object(priority, f"{path}.priority_criteria")),
+            f"{path}.priority_criteria",
+        )
     sections = obj.get("sections")
     if sections is not None:
         sections_obj = _object(sections, f"{path}.sections")
         for key in SECTION_KEYS:
-            proposal.sections[key] = _text(sections_obj.get(key), f"{path}.sections.{key}")
+            proposal.sections[key] = _text(
+                sections_obj.get(key),
+                f"{path}.sections.{key}",
+                max_length=limits.LONG_TEXT_LENGTH,
+                multiline=True,
+            )
         other = sections_obj.get("other")
         if other is not None:
             other_obj = _object(other, f"{path}.sections.other")
-            for heading, text in other_obj.items():
+            _bounded(
+                list(other_obj),
+                f"{path}.sections.other",
+                limits.MAX_OTHER_SECTIONS,
+                "afsnit",
+            )
+            for i, (heading, text) in enumerate(other_obj.items()):
+                text_path = f'{path}.sections.other["{heading[:40]}"]'
                 proposal.other_sections.append(
                     {
-                        "heading": heading,
-                        "text": _text(text, f'{path}.sections.other["{heading}"]'),
+                        "heading": _text(
+                            heading,
+                            f"{path}.sections.other (overskrift {i + 1})",
+                            max_length=limits.NAME_LENGTH,
+                        ),
+                        "text": _text(
+                            text, text_path, max_length=limits.LONG_TEXT_LENGTH, multiline=True
+                        ),
                     }
                 )
     for i, dist in enumerate(_list(obj.get("distributions"), f"{path}.distributions")):
@@ -469,8 +606,12 @@ def _proposal(raw: Any, path: str) -> ProposalData:
     stated = obj.get("stated")
     if stated is not None:
         proposal.stated = _stated(stated, f"{path}.stated")
-    proposal.other_tables = plain_json(_list(obj.get("other_tables"), f"{path}.other_tables"))
-    proposal.anomalies = plain_json(_list(obj.get("anomalies"), f"{path}.anomalies"))
+    proposal.other_tables = _blob(
+        plain_json(_list(obj.get("other_tables"), f"{path}.other_tables")), f"{path}.other_tables"
+    )
+    proposal.anomalies = _blob(
+        plain_json(_list(obj.get("anomalies"), f"{path}.anomalies")), f"{path}.anomalies"
+    )
     _check_distribution_amounts(proposal, path)
     given = {d.subject for d in proposal.distributions}
     proposal.distributions += [
@@ -657,7 +798,9 @@ def _line(raw: Any, path: str) -> LineData:
         section=section,
         kind=kind,
         area=area or "",
-        label=_text(obj.get("label"), f"{path}.label", required=True),
+        label=_text(
+            obj.get("label"), f"{path}.label", required=True, max_length=limits.LABEL_LENGTH
+        ),
         amounts=_amounts(obj.get("amounts"), f"{path}.amounts"),
     )
 
@@ -666,7 +809,12 @@ def _distribution(raw: Any, path: str) -> DistributionData:
     obj = _object(raw, path)
     subject = _choice(obj.get("subject"), f"{path}.subject", DISTRIBUTION_SUBJECTS, nullable=False)
     basis = _choice(obj.get("basis"), f"{path}.basis", DISTRIBUTION_BASES, nullable=False)
-    rows_raw = _list(obj.get("rows"), f"{path}.rows", nullable=False)
+    rows_raw = _bounded(
+        _list(obj.get("rows"), f"{path}.rows", nullable=False),
+        f"{path}.rows",
+        limits.MAX_DISTRIBUTION_ROWS,
+        "rækker",
+    )
     if not rows_raw:
         raise InterchangeError(f"{path}.rows", "skal have mindst én række")
     rows = []
@@ -695,8 +843,18 @@ def _distribution(raw: Any, path: str) -> DistributionData:
         rows.append(
             DistributionRowData(
                 committee=committee,
-                unit=_text(row_obj.get("unit"), f"{row_path}.unit", max_length=200),
-                account=_text(row_obj.get("account"), f"{row_path}.account", max_length=200),
+                unit=_text(
+                    row_obj.get("unit"),
+                    f"{row_path}.unit",
+                    max_length=limits.NAME_LENGTH,
+                    strip=True,
+                ),
+                account=_text(
+                    row_obj.get("account"),
+                    f"{row_path}.account",
+                    max_length=limits.NAME_LENGTH,
+                    strip=True,
+                ),
                 weight=weight,
                 amounts=amounts,
             )

@@ -8,8 +8,27 @@ in `StatedFigures`, for reconciliation.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from . import limits
+
+
+def max_length_checks(prefix: str, lengths: dict[str, int]) -> list[models.CheckConstraint]:
+    """The database's own check of every text field's maximum length (`cases.limits`):
+    PostgreSQL enforces varchar(n) but not text, SQLite enforces neither, so both get
+    the same CHECK (length(field) <= n) and accept and refuse the same rows."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{name}__length__lte": most}), name=f"{prefix}_{name}_max_length"
+        )
+        for name, most in lengths.items()
+    ]
+
+
+models.CharField.register_lookup(Length)
+models.TextField.register_lookup(Length)
 
 
 class Pool(models.TextChoices):
@@ -173,6 +192,28 @@ class Proposal(models.Model):
                 condition=Q(risk_level="") | Q(risk_level__in=RiskLevel.values),
                 name="proposal_risk_level_valid",
             ),
+            *max_length_checks(
+                "proposal",
+                {
+                    "number": limits.NUMBER_LENGTH,
+                    "title": limits.TITLE_LENGTH,
+                    "funding_source": limits.NAME_LENGTH,
+                    **{
+                        name: limits.LONG_TEXT_LENGTH
+                        for name in (
+                            "summary",
+                            "background",
+                            "content",
+                            "potential",
+                            "economy_text",
+                            "implementation_text",
+                            "partners",
+                            "effect",
+                            "risk_text",
+                        )
+                    },
+                },
+            ),
         ]
 
     def __str__(self):
@@ -241,6 +282,7 @@ class Line(models.Model):
                 ),
                 name="line_section_kind_area_valid",
             ),
+            *max_length_checks("line", {"label": limits.LABEL_LENGTH}),
         ]
 
     def __str__(self):
@@ -323,6 +365,14 @@ class HearingAnswer(models.Model):
             models.CheckConstraint(
                 condition=Q(answer="") | Q(answer__in=["yes", "no", "not_relevant"]),
                 name="hearing_answer_valid",
+            ),
+            *max_length_checks(
+                "hearing",
+                {
+                    "body": limits.NAME_LENGTH,
+                    "date_text": limits.DATE_TEXT_LENGTH,
+                    "comment": limits.COMMENT_LENGTH,
+                },
             ),
         ]
 

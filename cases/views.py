@@ -15,7 +15,7 @@ from committees.models import Administration, Committee
 from finance import engine
 from finance.overview import overview_total
 
-from . import charts, plausibility, presentation, services
+from . import charts, limits, plausibility, presentation, services
 from .changes import differences, snapshot
 from .formerrors import error_links
 from .forms import (
@@ -132,21 +132,26 @@ def _with_button_actions(data):
     if add:
         total_key = f"{add}-TOTAL_FORMS"
         if total_key in data:
-            try:
-                data[total_key] = str(int(data[total_key]) + 1)
-            except ValueError:
-                pass
+            count = _form_count(data[total_key])
+            if count is not None:
+                data[total_key] = str(count + 1)
     equal = data.get("equal")
     if equal and f"{equal}-rows-TOTAL_FORMS" in data:
         data[f"{equal}-basis"] = "weights"
-        try:
-            count = int(data[f"{equal}-rows-TOTAL_FORMS"])
-        except ValueError:
-            count = 0
-        for i in range(count):
+        count = _form_count(data[f"{equal}-rows-TOTAL_FORMS"]) or 0
+        for i in range(min(count, limits.MAX_DISTRIBUTION_ROWS)):
             if not data.get(f"{equal}-rows-{i}-DELETE"):
                 data[f"{equal}-rows-{i}-weight"] = "1"
     return data
+
+
+def _form_count(value: str) -> int | None:
+    """A posted TOTAL_FORMS as a number no larger than any formset reads (the formsets
+    bound themselves by `cases.limits`), or None if it is not a number."""
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        return None
+    return min(int(value), limits.MAX_LINES)
 
 
 def _live_context(editor: ProposalEditor) -> dict:

@@ -45,7 +45,7 @@ from committees.models import (
 )
 from followup.services import freeze_plan
 
-from . import permissions
+from . import limits, permissions
 from .models import HearingAnswer, Proposal, Status
 
 CENTRAL_BODY = "Center for Økonomi, Økonomiforvaltningen"
@@ -435,6 +435,8 @@ def answer_hearing(
         raise StepRefused(_("Name the hearing body."))
     if answer not in HearingAnswer.Answer.values:
         raise StepRefused(_("Answer Yes, No or Not relevant."))
+    if len(comment or "") > limits.COMMENT_LENGTH or len(date_text or "") > limits.DATE_TEXT_LENGTH:
+        raise StepRefused(_("The comment or the date is too long."))
     with transaction.atomic():
         locked = _locked(proposal)
         refused = refusal(user, locked, Action.ANSWER_HEARING)

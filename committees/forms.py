@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases import limits
 from cases.models import HearingAnswer
 from cases.workflow import HEARING_BODIES
 
@@ -14,7 +15,10 @@ from .models import Recommendation
 
 class StepForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=limits.COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     approved_on = forms.DateField(
         label=_("Approved in committee on"),
@@ -33,12 +37,19 @@ class HearingForm(forms.Form):
         help_text=_("Empty: the date already stated, otherwise today's."),
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=limits.COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Comment"),
+        max_length=limits.COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     recommendation = forms.ChoiceField(
         label=_("Recommendation"), choices=Recommendation.choices, required=False
     )
@@ -53,7 +64,7 @@ class BulkForm(forms.Form):
         ("recommend", _("Recommend in the annex")),
     )
     action = forms.ChoiceField(label=pgettext_lazy("bulk action", "Action"), choices=ACTIONS)
-    comment = forms.CharField(label=_("Comment"), required=False)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=limits.COMMENT_LENGTH)
     approved_on = forms.DateField(
         label=_("Approved in committee on"),
         required=False,

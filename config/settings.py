@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from cases.limits import MAX_EDITOR_BYTES, max_editor_fields
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -337,3 +339,9 @@ LOGGING = {
 FORM_RENDERER = "config.forms.BilagFormRenderer"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+
+# One save of the editor may post every field of the largest proposal the model allows
+# (cases/limits.py: 3 × 200 lines × 30 years, distributions, follow-up …) and every text
+# at its maximum length; beyond that Django answers 400 before any view runs.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = max_editor_fields()
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_EDITOR_BYTES
