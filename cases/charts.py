@@ -16,9 +16,12 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from finance import engine
+from finance.appraisal import Appraisal
 from finance.formatting import format_amount
 
-__all__ = ["net_flow_svg"]
+from .appraisal import scenario_label
+
+__all__ = ["net_flow_svg", "tornado_svg"]
 
 WIDTH = 640
 HEIGHT = 240
@@ -207,6 +210,64 @@ def net_flow_svg(
         f'<text x="{LEFT + 156}" y="{legend_y}" fill="{TEXT}">Akkumuleret</text>'
         f'<text class="payback-note" x="{WIDTH - RIGHT}" y="{legend_y}" text-anchor="end" '
         f'fill="{TEXT}">{escape(note)}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+TORNADO_WIDTH = 640
+TORNADO_LABEL = 190  # room for the scenario labels
+TORNADO_ROW = 30
+
+
+def tornado_svg(appraisal: Appraisal, *, title: str = "Følsomhed: nutidsværdi (1.000 kr.)") -> str:
+    """A tornado chart (SVG string) of the sensitivity scenarios' present values.
+
+    One bar per scenario from the proposal's present value as entered to the
+    scenario's, largest change on top; a dashed line marks the present value as entered
+    and a solid one 0. Only `finance.appraisal`'s figures are drawn.
+    """
+    base = appraisal.npv
+    rows = sorted(
+        (s for s in appraisal.scenarios if s.key != "base"),
+        key=lambda s: (-abs(s.npv - base), s.key),
+    )
+    height = TOP + TORNADO_ROW * max(len(rows), 1) + BOTTOM
+    left, right = TORNADO_LABEL, TORNADO_WIDTH - RIGHT
+    # the value axis runs along x: `value_axis` maps high to `top`, so x is mirrored
+    axis = value_axis([base, *(s.npv for s in rows)], 0, right - left)
+
+    def x(value: Decimal) -> float:
+        return right - axis.y(value)
+
+    parts = svg_open(title, "tornado-chart", height, TORNADO_WIDTH)
+    bottom = TOP + TORNADO_ROW * len(rows)
+    for tick in axis.ticks():
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{TOP}" x2="{x(tick):.1f}" y2="{bottom}" '
+            f'stroke="{GRID}" stroke-width="{1.2 if tick == 0 else 0.5}"/>'
+            f'<text x="{x(tick):.1f}" y="{bottom + 14}" text-anchor="middle" fill="{TEXT}">'
+            f"{format_amount(tick, 0)}</text>"
+        )
+    for i, scenario in enumerate(rows):
+        y = TOP + TORNADO_ROW * i
+        low, high = sorted((x(base), x(scenario.npv)))
+        colour = BAR_COST if scenario.npv < base else BAR_SAVING
+        label = scenario_label(appraisal, scenario.key)
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 19}" text-anchor="end" fill="{TEXT}">'
+            f"{escape(label)}</text>"
+            f'<rect class="bar" data-scenario="{scenario.key}" data-value="{scenario.npv}" '
+            f'x="{low:.1f}" y="{y + 6}" width="{max(high - low, 0.5):.1f}" height="18" '
+            f'fill="{colour}"><title>{escape(label)}: {format_amount(scenario.npv, 0)}'
+            f"</title></rect>"
+        )
+    parts.append(
+        f'<line class="base" data-value="{base}" x1="{x(base):.1f}" y1="{TOP - 4}" '
+        f'x2="{x(base):.1f}" y2="{bottom + 2}" stroke="{TEXT}" stroke-width="1.2" '
+        f'stroke-dasharray="4 3"/>'
+        f'<text x="{LEFT}" y="{height - 8}" fill="{TEXT}">Stiplet: som indtastet '
+        f"({format_amount(base, 0)})</text>"
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -16,6 +16,7 @@ from finance import engine
 from finance.overview import overview_total
 
 from . import charts, limits, plausibility, presentation, services
+from .appraisal import AppraisalSettings, appraisal_for, summary_rows, switching_rows
 from .changes import differences, snapshot
 from .formerrors import error_links
 from .forms import (
@@ -82,6 +83,22 @@ def _visible_proposal(request, key, number) -> Proposal:
     return get_object_or_404(proposals_with_inputs(queryset), number=number)
 
 
+def _appraisal_context(proposal: Proposal, figures) -> dict:
+    """The optional present value / sensitivity block (Finansministeriet's rate, 10
+    years; per-catalogue settings come with the catalogue's appraisal fields)."""
+    settings = AppraisalSettings()
+    appraisal = appraisal_for(figures, settings)
+    if appraisal is None:
+        return {"appraisal": None}
+    return {
+        "appraisal": appraisal,
+        "appraisal_settings": settings,
+        "appraisal_rows": summary_rows(appraisal),
+        "switching_rows": switching_rows(appraisal),
+        "tornado": charts.tornado_svg(appraisal),
+    }
+
+
 def proposal_detail(request, key, number):
     proposal = _visible_proposal(request, key, number)
     figures = figures_for(proposal)
@@ -103,6 +120,7 @@ def proposal_detail(request, key, number):
             "administrations": administrations,
             "unit": presentation.unit_label(proposal),
             "chart": charts.net_flow_svg(figures) if figures.years else "",
+            **_appraisal_context(proposal, figures),
             "can_edit": can_edit(request.user, proposal),
             "can_copy": can_create(request.user),
         },
