@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from finance import engine
+from finance import engine, prices
 from finance.formatting import format_amount
 
 from . import limits
@@ -42,6 +42,9 @@ SECTION_KEYS = (
 )
 STATED_AMOUNT_KEYS = ("permanent_total", "implementation_total", "net_total")
 STATED_PAYBACK_KEYS = ("payback_years", "payback_years_service", "payback_years_total")
+# The unit a proposal's amounts are written in (FORMAT.md "amount_unit"); stored in 1.000 kr.
+AMOUNT_UNITS = tuple(prices.ENTRY_UNITS)
+DEFAULT_AMOUNT_UNIT = "t.kr"
 
 MAX_AMOUNT = Decimal("1000000000000")  # thousand kroner: far beyond any municipal budget
 MAX_YEARS = limits.MAX_YEARS
@@ -301,7 +304,21 @@ def _number(value: Any, path: str, *, places: int = 2) -> Decimal:
     return number
 
 
-def _amounts(value: Any, path: str, *, nullable: bool = False) -> dict[int, Decimal] | None:
+def _money(value: Any, path: str, unit: str) -> Decimal:
+    """An amount typed in ``unit`` (FORMAT.md ``amount_unit``) in 1.000 kr., exactly: at
+    most two decimals once in 1.000 kr. (kr.: whole tens of kroner), never rounded."""
+    if unit == DEFAULT_AMOUNT_UNIT:
+        return _number(value, path)
+    number = _number(value, path, places=2 + 3 * (unit == "mio.kr"))
+    try:
+        return prices.to_thousands(number, unit)
+    except prices.UnitError as error:
+        raise InterchangeError(path, str(error)) from None
+
+
+def _amounts(
+    value: Any, path: str, *, nullable: bool = False, unit: str = "t.kr"
+) -> dict[int, Decimal] | None:
     if value is None:
         if nullable:
             return None
@@ -314,7 +331,7 @@ def _amounts(value: Any, path: str, *, nullable: bool = False) -> dict[int, Deci
             raise InterchangeError(key_path, f"{_quote(key)} er ikke et årstal")
         if amount is None:  # null is an empty cell, like an absent year
             continue
-        amounts[int(key)] = _number(amount, key_path)
+        amounts[int(key)] = _money(amount, key_path, unit)
     return dict(sorted(amounts.items()))
 
 
@@ -407,6 +424,8 @@ def _proposal(raw: Any, path: str) -> ProposalData:
                 f"{path}.number", f"{_quote(number)} må kun indeholde bogstaver, tal, ., - og _"
             )
     years = _years(obj.get("years"), f"{path}.years")
+    unit = _choice(obj.get("amount_unit"), f"{path}.amount_unit", AMOUNT_UNITS, nullable=True)
+    unit = unit or DEFAULT_AMOUNT_UNIT
     price_level = obj.get("price_level_year")
     price_level_year = (
         years[0] if price_level is None else _year(price_level, f"{path}.price_level_year")
@@ -470,7 +489,7 @@ def _proposal(raw: Any, path: str) -> ProposalData:
         _list(obj.get("lines"), f"{path}.lines"), f"{path}.lines", 2 * limits.MAX_LINES, "linjer"
     )
     for i, line in enumerate(lines):
-        proposal.lines.append(_line(line, f"{path}.lines[{i}]"))
+        proposal.lines.append(_line(line, f"{path}.lines[{i}]", unit))
     for section in ("permanent", "implementation"):
         in_section = [ln for ln in proposal.lines if ln.section == section]
         _bounded(in_section, f"{path}.lines", limits.MAX_LINES, f"linjer i afsnittet {section}")
@@ -491,7 +510,7 @@ def _proposal(raw: Any, path: str) -> ProposalData:
                     required=True,
                     max_length=limits.LABEL_LENGTH,
                 ),
-                amounts=_amounts(line_obj.get("amounts"), f"{line_path}.amounts"),
+                amounts=_amounts(line_obj.get("amounts"), f"{line_path}.amounts", unit=unit),
             )
         )
     proposal.fte = _amounts(obj.get("fte"), f"{path}.fte") or {}
@@ -595,7 +614,7 @@ def _proposal(raw: Any, path: str) -> ProposalData:
                     }
                 )
     for i, dist in enumerate(_list(obj.get("distributions"), f"{path}.distributions")):
-        proposal.distributions.append(_distribution(dist, f"{path}.distributions[{i}]"))
+        proposal.distributions.append(_distribution(dist, f"{path}.distributions[{i}]", unit))
     subjects = [d.subject for d in proposal.distributions]
     for i, subject in enumerate(subjects):
         if subject in subjects[:i]:
@@ -605,7 +624,7 @@ def _proposal(raw: Any, path: str) -> ProposalData:
             )
     stated = obj.get("stated")
     if stated is not None:
-        proposal.stated = _stated(stated, f"{path}.stated")
+        proposal.stated = _stated(stated, f"{path}.stated", unit)
     proposal.other_tables = _blob(
         plain_json(_list(obj.get("other_tables"), f"{path}.other_tables")), f"{path}.other_tables"
     )
@@ -782,7 +801,7 @@ def _years(value: Any, path: str) -> list[int]:
     return years
 
 
-def _line(raw: Any, path: str) -> LineData:
+def _line(raw: Any, path: str, unit: str = "t.kr") -> LineData:
     obj = _object(raw, path)
     section = _choice(obj.get("section"), f"{path}.section", SECTIONS, nullable=False)
     kind = _choice(obj.get("kind"), f"{path}.kind", KINDS, nullable=False)
@@ -801,11 +820,11 @@ def _line(raw: Any, path: str) -> LineData:
         label=_text(
             obj.get("label"), f"{path}.label", required=True, max_length=limits.LABEL_LENGTH
         ),
-        amounts=_amounts(obj.get("amounts"), f"{path}.amounts"),
+        amounts=_amounts(obj.get("amounts"), f"{path}.amounts", unit=unit),
     )
 
 
-def _distribution(raw: Any, path: str) -> DistributionData:
+def _distribution(raw: Any, path: str, unit: str = "t.kr") -> DistributionData:
     obj = _object(raw, path)
     subject = _choice(obj.get("subject"), f"{path}.subject", DISTRIBUTION_SUBJECTS, nullable=False)
     basis = _choice(obj.get("basis"), f"{path}.basis", DISTRIBUTION_BASES, nullable=False)
@@ -835,7 +854,7 @@ def _distribution(raw: Any, path: str) -> DistributionData:
         else:
             if row_obj.get("amounts") is None:
                 raise InterchangeError(f"{row_path}.amounts", "mangler (fordeling efter beløb)")
-            amounts = _amounts(row_obj["amounts"], f"{row_path}.amounts")
+            amounts = _amounts(row_obj["amounts"], f"{row_path}.amounts", unit=unit)
             if row_obj.get("weight") is not None:  # the printed key, kept for the print
                 weight = _number(row_obj["weight"], f"{row_path}.weight", places=6)
                 if weight < 0:
@@ -862,11 +881,11 @@ def _distribution(raw: Any, path: str) -> DistributionData:
     return DistributionData(subject=subject, basis=basis, rows=rows)
 
 
-def _stated(raw: Any, path: str) -> StatedData:
+def _stated(raw: Any, path: str, unit: str = "t.kr") -> StatedData:
     obj = _object(raw, path)
     stated = StatedData()
     for key in STATED_AMOUNT_KEYS:
-        setattr(stated, key, _amounts(obj.get(key), f"{path}.{key}", nullable=True))
+        setattr(stated, key, _amounts(obj.get(key), f"{path}.{key}", nullable=True, unit=unit))
     for key in STATED_PAYBACK_KEYS:
         value = obj.get(key)
         if value is not None:
