@@ -38,6 +38,8 @@ from cases.permissions import visible_proposals
 from cases.selectors import figures_for, proposals_with_inputs
 from committees.models import Administration, Committee
 from finance import engine
+from followup.report import catalogue_report
+from followup.selectors import today
 
 from . import printing
 from .stamp import stamp_page_numbers
@@ -412,8 +414,6 @@ def render_proposal_pdf(proposal: Proposal, output) -> RenderStats:
 def followup_report_html(catalog: Catalog, report: dict) -> str:
     """The follow-up report as a print document (followup's fragment inside the annex's
     page frame: A4, running header)."""
-    from followup.selectors import today
-
     with translation.override(PRINT_LANGUAGE):
         return render_to_string(
             "annex/followup_report.html",
@@ -430,8 +430,6 @@ def render_followup_report(catalog: Catalog, user=None, *, report: dict | None =
     """The catalogue's "Opfølgningsrapport" as PDF bytes, pages numbered "side X af Y".
     With `user`, only the plans that user may read (`followup.report.catalogue_report`);
     without, every adopted proposal (the printed annex, the management command)."""
-    from followup.report import catalogue_report
-
     report = catalogue_report(catalog, user) if report is None else report
     data = html_to_pdf_counted(followup_report_html(catalog, report))[0]
     output = io.BytesIO()

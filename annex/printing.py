@@ -35,6 +35,7 @@ from cases.selectors import engine_admin_lines, engine_lines
 from committees.models import Administration, Committee
 from finance import engine
 from finance.overview import overview_total
+from review.workflow import approval_text
 
 from . import technical
 
@@ -382,7 +383,7 @@ def running_header(catalog: Catalog) -> str:
     return f"{catalog.annex} – {catalog.title}" if catalog.annex else catalog.title
 
 
-# Statuses in which `cases.workflow.approval_text` can say anything: other proposals skip
+# Statuses in which `review.workflow.approval_text` can say anything: other proposals skip
 # its two queries.
 APPROVAL_STATUSES = frozenset(
     {Status.COMMITTEE_APPROVED, Status.RECOMMENDED, Status.ADOPTED, Status.NOT_ADOPTED}
@@ -397,8 +398,6 @@ def approval_line(proposal: Proposal) -> str:
     if cached is None:
         cached = ""
         if proposal.status in APPROVAL_STATUSES:
-            from cases.workflow import approval_text
-
             cached = approval_text(proposal)
         proposal.__dict__["_annex_approval"] = cached
     return cached

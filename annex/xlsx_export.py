@@ -36,74 +36,29 @@ from openpyxl.xml.functions import fromstring as xml_fromstring
 from cases.models import Catalog
 from cases.presentation import AREA_LABELS
 from cases.selectors import grid_lines, line_amounts
+
+# The cell primitives live in cases.spreadsheet (the review's list export uses them too);
+# imported here under their old names, which this module and its callers keep using.
+from cases.spreadsheet import (  # noqa: F401
+    AMOUNT_FORMAT,
+    DECIMAL_FORMAT,
+    INJECTION_START,
+    formula_cell,
+    number_cell,
+    text_cell,
+)
+from cases.spreadsheet import styled as _styled
 from finance import engine
 from followup.report import catalogue_report, report_sheet_rows
 
 from .pdf import figures_of, select_proposals
 
-AMOUNT_FORMAT = "#,##0;-#,##0"
-DECIMAL_FORMAT = "#,##0.0;-#,##0.0"
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TITLE_FONT = Font(bold=True, size=12)
-INJECTION_START = ("=", "+", "-", "@", "\t", "\r")
 
 SECTION_LABELS = {"permanent": "Varig ændring", "implementation": "Implementering"}
-
-
-def _styled(cell: WriteOnlyCell, number_format: str | None, style: dict) -> WriteOnlyCell:
-    """Apply a number format and styles; each combination is resolved once per workbook
-    and shared afterwards (openpyxl hashes every style on assignment, and the repr of a
-    style object is costly: both dominated the export of a large catalogue). The cache is
-    keyed by the identity of the style objects, and keeps them alive so that an identity
-    is never reused while the cache lives."""
-    if number_format is None and not style:
-        return cell
-    # Style indices belong to one workbook: the cache lives on the workbook.
-    workbook = cell.parent.parent
-    styles = workbook.__dict__.get("_bilag_style_cache")
-    if styles is None:
-        styles = workbook.__dict__["_bilag_style_cache"] = {}
-    key = (number_format, *((k, id(v)) for k, v in style.items()))
-    cached = styles.get(key)
-    if cached is None:
-        if number_format is not None:
-            cell.number_format = number_format
-        for name, val in style.items():
-            setattr(cell, name, val)
-        styles[key] = (cell._style, tuple(style.values()))
-    else:
-        # the writer only reads a cell's StyleArray: cells of one style can share it
-        cell._style = cached[0]
-    return cell
-
-
-def text_cell(ws, value: Any, **style) -> WriteOnlyCell | str | None:
-    """A cell that is text whatever its first character (formula-injection safe).
-    Unstyled text that cannot be read as a formula is returned as the plain string
-    (openpyxl writes a str as text unless it begins with "="): cheaper to write."""
-    if value is None:
-        return _styled(WriteOnlyCell(ws, value=None), None, style) if style else None
-    text = str(value)
-    if text.startswith(INJECTION_START):
-        style = {**style, "quotePrefix": True}
-    elif not style:
-        return text
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"
-    return _styled(cell, None, style)
-
-
-def number_cell(ws, value: Decimal | int | None, number_format=AMOUNT_FORMAT, **style):
-    """A number with its format; an empty cell stays empty (None: no cell is written)."""
-    if value is None and not style:
-        return None
-    return _styled(WriteOnlyCell(ws, value=value), number_format, style)
-
-
-def formula_cell(ws, formula: str, number_format=AMOUNT_FORMAT, **style):
-    return _styled(WriteOnlyCell(ws, value=formula), number_format, style)
 
 
 def new_sheet(wb: Workbook, name: str):

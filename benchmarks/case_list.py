@@ -136,7 +136,7 @@ def main() -> None:
     from django.urls import reverse
 
     from committees.models import Committee, Profile, Role
-    from committees.summaries import refresh_summaries
+    from review.summaries import refresh_summaries
 
     # As in the test client's own tests: responses carry their context, and the
     # connection stays open between requests (so that its queries can be counted).
@@ -156,11 +156,11 @@ def main() -> None:
     kfu = Committee.objects.get(code="KFU")
 
     filtered = (
-        reverse("committees:case_list")
+        reverse("review:case_list")
         + "?committee=KFU&payback_min=1&payback_max=8&investment_min=0.5&sort=-investment_capital"
     )
-    plain = reverse("committees:case_list") + "?sort=number"
-    export = reverse("committees:case_list_csv") + "?committee=KFU&sort=-investment_capital"
+    plain = reverse("review:case_list") + "?sort=number"
+    export = reverse("review:case_list_csv") + "?committee=KFU&sort=-investment_capital"
     admin = f"/admin/cases/proposal/?committee__id__exact={kfu.pk}&o=1"
     measured = {}
     for name, url in (

@@ -19,7 +19,7 @@ from django.core import signing
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Administration, Committee, DistributionBasis
+from committees.models import Administration, Committee
 from finance import engine
 
 from . import limits, permissions
@@ -39,7 +39,7 @@ from .interchange import (
     printed_subjects,
 )
 from .limits import clean_text
-from .models import Area, Catalog, Kind, Proposal, RiskLevel
+from .models import Area, Catalog, DistributionBasis, Kind, Proposal, RiskLevel
 from .numbers import NumberError, format_number, parse_number
 from .selectors import admin_lines, case_from_proposal, grid_lines, line_amounts
 

@@ -70,7 +70,7 @@ class Catalog(models.Model):
 
 
 class Status(models.TextChoices):
-    """The review workflow (see `cases.workflow`)."""
+    """The review workflow (see `review.workflow`)."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -409,3 +409,146 @@ class StatedFigures(models.Model):
 
     def __str__(self):
         return f"{self.proposal}"
+
+
+# --------------------------------------------------------------------------- distributions
+# How a proposal's economy is split between committees ("Teknisk bilag"): proposal inputs.
+# The tables keep the names they had when these models lived in `committees`.
+
+
+class DistributionSubject(models.TextChoices):
+    PERMANENT_SAVING = "permanent_saving", _("Permanent savings")
+    PERMANENT_COST = "permanent_cost", _("Permanent costs")
+    PERMANENT = "permanent", _("Permanent changes")
+    IMPLEMENTATION_CAPITAL = "implementation_capital", _("Capital investment")
+    IMPLEMENTATION_SERVICE = "implementation_service", _("Service investment")
+    IMPLEMENTATION_OPERATING = "implementation_operating", _("Operating implementation costs")
+    IMPLEMENTATION = "implementation", _("Implementation costs")
+
+
+class DistributionBasis(models.TextChoices):
+    WEIGHTS = "weights", _("Keys (weights)")
+    AMOUNTS = "amounts", _("Explicit amounts")
+
+
+class Distribution(models.Model):
+    """How one part of a proposal's economy is split between committees."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="distributions",
+    )
+    subject = models.CharField(_("subject"), max_length=40, choices=DistributionSubject.choices)
+    basis = models.CharField(_("basis"), max_length=10, choices=DistributionBasis.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        db_table = "committees_distribution"
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        ordering = ["proposal", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject__in=DistributionSubject.values),
+                name="distribution_subject_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(basis__in=DistributionBasis.values), name="distribution_basis_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "subject"], name="distribution_one_per_subject"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} ({self.get_basis_display()})"
+
+
+class DistributionRow(models.Model):
+    """One committee's (or unit's) row of a distribution: a weight or explicit amounts."""
+
+    distribution = models.ForeignKey(
+        Distribution, verbose_name=_("distribution"), on_delete=models.CASCADE, related_name="rows"
+    )
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.CharField(_("unit"), max_length=200, blank=True)
+    account = models.CharField(_("account"), max_length=200, blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        db_table = "committees_distributionrow"
+        verbose_name = _("distribution row")
+        verbose_name_plural = _("distribution rows")
+        ordering = ["distribution", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gte=0),
+                name="distribution_row_weight_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.unit or str(self.committee)
+
+
+class DistributionRowAmount(models.Model):
+    row = models.ForeignKey(
+        DistributionRow, verbose_name=_("row"), on_delete=models.CASCADE, related_name="amounts"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount (1,000 kr.)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        db_table = "committees_distributionrowamount"
+        verbose_name = _("distributed amount")
+        verbose_name_plural = _("distributed amounts")
+        ordering = ["row", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["row", "year"], name="distribution_amount_one_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
+
+# --------------------------------------------------------------------------- success criteria
+
+
+class SuccessCriterion(models.Model):
+    """One row of the annex's follow-up table ("Opfølgning"): an input of the proposal.
+    After the decision, `followup` copies them into the frozen plan's tracked criteria.
+    The table keeps the name it had when the model lived in `followup`."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="success_criteria",
+    )
+    criterion = models.TextField(_("success criterion"), blank=True)
+    how_measured = models.TextField(_("how is it measured?"), blank=True)
+    how_achieved = models.TextField(_("how is it achieved?"), blank=True)
+    responsible = models.TextField(_("who is responsible?"), blank=True)
+    when = models.TextField(_("when?"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        db_table = "followup_successcriterion"
+        verbose_name = _("success criterion")
+        verbose_name_plural = _("success criteria")
+        ordering = ["proposal", "order", "pk"]
+
+    def __str__(self):
+        return self.criterion or self.how_measured or "—"

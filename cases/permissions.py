@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from committees.models import Administration, DistributionRow, Profile, Role
+from committees.models import Administration, Committee, Profile, Role
 
-from .models import Proposal, Status
+from .models import DistributionRow, Proposal, Status
 
 # Statuses in which a proposal's inputs may still be changed by its author: a draft, or
 # a proposal returned to the author. After submission it is read-only for finance staff.
@@ -51,8 +51,6 @@ def involved_committee_ids(proposal: Proposal) -> list[int]:
     """The top-level committees that must approve `proposal`: the owning committee (the
     parent of an ØU unit) and, when it is cross-cutting, the committees of the affected
     administrations and of the distribution rows. Same rule as `involving_committee`."""
-    from committees.models import Committee
-
     ids: list[int] = []
     if proposal.committee_id is not None:
         ids.append(proposal.committee.parent_id or proposal.committee_id)

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from committees.models import Distribution, DistributionRow
 from finance import engine
 
-from .models import Line, Proposal, Section
+from .models import Distribution, DistributionRow, Line, Proposal, Section
 
 
 def proposals_with_inputs(queryset: QuerySet[Proposal] | None = None) -> QuerySet[Proposal]:

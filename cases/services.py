@@ -12,16 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
-from committees.history import record_versions
-from committees.models import (
-    Administration,
-    Committee,
-    Distribution,
-    DistributionRow,
-    DistributionRowAmount,
-)
-from committees.summaries import refresh_summaries
-from followup.models import SuccessCriterion
+from committees.models import Administration, Committee
 
 from . import permissions
 from .interchange import (
@@ -34,6 +25,9 @@ from .interchange import (
 )
 from .models import (
     Catalog,
+    Distribution,
+    DistributionRow,
+    DistributionRowAmount,
     FteYear,
     HearingAnswer,
     Line,
@@ -41,7 +35,9 @@ from .models import (
     Proposal,
     Section,
     StatedFigures,
+    SuccessCriterion,
 )
+from .signals import inputs_changed
 
 
 @dataclass
@@ -117,9 +113,10 @@ def import_document(data: Any, *, user=None) -> ImportResult:
 
 def _after_inputs_changed(proposals: list[Proposal], user, reason: str) -> None:
     """What every change of a proposal's inputs must be followed by, in the same
-    transaction: a version in the history and the stored summary for the case list."""
-    record_versions(proposals, user, reason)
-    refresh_summaries(proposals)
+    transaction: a version in the history and the stored summary for the case list.
+    Both live in `review`, a layer above: it listens to `cases.signals.inputs_changed`
+    (connected in `review.apps.ReviewConfig.ready`)."""
+    inputs_changed.send(sender=Proposal, proposals=proposals, user=user, reason=reason)
 
 
 def next_number(taken: set[str]) -> str:

@@ -67,8 +67,11 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "ops",  # before django_tasks_db: its db_worker adds the heartbeat
+    # The apps in layers, each importing only those above it in this list (README, Layout):
+    # ops < finance (pure Python, not an app) < committees < cases < review < followup < annex.
     "committees",
     "cases",
+    "review",
     "followup",
     "django_tasks_db",
     "annex",

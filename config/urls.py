@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ops.views import health
+
 # The admin is Bilag's, not "Django administration".
 admin.site.site_header = _("Bilag – administration")
 admin.site.site_title = "Bilag"
 admin.site.index_title = _("Catalogues, committees, administrations and users")
 
-from ops.views import health
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -28,6 +29,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("bilag/", include("annex.urls")),
     path("opfoelgning/", include("followup.urls")),
-    path("sager/", include("committees.urls")),
+    path("sager/", include("review.urls")),
     path("", include("cases.urls")),
 ]

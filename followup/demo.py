@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Proposal, Status
+from finance.realisation import occurrences
 from finance.rounding import round_half_up
 
 from .models import FollowupEvent, FrozenPlan, Registration, Schedule
@@ -162,6 +163,4 @@ def _criteria(plan: FrozenPlan, user, demo: DemoCase, today: date) -> None:
 
 
 def _dues(criterion, today: date) -> list[date]:
-    from finance.realisation import occurrences
-
     return occurrences(criterion.schedule, criterion.first_due, today, criterion.ends_on)

@@ -1,5 +1,6 @@
-"""Follow-up of a proposal: its printed success criteria and, after the decision, the
-frozen plan, trackable criteria, registrations, realised figures and reminders."""
+"""Follow-up of a proposal after the decision: the frozen plan, trackable criteria,
+registrations, realised figures and reminders. (The printed success criteria are proposal
+inputs: `cases.models.SuccessCriterion`.)"""
 
 from django.conf import settings
 from django.db import models
@@ -7,33 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import AppendOnly
-
-
-class SuccessCriterion(models.Model):
-    """One row of the annex's follow-up table ("Opfølgning")."""
-
-    proposal = models.ForeignKey(
-        "cases.Proposal",
-        verbose_name=_("proposal"),
-        on_delete=models.CASCADE,
-        related_name="success_criteria",
-    )
-    criterion = models.TextField(_("success criterion"), blank=True)
-    how_measured = models.TextField(_("how is it measured?"), blank=True)
-    how_achieved = models.TextField(_("how is it achieved?"), blank=True)
-    responsible = models.TextField(_("who is responsible?"), blank=True)
-    when = models.TextField(_("when?"), blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("success criterion")
-        verbose_name_plural = _("success criteria")
-        ordering = ["proposal", "order", "pk"]
-
-    def __str__(self):
-        return self.criterion or self.how_measured or "—"
-
+from review.models import AppendOnly
 
 # --------------------------------------------------------------------------- after the decision
 

@@ -13,11 +13,11 @@ from django.utils import translation
 
 from annex.pdf import render_proposal_pdf
 from annex.xlsx_export import export_catalog_xlsx
-from cases import workflow
 from cases.templatetags.bilag import amount
 from committees.models import Role
 from followup.demo import load_followup_demo
 from followup.report import catalogue_report, report_sheet_rows
+from review import workflow
 from tests.factories import ProposalFactory, add_line, make_user
 
 from .conftest import pdftotext

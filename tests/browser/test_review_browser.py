@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Status
-from committees.models import Role, WorkflowEvent
+from committees.models import Role
+from review.models import WorkflowEvent
 from tests.factories import make_user
 from tests.review.conftest import kfu_proposal
 

@@ -189,8 +189,8 @@ def test_no_page_is_wider_than_a_phone(live_server, browser, artifacts):
         "proposal": proposal.get_absolute_url(),
         "editor": reverse("cases:proposal_edit", args=[catalog.key, proposal.number]),
         "new": reverse("cases:proposal_new") + f"?katalog={catalog.key}",
-        "case-list": reverse("committees:case_list"),
-        "case": reverse("committees:case", args=[proposal.pk]),
+        "case-list": reverse("review:case_list"),
+        "case": reverse("review:case", args=[proposal.pk]),
     }
     wide = {}
     for name, url in pages.items():

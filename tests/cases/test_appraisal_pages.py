@@ -7,7 +7,7 @@ from cases.appraisal import AppraisalSettings, appraisal_for, summary_rows
 from cases.selectors import figures_for
 
 from ..factories import ProposalFactory, bc01
-from ..foundation.test_pages import text_of
+from .test_pages import text_of
 
 
 def test_bc01_present_value_by_hand(db):

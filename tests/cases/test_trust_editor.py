@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from cases import workflow
 from cases.models import HearingAnswer, Proposal
+from review import workflow
 from tests.factories import bc01
 from tests.review.conftest import kfu_proposal
 

@@ -11,10 +11,9 @@ from django.db import IntegrityError, transaction
 
 from cases import limits
 from cases.interchange import InterchangeError
-from cases.models import Line, LineAmount, Proposal
+from cases.models import Line, LineAmount, Proposal, SuccessCriterion
 from cases.services import import_json
 from committees.models import Administration
-from followup.models import SuccessCriterion
 from tests.factories import bc01
 
 from .test_editor import edit_url, errors_of, page_data

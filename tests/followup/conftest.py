@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from followup.models import SuccessCriterion
+from cases.models import SuccessCriterion
 from followup.services import freeze_plan
 from tests.factories import ProposalFactory, add_line
 

@@ -4,12 +4,12 @@ the budget decision freezes the plan that follow-up measures against."""
 import json
 from decimal import Decimal
 
-from cases import workflow
 from cases.exporting import dumps, export_catalog
 from cases.models import Proposal, Status
 from cases.services import import_json
-from committees.models import ProposalSummary, ProposalVersion
 from followup.models import FrozenPlan
+from review import workflow
+from review.models import ProposalSummary, ProposalVersion
 
 from ..conftest import REFERENCE_FILES
 
@@ -87,7 +87,7 @@ def test_recording_versions_of_many_proposals_takes_a_fixed_number_of_queries(db
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from committees.history import record_versions
+    from review.history import record_versions
 
     from ..factories import CatalogFactory, ProposalFactory, add_line
 

@@ -8,13 +8,12 @@ from django.core import mail
 from django.db.models import F
 from django.urls import reverse
 
-from cases import workflow
 from cases.models import LineAmount, Proposal
 from cases.selectors import figures_for, proposals_with_inputs
-from committees import history
-from committees.models import Notification, ProposalSummary, ProposalVersion
-from committees.summaries import ensure_fresh, refresh_summary, stale_proposals
 from finance import engine
+from review import history, workflow
+from review.models import Notification, ProposalSummary, ProposalVersion
+from review.summaries import ensure_fresh, refresh_summary, stale_proposals
 
 from .conftest import kfu_proposal
 
@@ -72,23 +71,23 @@ def test_changes_tab_since_submitted_and_since_i_last_looked(client, finance, ce
     edit(proposal, finance, title="Version 2")
     workflow.submit(finance, proposal)  # the "submitted" version is version 2
     client.force_login(central)
-    client.get(reverse("committees:case", args=[proposal.pk]))  # central looks now
+    client.get(reverse("review:case", args=[proposal.pk]))  # central looks now
     edit(proposal, central, title="Version 3")
-    response = client.get(reverse("committees:case", args=[proposal.pk]))
+    response = client.get(reverse("review:case", args=[proposal.pk]))
     assert response.context["since_seen"]  # one change since central last looked
-    response = client.get(reverse("committees:case_changes", args=[proposal.pk]))
+    response = client.get(reverse("review:case_changes", args=[proposal.pk]))
     assert response.context["before"].data["title"] == "Version 2"  # since submitted
     assert [(c.before, c.after) for c in response.context["changes"]] == [
         ("Version 2", "Version 3")
     ]
     seen = response.context["seen"]
-    response = client.get(reverse("committees:case_changes", args=[proposal.pk]) + "?fra=1&til=2")
+    response = client.get(reverse("review:case_changes", args=[proposal.pk]) + "?fra=1&til=2")
     assert [(c.before, c.after) for c in response.context["changes"]] == [
         ("Version 1", "Version 2")
     ]
     assert seen.data["title"] == "Version 3"
     assert (
-        client.get(reverse("committees:case_changes", args=[proposal.pk]) + "?fra=99").status_code
+        client.get(reverse("review:case_changes", args=[proposal.pk]) + "?fra=99").status_code
         == 404
     )
 
@@ -98,7 +97,7 @@ def test_a_change_that_bypassed_the_history_is_recorded_when_found(client, centr
     history.record_version(proposal, central)
     Proposal.objects.filter(pk=proposal.pk).update(title="Efter", version=F("version") + 1)
     client.force_login(central)
-    response = client.get(reverse("committees:case_changes", args=[proposal.pk]) + "?fra=1")
+    response = client.get(reverse("review:case_changes", args=[proposal.pk]) + "?fra=1")
     assert [(c.before, c.after) for c in response.context["changes"]] == [("Før", "Efter")]
     assert history.latest_version(proposal).user is None
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cases import workflow
 from cases.models import Status
+from review import workflow
 from tests.factories import administration, committee
 
 from .conftest import kfu_proposal
@@ -62,21 +62,21 @@ def test_lists_exports_and_dashboard_show_only_visible_cases(users, cases, role)
     client.force_login(users[role])
     expected = SEES[role]
     for query in ("", "?committee=TMU", "?committee=KFU", "?q=forslag", "?status=submitted"):
-        page = client.get(reverse("committees:case_list") + query).content.decode()
+        page = client.get(reverse("review:case_list") + query).content.decode()
         assert titles_in(page) <= expected, query
-    assert titles_in(client.get(reverse("committees:case_list")).content.decode()) == expected
+    assert titles_in(client.get(reverse("review:case_list")).content.decode()) == expected
     rows = csv.reader(
-        io.StringIO(client.get(reverse("committees:case_list_csv")).content.decode("utf-8-sig"))
+        io.StringIO(client.get(reverse("review:case_list_csv")).content.decode("utf-8-sig"))
     )
     assert {r[2] for r in list(rows)[1:]} == {
         {"kfu": "KFU-forslag", "tmu": "TMU-forslag"}[k] for k in expected
     }
-    xlsx = client.get(reverse("committees:case_list_xlsx"))
+    xlsx = client.get(reverse("review:case_list_xlsx"))
     assert xlsx.status_code == 200
-    dashboard = client.get(reverse("committees:dashboard"))
+    dashboard = client.get(reverse("review:dashboard"))
     shown = {r["committee"].code for r in dashboard.context["rows"]}
     assert shown == {{"kfu": "KFU", "tmu": "TMU"}[k] for k in expected}
-    waiting = client.get(reverse("committees:waiting")).content.decode()
+    waiting = client.get(reverse("review:waiting")).content.decode()
     assert titles_in(waiting) <= expected
 
 
@@ -88,15 +88,15 @@ def test_case_pages_are_404_for_cases_the_user_may_not_see(users, cases, role, w
     proposal = cases[which]
     visible = which in SEES[role]
     expected = 200 if visible else 404
-    assert client.get(reverse("committees:case", args=[proposal.pk])).status_code == expected
+    assert client.get(reverse("review:case", args=[proposal.pk])).status_code == expected
     assert (
-        client.get(reverse("committees:case_changes", args=[proposal.pk])).status_code == expected
+        client.get(reverse("review:case_changes", args=[proposal.pk])).status_code == expected
     )
     posts = [
-        (reverse("committees:step", args=[proposal.pk, "return"]), {"comment": "x"}),
-        (reverse("committees:comment", args=[proposal.pk]), {"text": "x"}),
+        (reverse("review:step", args=[proposal.pk, "return"]), {"comment": "x"}),
+        (reverse("review:comment", args=[proposal.pk]), {"text": "x"}),
         (
-            reverse("committees:hearing_answer", args=[proposal.pk]),
+            reverse("review:hearing_answer", args=[proposal.pk]),
             {"body": workflow.CENTRAL_BODY, "answer": "no"},
         ),
     ]
@@ -114,7 +114,7 @@ def test_bulk_action_never_touches_invisible_cases(users, cases, role):
     client = Client()
     client.force_login(users[role])
     client.post(
-        reverse("committees:bulk_action"),
+        reverse("review:bulk_action"),
         {"action": "return", "comment": "x", "select": [cases["kfu"].pk, cases["tmu"].pk]},
     )
     for key, proposal in cases.items():
@@ -128,7 +128,7 @@ def test_reviewer_returns_only_their_forwarded_case(users, cases):
     client = Client()
     client.force_login(users["reviewer"])
     client.post(
-        reverse("committees:bulk_action"),
+        reverse("review:bulk_action"),
         {"action": "return", "comment": "x", "select": [cases["kfu"].pk, cases["tmu"].pk]},
     )
     cases["kfu"].refresh_from_db()
@@ -141,7 +141,7 @@ def test_reviewer_returns_only_their_forwarded_case(users, cases):
     "name", ["case_list", "case_list_csv", "case_list_xlsx", "waiting", "dashboard"]
 )
 def test_anonymous_users_are_sent_to_login(client, name):
-    response = client.get(reverse(f"committees:{name}"))
+    response = client.get(reverse(f"review:{name}"))
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
@@ -150,7 +150,7 @@ def test_every_state_change_needs_csrf(users, cases):
     client.force_login(users["central"])
     proposal = cases["kfu"]
     posts = [
-        reverse("committees:step", args=[proposal.pk, action])
+        reverse("review:step", args=[proposal.pk, action])
         for action in (
             "submit",
             "start_hearing",
@@ -163,19 +163,19 @@ def test_every_state_change_needs_csrf(users, cases):
             "reject",
         )
     ] + [
-        reverse("committees:hearing_answer", args=[proposal.pk]),
-        reverse("committees:comment", args=[proposal.pk]),
-        reverse("committees:bulk_action"),
+        reverse("review:hearing_answer", args=[proposal.pk]),
+        reverse("review:comment", args=[proposal.pk]),
+        reverse("review:bulk_action"),
     ]
     for url in posts:
         assert client.post(url, {"comment": "x", "text": "x"}).status_code == 403, url
     proposal.refresh_from_db()
     assert proposal.status == Status.IN_HEARING
     # With the token the same client gets through.
-    page = client.get(reverse("committees:case", args=[proposal.pk]))
+    page = client.get(reverse("review:case", args=[proposal.pk]))
     token = page.context["csrf_token"]
     response = client.post(
-        reverse("committees:step", args=[proposal.pk, "return"]),
+        reverse("review:step", args=[proposal.pk, "return"]),
         {"comment": "x", "csrfmiddlewaretoken": str(token)},
     )
     assert response.status_code == 302
@@ -187,5 +187,5 @@ def test_state_changes_refuse_get(users, cases):
     client = Client()
     client.force_login(users["central"])
     proposal = cases["kfu"]
-    assert client.get(reverse("committees:step", args=[proposal.pk, "return"])).status_code == 405
-    assert client.get(reverse("committees:bulk_action")).status_code == 405
+    assert client.get(reverse("review:step", args=[proposal.pk, "return"])).status_code == 405
+    assert client.get(reverse("review:bulk_action")).status_code == 405

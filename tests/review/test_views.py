@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases import workflow
 from cases.models import Status
-from committees.models import ReviewComment, WorkflowEvent
+from review import workflow
+from review.models import ReviewComment, WorkflowEvent
 from tests.factories import administration, committee
 
 from .conftest import kfu_proposal
@@ -35,7 +35,7 @@ def list_numbers(response):
 def test_case_list_shows_the_overview_columns_and_totals(client, central):
     a = kfu_proposal(number="BC11", title="Første")
     kfu_proposal(number="BC12", title="Anden")
-    response = login(client, central).get(reverse("committees:case_list"))
+    response = login(client, central).get(reverse("review:case_list"))
     assert response.status_code == 200
     html = response.content.decode()
     # 500 thousand kr. service investment -> 0,5 mio.; -200 full effect -> 0,2 mio.
@@ -58,7 +58,7 @@ def test_filters_live_in_the_url(client, central, finance):
     )
     workflow.submit(finance, second)
     client = login(client, central)
-    url = reverse("committees:case_list")
+    url = reverse("review:case_list")
     cases = {
         "q=belys": ["BC01"],
         "q=BC3": ["BC30"],
@@ -90,7 +90,7 @@ def test_sorting_on_a_computed_column_happens_in_the_database(client, central):
 
     add_line(big, "implementation", "cost", "capital", "Anlæg", {2021: 5580})
     client = login(client, central)
-    url = reverse("committees:case_list")
+    url = reverse("review:case_list")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url + "?sort=-investment_capital")
     assert list_numbers(response) == ["A2", "A1"]
@@ -100,7 +100,7 @@ def test_sorting_on_a_computed_column_happens_in_the_database(client, central):
     assert small.pk
 
 
-@pytest.mark.parametrize("view", ["committees:case_list", "committees:waiting"])
+@pytest.mark.parametrize("view", ["review:case_list", "review:waiting"])
 def test_list_query_count_does_not_grow_with_rows(client, finance, view):
     client = login(client, finance)  # drafts of KFF: listed, and waiting for finance
     kfu_proposal()
@@ -123,12 +123,12 @@ def test_export_is_exactly_the_filtered_list_with_numbers(client, central):
         number="BC30", committee=committee("TMU"), presenting_administration=administration("TMF")
     )
     client = login(client, central)
-    response = client.get(reverse("committees:case_list_csv") + "?committee=KFU&sort=-number")
+    response = client.get(reverse("review:case_list_csv") + "?committee=KFU&sort=-number")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r[1] for r in rows[1:]] == ["BC02", "BC01"]
     assert rows[1][3] == "0.5" and rows[1][5] == "0.2" and rows[1][7] == "4"
     assert rows[2][2] == "'=HYPERLINK(1)"
-    response = client.get(reverse("committees:case_list_xlsx") + "?committee=KFU&sort=number")
+    response = client.get(reverse("review:case_list_xlsx") + "?committee=KFU&sort=number")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
     assert [v[1] for v in values[1:]] == ["BC01", "BC02"]
@@ -139,43 +139,43 @@ def test_export_is_exactly_the_filtered_list_with_numbers(client, central):
 
 def test_case_page_steps_and_messages(client, finance, central, reviewer):
     proposal = kfu_proposal()
-    response = login(client, finance).get(reverse("committees:case", args=[proposal.pk]))
+    response = login(client, finance).get(reverse("review:case", args=[proposal.pk]))
     assert response.status_code == 200
     assert [a for a, _l in response.context["steps"]] == ["submit"]
-    response = client.post(reverse("committees:step", args=[proposal.pk, "submit"]), follow=True)
+    response = client.post(reverse("review:step", args=[proposal.pk, "submit"]), follow=True)
     proposal.refresh_from_db()
     assert proposal.status == Status.SUBMITTED
     # Again: refused with a message, nothing changes.
-    response = client.post(reverse("committees:step", args=[proposal.pk, "submit"]), follow=True)
+    response = client.post(reverse("review:step", args=[proposal.pk, "submit"]), follow=True)
     assert any("Indsendt" in str(m) or "Submitted" in str(m) for m in response.context["messages"])
     assert WorkflowEvent.objects.filter(proposal=proposal).count() == 1
     client = Client()
     login(client, central)
-    client.post(reverse("committees:step", args=[proposal.pk, "start_hearing"]))
+    client.post(reverse("review:step", args=[proposal.pk, "start_hearing"]))
     client.post(
-        reverse("committees:hearing_answer", args=[proposal.pk]),
+        reverse("review:hearing_answer", args=[proposal.pk]),
         {"body": workflow.CENTRAL_BODY, "answer": "yes", "date_text": "28-05-2020", "comment": ""},
     )
-    client.post(reverse("committees:step", args=[proposal.pk, "forward"]))
+    client.post(reverse("review:step", args=[proposal.pk, "forward"]))
     client = Client()
     login(client, reviewer)
     client.post(
-        reverse("committees:comment", args=[proposal.pk]),
+        reverse("review:comment", args=[proposal.pk]),
         {"text": "Fint forslag", "recommendation": "approve"},
     )
     client.post(
-        reverse("committees:step", args=[proposal.pk, "approve"]), {"approved_on": "2020-03-09"}
+        reverse("review:step", args=[proposal.pk, "approve"]), {"approved_on": "2020-03-09"}
     )
     proposal.refresh_from_db()
     assert proposal.status == Status.COMMITTEE_APPROVED
     assert ReviewComment.objects.get(proposal=proposal).recommendation == "approve"
-    page = client.get(reverse("committees:case", args=[proposal.pk])).content.decode()
+    page = client.get(reverse("review:case", args=[proposal.pk])).content.decode()
     assert "udvalgsgodkendt den 9. marts 2020" in page
     assert "28-05-2020" in page
 
 
 def test_unknown_step_is_404(client, central, proposal):
-    response = login(client, central).post(reverse("committees:step", args=[proposal.pk, "delete"]))
+    response = login(client, central).post(reverse("review:step", args=[proposal.pk, "delete"]))
     assert response.status_code == 404
 
 
@@ -188,7 +188,7 @@ def test_bulk_action_view_reports_per_case(client, finance, central, reviewer):
     )
     client = login(client, reviewer)
     response = client.post(
-        reverse("committees:bulk_action"),
+        reverse("review:bulk_action"),
         {"action": "return", "comment": "Nej", "select": [proposals[0].pk, hidden.pk]},
         follow=True,
     )
@@ -198,7 +198,7 @@ def test_bulk_action_view_reports_per_case(client, finance, central, reviewer):
     assert proposals[0].status == Status.SUBMITTED  # reviewers return only forwarded cases
     client = login(Client(), central)
     client.post(
-        reverse("committees:bulk_action"),
+        reverse("review:bulk_action"),
         {"action": "return", "comment": "Nej", "select": [p.pk for p in proposals]},
     )
     for p in proposals:
@@ -210,7 +210,7 @@ def test_dashboard_counts_by_state_and_shares(client, finance, central):
     first = kfu_proposal()
     kfu_proposal()
     workflow.submit(finance, first)
-    response = login(client, central).get(reverse("committees:dashboard") + "?committee=KFU")
+    response = login(client, central).get(reverse("review:dashboard") + "?committee=KFU")
     assert response.status_code == 200
     rows = response.context["rows"]
     assert len(rows) == 1 and rows[0]["committee"].code == "KFU"
@@ -234,7 +234,7 @@ def test_waiting_for_me_per_role(client, finance, central, reviewer):
 
     def waiting(user):
         c = login(Client(), user)
-        return sorted(list_numbers(c.get(reverse("committees:waiting"))))
+        return sorted(list_numbers(c.get(reverse("review:waiting"))))
 
     assert waiting(finance) == ["D1"]
     assert waiting(central) == ["S1"]

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.db import transaction
 
-from cases import workflow
 from cases.models import Proposal, Status
 from cases.permissions import can_edit, visible_proposals
-from committees.models import CommitteeApproval, WorkflowEvent
+from review import workflow
+from review.models import CommitteeApproval, WorkflowEvent
 from tests.factories import administration
 
 from .conftest import kfu_proposal
@@ -332,7 +332,7 @@ def test_steps_are_atomic(finance, central, reviewer, monkeypatch):
     def broken(event):
         raise RuntimeError("mail server down while recording")
 
-    monkeypatch.setattr("committees.notifications.notify", broken)
+    monkeypatch.setattr("review.notifications.notify", broken)
     with pytest.raises(RuntimeError):
         do("submit", finance, proposal)
     proposal.refresh_from_db()

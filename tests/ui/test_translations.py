@@ -179,8 +179,8 @@ def walk_through_workflow():
     page shows every kind of event and the history holds versions."""
     from django.contrib.auth import get_user_model
 
-    from cases import workflow
     from cases.models import Proposal
+    from review import workflow
 
     user = get_user_model().objects.get(username="admin")
     proposal = Proposal.objects.filter(status="draft", committee__isnull=False).order_by("pk")[0]

@@ -1,0 +1,13 @@
+"""Hooks through which `cases` causes work in the layers above it without importing them
+(issue 9). The receivers are connected in the higher apps' `AppConfig.ready`."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that changed the inputs of one or more proposals (the editor's
+# save, a JSON or xlsx import), after the change is written.
+# Arguments: proposals (list[cases.models.Proposal], each with its new `version`),
+# user (the User who changed them, or None for a command), reason (str, e.g. "saved").
+# `review` records a history version and refreshes the stored summary of each proposal.
+# A receiver that raises rolls the whole change back (it is sent with `send`, not
+# `send_robust`).
+inputs_changed = Signal()

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from cases.signals import inputs_changed
+
+
+class ReviewConfig(AppConfig):
+    """The review: workflow and hearing, case list, stored summaries, history, changes,
+    notifications, committee dashboard. Above `cases`, below `followup`."""
+
+    name = "review"
+    verbose_name = _("Review")
+
+    def ready(self):
+        from .receivers import record_changed_inputs
+
+        inputs_changed.connect(record_changed_inputs, dispatch_uid="review.record_changed_inputs")

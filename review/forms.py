@@ -1,0 +1,72 @@
+"""Forms of the review pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases import limits
+from cases.models import HearingAnswer
+
+from .models import Recommendation
+from .workflow import HEARING_BODIES
+
+
+class StepForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=limits.COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    approved_on = forms.DateField(
+        label=_("Approved in committee on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class HearingForm(forms.Form):
+    body = forms.ChoiceField(label=_("Hearing body"), choices=[(b, b) for b in HEARING_BODIES])
+    answer = forms.ChoiceField(label=_("Answer"), choices=HearingAnswer.Answer.choices)
+    date_text = forms.CharField(
+        label=_("Date"),
+        required=False,
+        max_length=100,
+        help_text=_("Empty: the date already stated, otherwise today's."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=limits.COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"),
+        max_length=limits.COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=Recommendation.choices, required=False
+    )
+
+
+class BulkForm(forms.Form):
+    ACTIONS = (
+        ("approve", _("Approve")),
+        ("return", _("Return to the author")),
+        ("forward", _("Forward to the committees")),
+        ("start_hearing", _("Send to hearing")),
+        ("recommend", _("Recommend in the annex")),
+    )
+    action = forms.ChoiceField(label=pgettext_lazy("bulk action", "Action"), choices=ACTIONS)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=limits.COMMENT_LENGTH)
+    approved_on = forms.DateField(
+        label=_("Approved in committee on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

@@ -1,0 +1,154 @@
+"""The case list (django-tables2): the columns of the annex overview plus status,
+administration, pool, catalogue and last change. Every column sorts in the database:
+the computed ones on the stored summary (`ProposalSummary`, joined as `figures`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases.models import Proposal
+
+
+def mio(value: Decimal | None) -> str:
+    """Million kroner with one decimal, as the annex's overview prints them."""
+    return "" if value is None else number_format(value, 1, force_grouping=True)
+
+
+def footer_label(table):
+    from django.utils.translation import gettext
+
+    count = (table.totals or {}).get("count") or 0
+    return gettext("Total (%(count)d proposals)") % {"count": count}
+
+
+class MioColumn(tables.Column):
+    def __init__(self, *args, total_key: str, **kwargs):
+        kwargs.setdefault(
+            "attrs", {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
+        )
+        super().__init__(*args, **kwargs)
+        self.total_key = total_key
+
+    def render(self, value):
+        return mio(value)
+
+    def value(self, value):
+        return value
+
+    def render_footer(self, bound_column, table):
+        return mio((table.totals or {}).get(self.total_key))
+
+
+class CaseTable(tables.Table):
+    select = tables.CheckBoxColumn(
+        accessor="pk", attrs={"th__input": {"aria-label": _("Select all")}}, orderable=False
+    )
+    committee = tables.Column(
+        verbose_name=_("Committee"), accessor="committee__code", order_by=("committee__order",)
+    )
+    number = tables.Column(verbose_name=_("No."), order_by=("number",))
+    title = tables.Column(verbose_name=_("Proposal"), footer=footer_label)
+    investment_service = MioColumn(
+        verbose_name=_("Investment, service"),
+        accessor="figures__investment_service",
+        total_key="investment_service",
+    )
+    investment_capital = MioColumn(
+        verbose_name=_("Investment, capital"),
+        accessor="figures__investment_capital",
+        total_key="investment_capital",
+    )
+    full_effect_service = MioColumn(
+        verbose_name=_("Efficiency at full phase-in, service"),
+        accessor="figures__full_effect_service",
+        total_key="full_effect_service",
+    )
+    full_effect_transfers = MioColumn(
+        verbose_name=_("Efficiency at full phase-in, transfers etc."),
+        accessor="figures__full_effect_transfers",
+        total_key="full_effect_transfers",
+    )
+    payback = tables.Column(
+        verbose_name=_("Payback (years)"),
+        accessor="figures__payback_years",
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+    )
+    status = tables.Column(verbose_name=_("Status"))
+    administration = tables.Column(
+        verbose_name=pgettext_lazy("organisation", "Administration"),
+        accessor="presenting_administration__code",
+        order_by=("presenting_administration__order",),
+    )
+    pool = tables.Column(verbose_name=_("Pool"), accessor="catalog__pool")
+    catalog = tables.Column(verbose_name=_("Catalogue"), accessor="catalog__key")
+    updated_at = tables.DateTimeColumn(verbose_name=_("Last changed"), format="SHORT_DATE_FORMAT")
+
+    class Meta:
+        model = Proposal
+        fields = ()
+        sequence = (
+            "select",
+            "committee",
+            "number",
+            "title",
+            "investment_service",
+            "investment_capital",
+            "full_effect_service",
+            "full_effect_transfers",
+            "payback",
+            "status",
+            "administration",
+            "pool",
+            "catalog",
+            "updated_at",
+        )
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "table case-list", "id": "case-list"}
+        order_by = ("catalog", "number")
+        empty_text = _("No proposals match the filter.")
+
+    def __init__(self, *args, totals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.totals = totals
+
+    def render_number(self, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("review:case", args=[record.pk]), record.number
+        )
+
+    def render_title(self, value, record):
+        marker = " *" if record.cross_cutting else ""
+        return f"{value}{marker}"
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="status status-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def render_pool(self, record):
+        return record.catalog.get_pool_display()
+
+    def render_catalog(self, record):
+        return record.catalog.annex or record.catalog.key
+
+    def value_status(self, record):
+        return record.status
+
+    def value_title(self, value):
+        return value
+
+    def value_number(self, value):
+        return value
+
+    def value_pool(self, value):
+        return value
+
+    def value_catalog(self, value):
+        return value

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "review"
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("eksport.csv", views.case_list_export, {"fmt": "csv"}, name="case_list_csv"),
+    path("eksport.xlsx", views.case_list_export, {"fmt": "xlsx"}, name="case_list_xlsx"),
+    path("handling/", views.bulk_action, name="bulk_action"),
+    path("venter/", views.waiting, name="waiting"),
+    path("udvalg/", views.dashboard, name="dashboard"),
+    path("<int:pk>/", views.case, name="case"),
+    path("<int:pk>/aendringer/", views.case_changes, name="case_changes"),
+    path("<int:pk>/trin/<str:action>/", views.step, name="step"),
+    path("<int:pk>/hoering/", views.hearing_answer, name="hearing_answer"),
+    path("<int:pk>/kommentar/", views.comment, name="comment"),
+]

@@ -1,0 +1,408 @@
+"""Committee review: the filtered case list (and its CSV/xlsx export and bulk actions),
+"waiting for me", a case's review page (workflow steps, hearing, comments, history and
+the changes tab) and the committee dashboard.
+
+Every view narrows with `cases.permissions.visible_proposals` first: a proposal the user
+may not see is never listed, exported, counted or acted on (404 on its own pages).
+Steps go through `review.workflow`, which checks role and state again.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+
+from cases.models import Proposal, Status
+from cases.permissions import can_edit, involved_committee_ids, role, visible_proposals
+from committees.models import Committee, Role
+
+from . import charts, exports, history, workflow
+from .filters import CaseFilter
+from .forms import BulkForm, CommentForm, HearingForm, StepForm
+from .models import (
+    Action,
+    CommitteeShare,
+    ProposalVersion,
+    ReviewComment,
+    WorkflowEvent,
+)
+from .selectors import case_list as case_list_queryset
+from .selectors import totals, waiting_for
+from .tables import CaseTable
+
+PAGE_SIZE = 50
+
+
+def _filtered(request):
+    base = case_list_queryset(request.user)
+    case_filter = CaseFilter(request.GET or None, queryset=base, user=request.user)
+    queryset = case_filter.qs if case_filter.is_bound else base
+    return case_filter, queryset
+
+
+def _ordered(request, queryset):
+    """The list's rows in the table's order (for the exports)."""
+    table = CaseTable(queryset)
+    RequestConfig(request, paginate=False).configure(table)
+    return [row.record for row in table.rows]
+
+
+@require_GET
+def case_list(request):
+    case_filter, queryset = _filtered(request)
+    table = CaseTable(queryset, totals=totals(queryset))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "review/case_list.html",
+        {
+            "filter": case_filter,
+            "table": table,
+            "query": query.urlencode(),
+            "bulk_form": BulkForm(),
+            "can_bulk": role(request.user)
+            in (Role.CENTRAL_FINANCE, Role.ADMIN, Role.COMMITTEE_REVIEWER),
+        },
+    )
+
+
+@require_GET
+def case_list_export(request, fmt):
+    _case_filter, queryset = _filtered(request)
+    rows = _ordered(request, queryset)
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="forslag.csv"'
+        return response
+    buffer = io.BytesIO()
+    exports.to_xlsx(rows, buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="forslag.xlsx"'
+    return response
+
+
+@require_POST
+def bulk_action(request):
+    form = BulkForm(request.POST)
+    back = reverse("review:case_list")
+    if request.POST.get("query"):
+        back += "?" + request.POST["query"]
+    ids = []
+    for value in request.POST.getlist("select"):
+        if value.isdigit():
+            ids.append(int(value))
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Choose an action and at least one proposal."))
+        return redirect(back)
+    proposals = {p.pk: p for p in visible_proposals(request.user).filter(pk__in=ids)}
+    results = workflow.bulk(
+        request.user,
+        [proposals[i] for i in ids if i in proposals],
+        form.cleaned_data["action"],
+        comment=form.cleaned_data["comment"],
+        approved_on=form.cleaned_data["approved_on"],
+    )
+    unknown = [i for i in ids if i not in proposals]
+    for result in results:
+        level = messages.SUCCESS if result.ok else messages.ERROR
+        messages.add_message(
+            request, level, f"{result.proposal.number} {result.proposal.title}: {result.message}"
+        )
+    if unknown:
+        messages.error(
+            request,
+            _("%(count)d of the chosen proposals were not found.") % {"count": len(unknown)},
+        )
+    done = sum(1 for r in results if r.ok)
+    messages.info(request, _("%(done)d of %(total)d done.") % {"done": done, "total": len(ids)})
+    return redirect(back)
+
+
+@require_GET
+def waiting(request):
+    """The start page: what waits for the user's step."""
+    queryset = waiting_for(request.user, case_list_queryset(request.user)).order_by(
+        "catalog__budget_year", "catalog__key", "number"
+    )
+    table = CaseTable(queryset, totals=totals(queryset), orderable=False, exclude=("select",))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "review/waiting.html",
+        {"table": table, "list_link": reverse("review:case_list") + "?waiting=true"},
+    )
+
+
+# --------------------------------------------------------------------------- one case
+
+
+def _case(request, pk) -> Proposal:
+    queryset = visible_proposals(request.user).select_related(
+        "catalog", "committee", "presenting_administration"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+STEP_LABELS = {
+    Action.SUBMIT: _("Submit"),
+    Action.START_HEARING: _("Send to hearing"),
+    Action.FORWARD: _("Forward to the committees"),
+    Action.APPROVE: _("Approve for my committee"),
+    Action.RECOMMEND: _("Recommend in the annex"),
+    Action.ADOPT: _("Adopted"),
+    Action.NOT_ADOPT: _("Not adopted"),
+    Action.RETURN: _("Return to the author"),
+    Action.REJECT: _("Reject"),
+}
+
+
+@require_GET
+def case(request, pk):
+    proposal = _case(request, pk)
+    latest = history.ensure_history(proposal)
+    seen = history.last_seen(request.user, proposal)
+    submitted = (
+        WorkflowEvent.objects.filter(proposal=proposal, action=Action.SUBMIT)
+        .exclude(version=None)
+        .order_by("-pk")
+        .select_related("version")
+        .first()
+    )
+    since_seen = history.diff(seen.data, latest.data) if seen else None
+    history.mark_seen(request.user, proposal, latest)
+    actions = [
+        action
+        for action in workflow.available_actions(request.user, proposal)
+        if action != Action.ANSWER_HEARING
+    ]
+    involved = list(Committee.objects.filter(pk__in=involved_committee_ids(proposal)))
+    approved = {a.committee_id: a for a in workflow.approvals(proposal)}
+    return render(
+        request,
+        "review/case.html",
+        {
+            "proposal": proposal,
+            "steps": [(a, STEP_LABELS[a]) for a in actions],
+            "step_form": StepForm(),
+            "can_answer": workflow.allowed(request.user, proposal, Action.ANSWER_HEARING),
+            "hearing_form": HearingForm(),
+            "hearing": list(proposal.hearing.select_related("answered_by")),
+            "central_answer": workflow.central_answer(proposal),
+            "involved": [(c, approved.get(c.pk)) for c in involved],
+            "approval_text": workflow.approval_text(proposal),
+            "comments": ReviewComment.objects.filter(proposal=proposal).select_related("user"),
+            "can_comment": role(request.user)
+            in (Role.COMMITTEE_REVIEWER, Role.CENTRAL_FINANCE, Role.ADMIN),
+            "comment_form": CommentForm(),
+            "events": WorkflowEvent.objects.filter(proposal=proposal)
+            .select_related("user", "committee")
+            .order_by("pk"),
+            "latest": latest,
+            "seen": seen,
+            "since_seen": since_seen,
+            "submitted": submitted.version if submitted else None,
+            "can_edit": can_edit(request.user, proposal),
+        },
+    )
+
+
+@require_GET
+def case_changes(request, pk):
+    """The changes tab: a readable diff between two versions (default: the version
+    submitted last, or else the first, against the latest)."""
+    proposal = _case(request, pk)
+    latest = history.ensure_history(proposal)
+    versions = list(
+        ProposalVersion.objects.filter(proposal=proposal)
+        .select_related("user")
+        .defer("data")
+        .order_by("number")
+    )
+
+    def version(param, default):
+        value = request.GET.get(param, "")
+        if not value:
+            return default
+        if not value.isdigit():
+            raise Http404
+        return get_object_or_404(ProposalVersion, proposal=proposal, number=int(value))
+
+    submitted = (
+        WorkflowEvent.objects.filter(proposal=proposal, action=Action.SUBMIT)
+        .exclude(version=None)
+        .order_by("-pk")
+        .select_related("version")
+        .first()
+    )
+    seen = history.last_seen(request.user, proposal)
+    default_from = submitted.version if submitted else versions[0]
+    before = version("fra", default_from)
+    after = version("til", latest)
+    changes = history.diff(before.data, after.data)
+    history.mark_seen(request.user, proposal, latest)
+    return render(
+        request,
+        "review/changes.html",
+        {
+            "proposal": proposal,
+            "versions": versions,
+            "before": before,
+            "after": after,
+            "changes": changes,
+            "submitted": submitted.version if submitted else None,
+            "seen": seen,
+        },
+    )
+
+
+STEPS = {
+    Action.SUBMIT: lambda u, p, d: workflow.submit(u, p, d["comment"]),
+    Action.START_HEARING: lambda u, p, d: workflow.start_hearing(u, p, d["comment"]),
+    Action.FORWARD: lambda u, p, d: workflow.forward(u, p, d["comment"]),
+    Action.APPROVE: lambda u, p, d: workflow.approve(
+        u, p, approved_on=d["approved_on"], comment=d["comment"]
+    ),
+    Action.RECOMMEND: lambda u, p, d: workflow.recommend(u, p, d["comment"]),
+    Action.ADOPT: lambda u, p, d: workflow.decide(u, p, True, d["comment"]),
+    Action.NOT_ADOPT: lambda u, p, d: workflow.decide(u, p, False, d["comment"]),
+    Action.RETURN: lambda u, p, d: workflow.return_to_author(u, p, d["comment"]),
+    Action.REJECT: lambda u, p, d: workflow.reject(u, p, d["comment"]),
+}
+
+
+def _post(request, proposal, form, run, invalid: str, done) -> HttpResponse:
+    """Validate `form`, run the step, tell the user what happened, back to the case."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            result = run(form.cleaned_data)
+        except PermissionDenied as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, done(result))
+    return redirect("review:case", pk=proposal.pk)
+
+
+def _step_done(event) -> str:
+    return _("%(action)s. Status: %(status)s.") % {
+        "action": event.get_action_display(),
+        "status": Status(event.to_status).label,
+    }
+
+
+@require_POST
+def step(request, pk, action):
+    proposal = _case(request, pk)
+    if action not in STEPS:
+        raise Http404
+    return _post(
+        request,
+        proposal,
+        StepForm(request.POST),
+        lambda data: STEPS[action](request.user, proposal, data),
+        _("Check the date."),
+        _step_done,
+    )
+
+
+@require_POST
+def hearing_answer(request, pk):
+    proposal = _case(request, pk)
+    return _post(
+        request,
+        proposal,
+        HearingForm(request.POST),
+        lambda data: workflow.answer_hearing(request.user, proposal, **data),
+        _("Choose a hearing body and an answer."),
+        lambda _event: _("The hearing answer is recorded."),
+    )
+
+
+@require_POST
+def comment(request, pk):
+    proposal = _case(request, pk)
+    return _post(
+        request,
+        proposal,
+        CommentForm(request.POST),
+        lambda data: workflow.add_comment(request.user, proposal, **data),
+        _("The comment is empty."),
+        lambda _comment: _("Your comment is saved."),
+    )
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@require_GET
+def dashboard(request):
+    """Per committee: the filtered cases by state, and the committee's share of savings,
+    costs and investments per year (from the distributions)."""
+    case_filter, queryset = _filtered(request)
+    group = Coalesce("committee__parent_id", "committee_id")
+    by_state = (
+        queryset.order_by()
+        .annotate(group=group)
+        .values("group", "status")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    share_group = Coalesce("committee__parent_id", "committee_id")
+    shares = (
+        CommitteeShare.objects.filter(proposal__in=queryset.order_by().values("pk"))
+        .annotate(group=share_group)
+        .values("group", "year")
+        .annotate(savings=Sum("savings"), costs=Sum("costs"), investments=Sum("investments"))
+        .order_by("group", "year")
+    )
+    committees = {c.pk: c for c in Committee.objects.filter(parent__isnull=True)}
+    rows: dict[int, dict] = {}
+
+    def entry(pk):
+        return rows.setdefault(
+            pk, {"committee": committees.get(pk), "states": {}, "total": 0, "years": []}
+        )
+
+    for item in by_state:
+        if item["group"] is None:
+            continue
+        e = entry(item["group"])
+        e["states"][item["status"]] = item["n"]
+        e["total"] += item["n"]
+    for item in shares:
+        entry(item["group"])["years"].append(item)
+    statuses = list(Status)
+    ordered = sorted(
+        (r for r in rows.values() if r["committee"] is not None),
+        key=lambda r: (r["committee"].order, r["committee"].code),
+    )
+    for r in ordered:
+        r["state_cells"] = [r["states"].get(s.value, 0) for s in statuses]
+        r["chart"] = charts.shares_svg(r["years"]) if r["years"] else ""
+    params = request.GET.copy()
+    return render(
+        request,
+        "review/dashboard.html",
+        {
+            "filter": case_filter,
+            "statuses": statuses,
+            "rows": ordered,
+            "query": urlencode(list(params.lists()), doseq=True),
+        },
+    )
