@@ -6,7 +6,10 @@ processes reach: PostgreSQL (CI runs them in its PostgreSQL pass; SQLite's test 
 lives in this process's memory)."""
 
 import json
+import os
 import signal
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -141,3 +144,41 @@ def _answers(browser):
     except OSError:
         return False
     return response.status == 200
+
+
+def test_make_serve_answers_on_the_port_with_debug_off(tmp_path):
+    """README's production command: migrations, static files, a task worker and gunicorn;
+    the health check answers (database and worker) and pages are HTTPS-only."""
+    stamp = tmp_path / "installed"
+    stamp.touch()  # this checkout's virtualenv is the one running the tests
+    port = p.free_port()
+    env = p.environment(
+        tmp_path / "media", tmp_path / "static", BILAG_PRODUCTION="1",
+        ALLOWED_HOSTS="127.0.0.1", PORT=str(port), BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+    )
+    env.pop("DEBUG", None)
+    serve = subprocess.Popen(
+        ["make", "serve", f"VENV={sys.prefix}", f"STAMP={stamp}"],
+        cwd=p.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,  # make, the worker and gunicorn: one group to stop
+    )
+    try:
+        browser = p.Browser(port)
+
+        def healthy():
+            try:
+                response, data = browser.get("/sundhed/", proxied=False)
+            except OSError:
+                return False
+            return response.status == 200 and json.loads(data)
+
+        body = p.wait_until(healthy, 120, "make serve answers", serve)
+        assert (body["database"], body["worker"]) == ("ok", "ok")
+        response, _ = browser.get("/login/", proxied=False)
+        assert response.status == 301
+        response, page = browser.get("/login/")
+        assert response.status == 200 and b"Log ind" in page
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=30)
