@@ -106,13 +106,15 @@ def _pdf(pages: int) -> bytes:
 
 
 def test_stamped_page_numbers_and_bookmarks(tmp_path):
-    from annex.pdf import assemble
+    from django.core.files.base import ContentFile
 
-    parts = []
+    from annex.pdf import assemble, part_storage
+
+    parts = []  # (name in the parts storage, label), as the cache hands them over
     for i, count in enumerate((2, 3)):
-        path = tmp_path / f"part{i}.pdf"
-        path.write_bytes(_pdf(count))
-        parts.append((path, f"BC{i} Forslag {i}"))
+        name = f"annex/parts/{i}/part{i}-p{count}.pdf"
+        part_storage().save(name, ContentFile(_pdf(count)))
+        parts.append((name, f"BC{i} Forslag {i}"))
     out = tmp_path / "annex.pdf"
     total = assemble(_pdf(1), parts, out, title="Bilag 2")
     assert total == 6
