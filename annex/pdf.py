@@ -65,6 +65,10 @@ def render_fingerprint() -> str:
         APP_DIR.parent / "cases" / "charts.py",
         # the print builds its tables with these (rows, labels, line data)
         APP_DIR.parent / "cases" / "presentation.py",
+        APP_DIR.parent / "cases" / "richtext.py",
+        APP_DIR / "layout.py",
+        *sorted((APP_DIR / "layouts").glob("*.json")),
+        APP_DIR.parent / "cases" / "templatetags" / "bilag.py",
         APP_DIR.parent / "cases" / "selectors.py",
     ]
     for path in sources:

@@ -10,23 +10,21 @@ annexes print them.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import pgettext
 
 from cases.charts import net_flow_svg
+from cases.exporting import SECTION_FIELDS
 from cases.models import Catalog, Pool, Proposal, Status
 from cases.presentation import (
-    SECTION_HEADINGS,
     Row,
     Table,
     cells,
     implementation_rows,
     line_rows,
     lines_table,
-    net_rows,
     permanent_rows,
     section_lines,
     unit_label,
@@ -37,7 +35,7 @@ from finance import engine
 from finance.overview import overview_total
 from review.workflow import approval_text
 
-from . import technical
+from . import layout, technical
 
 
 def form_title(pool: str) -> str:
@@ -63,7 +61,7 @@ def economy_table(proposal: Proposal, figures: engine.Figures, pool: str) -> Tab
     if pool == Pool.EFFICIENCY:
         rows = [
             Row(pgettext("print", "Permanent operating changes"), style="heading"),
-            *line_rows(permanent, years, with_area=False),
+            *line_rows(permanent, years),
         ]
         for heading, group in (
             (
@@ -76,7 +74,7 @@ def economy_table(proposal: Proposal, figures: engine.Figures, pool: str) -> Tab
             ),
         ):
             if group:
-                rows += [Row(heading, style="heading"), *line_rows(group, years, with_area=False)]
+                rows += [Row(heading, style="heading"), *line_rows(group, years)]
         rows.append(
             Row(
                 pgettext("print", "Total permanent operating change (gross)"),
@@ -84,10 +82,12 @@ def economy_table(proposal: Proposal, figures: engine.Figures, pool: str) -> Tab
                 style="total",
             )
         )
-        rows += net_rows(
-            figures,
-            pgettext("print", "Total cash flow of the proposal"),
-            pgettext("print", "Cumulative cash flow"),
+        rows.append(
+            Row(
+                pgettext("print", "Total cash flow of the proposal"),
+                cells(figures.net_total, years),
+                style="grand-total",
+            )
         )
         fte = {f.year: f.fte for f in proposal.fte_years.all()}
         rows += [
@@ -106,7 +106,7 @@ def economy_table(proposal: Proposal, figures: engine.Figures, pool: str) -> Tab
             unit=f"Kr. 1000 {proposal.price_level_year} p/l",
             years=years,
             rows=rows,
-            show_area=False,
+            area_last_header=pgettext("print", "Appropriation"),
         )
 
     # The innovation form leaves out the permanent changes and the payback periods of a
@@ -127,10 +127,13 @@ def economy_table(proposal: Proposal, figures: engine.Figures, pool: str) -> Tab
         pgettext("print", "Implementation costs"),
         pgettext("print", "Total implementation costs"),
     )
-    rows += net_rows(
-        figures,
-        pgettext("print", "Total economic impact"),
-        pgettext("print", "Cumulative economic impact"),
+    # The form prints the net flow of each year, not its running sum (the chart does).
+    rows.append(
+        Row(
+            pgettext("print", "Total economic impact"),
+            cells(figures.net_total, years),
+            style="grand-total",
+        )
     )
     if with_permanent:
         rows += [
@@ -161,70 +164,127 @@ def _years_text(value: int | None) -> str:
     return pgettext("print", "%(years)s years") % {"years": value}
 
 
-def detail_tables(proposal: Proposal, figures: engine.Figures) -> list[Table]:
-    """ "Varige ændringer, service", "…, overførsler", "Anlægsinvesteringer i forslaget",
-    "Serviceinvesteringer i forslaget", "Varige ændringer, administration"."""
+DETAIL_KINDS = (
+    "permanent_service",
+    "permanent_transfers",
+    "permanent_capital",
+    "implementation_capital",
+    "implementation_service",
+    "implementation_operating",
+    "admin",
+)
+
+
+def detail_tables_by_kind(
+    proposal: Proposal, figures: engine.Figures, captions: dict[str, str]
+) -> dict[str, Table]:
+    """The detail tables ("Varige ændringer, service", …, "Varige ændringer,
+    administration") that have lines, by kind (`DETAIL_KINDS`); their captions are the
+    form's (``captions``, unnumbered)."""
     lines = engine_lines(proposal)
-    specs = [
-        (
+    specs = {
+        "permanent_service": (
             section_lines(lines, "permanent", {"service", ""}),
             figures.permanent_by_area["service"],
-            pgettext("print", "Permanent changes, service"),
             pgettext("print", "Permanent changes total, service"),
         ),
-        (
+        "permanent_transfers": (
             section_lines(lines, "permanent", {"transfers"}),
             figures.permanent_by_area["transfers"],
-            pgettext("print", "Permanent changes, demand-driven transfers"),
             pgettext("print", "Permanent changes total, transfers"),
         ),
-        (
+        "permanent_capital": (
             section_lines(lines, "permanent", {"capital"}),
             figures.permanent_by_area["capital"],
-            pgettext("print", "Permanent changes, capital"),
             pgettext("print", "Permanent changes total, capital"),
         ),
-        (
+        "implementation_capital": (
             section_lines(lines, "implementation", {"capital"}),
             figures.implementation_by_area["capital"],
-            pgettext("print", "Capital investments in the proposal"),
             pgettext("print", "Investments total, capital"),
         ),
-        (
+        "implementation_service": (
             section_lines(lines, "implementation", {"service", ""}),
             figures.implementation_by_area["service"],
-            pgettext("print", "Service investments in the proposal"),
             pgettext("print", "Investments total, service"),
         ),
-        (
+        "implementation_operating": (
             section_lines(lines, "implementation", {"operating"}),
             figures.implementation_by_area["operating"],
-            pgettext("print", "Operating implementation costs in the proposal"),
             pgettext("print", "Implementation costs total, operating"),
         ),
-        (
+        "admin": (
             engine_admin_lines(proposal),
             figures.admin_total,
-            pgettext("print", "Permanent changes, administration"),
             pgettext("print", "Permanent changes total, administration"),
         ),
-    ]
+    }
     unit = unit_label(proposal)
-    tables = []
-    for chosen, totals, caption, total in specs:
-        table = lines_table(chosen, totals, figures.years, caption=caption, total=total, unit=unit)
+    out = {}
+    for kind, (chosen, totals, total) in specs.items():
+        table = lines_table(
+            chosen, totals, figures.years, caption=captions.get(kind, kind), total=total, unit=unit
+        )
         if table is not None:
-            tables.append(table)
-    for number, table in enumerate(tables, start=1):
-        table.caption = pgettext("print", "Table %(number)s. %(caption)s") % {
-            "number": number,
-            "caption": table.caption,
-        }
-    return tables
+            out[kind] = table
+    return out
+
+
+def _grouped_table(
+    proposal: Proposal, figures: engine.Figures, caption: str, groups, total: str, totals
+) -> Table:
+    """A table of the efficiency form: each non-empty group under its heading, then the
+    engine's total."""
+    years = figures.years
+    rows = []
+    for heading, group in groups:
+        if group:
+            rows += [Row(heading, style="heading"), *line_rows(group, years, with_area=False)]
+    rows.append(Row(total, cells(totals, years), style="total"))
+    return Table(caption, f"Kr. 1000 {proposal.price_level_year} p/l", years, rows, False)
+
+
+def citizen_permanent_table(
+    proposal: Proposal, figures: engine.Figures, caption: str
+) -> Table | None:
+    """The efficiency form's "Driftseffektiviseringer og nye varige driftsomkostninger":
+    savings, then costs, then "Samlet varig driftsændring (brutto)"."""
+    lines = section_lines(engine_lines(proposal), "permanent")
+    if not lines:
+        return None
+    groups = [
+        (pgettext("print", "Efficiencies"), [ln for ln in lines if ln.kind == "saving"]),
+        (pgettext("print", "Costs"), [ln for ln in lines if ln.kind == "cost"]),
+    ]
+    total = pgettext("print", "Total permanent operating change (gross)")
+    return _grouped_table(proposal, figures, caption, groups, total, figures.permanent_total)
+
+
+def citizen_implementation_table(
+    proposal: Proposal, figures: engine.Figures, caption: str
+) -> Table | None:
+    """The efficiency form's "Implementeringsomkostninger": capital investments, then
+    the (temporary) operating costs of implementation, then their total."""
+    lines = section_lines(engine_lines(proposal), "implementation")
+    if not lines:
+        return None
+    groups = [
+        (pgettext("print", "Capital investments"), [ln for ln in lines if ln.area == "capital"]),
+        (
+            pgettext("print", "Operating costs of implementation (temporary)"),
+            [ln for ln in lines if ln.area != "capital"],
+        ),
+    ]
+    total = pgettext("print", "Total implementation costs")
+    return _grouped_table(proposal, figures, caption, groups, total, figures.implementation_total)
 
 
 def technical_tables(
-    proposal: Proposal, figures: engine.Figures, org: technical.Organisation, pool: str
+    proposal: Proposal,
+    figures: engine.Figures,
+    org: technical.Organisation,
+    pool: str,
+    captions: dict[str, str] | None = None,
 ) -> list[technical.DistTable]:
     """Every distribution table of the proposal, printed from the engine's figures: the
     Teknisk bilag of the investment and innovation forms, the "Fordeling …" tables of
@@ -258,7 +318,7 @@ def technical_tables(
                     figures, org, subjects, caption=caption, total_label=in_total, **common
                 )
             )
-        return [t for t in tables if t is not None]
+        return _form_captions([t for t in tables if t is not None], captions)
     total = pgettext("print", "Total (row of a distribution table)")
     footnote = pgettext(
         "print",
@@ -326,46 +386,16 @@ def technical_tables(
                 footnote=footnote if subjects == ("implementation_capital",) else "",
             )
         )
-    return [t for t in tables if t is not None]
+    return _form_captions([t for t in tables if t is not None], captions)
 
 
-NUMBERING = re.compile(r"^\s*(?:tabel\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
-NOTE_TEXT = "Alle besparelser er angivet med negativt (-) fortegn"
-
-
-def _section_heading(attr: str) -> str:
-    return {
-        "background": pgettext("print", "Background and purpose"),
-        "content": pgettext("print", "Content of the proposal"),
-        "potential": pgettext("print", "Potential of the proposal"),
-        "economy_text": pgettext("print", "Economy"),
-        "implementation_text": pgettext("print", "Implementation of the proposal"),
-        "partners": pgettext("print", "Involvement of partners"),
-        "effect": pgettext("print", "Effect of the proposal"),
-    }[attr]
-
-
-def sections(proposal: Proposal) -> list[dict[str, Any]]:
-    """The narrative sections with text, in the annex's order; the economy section
-    carries the detail tables. Headings of transcribed extra sections lose their old
-    numbers (the print numbers all sections afresh); a transcribed copy of the
-    sign note is left out because the form prints it under table 1.1."""
-    out = []
-    for attr, _heading in SECTION_HEADINGS:
-        text = getattr(proposal, attr)
-        if text or attr == "economy_text":
-            out.append({"key": attr, "heading": _section_heading(attr), "text": text})
-    for extra in proposal.other_sections or []:
-        text = extra.get("text") or ""
-        if not text or NOTE_TEXT in text:
-            continue
-        heading = NUMBERING.sub("", extra.get("heading") or "")
-        out.append({"key": "other", "heading": heading, "text": text})
-    return out
-
-
-def paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+def _form_captions(
+    tables: list[technical.DistTable], captions: dict[str, str] | None
+) -> list[technical.DistTable]:
+    """The form's own wording of a table's caption (``distribution:<role>``), if any."""
+    for table in tables:
+        table.caption = (captions or {}).get(f"distribution:{table.role}", table.caption)
+    return tables
 
 
 def checkbox_grid(
@@ -403,37 +433,210 @@ def approval_line(proposal: Proposal) -> str:
     return cached
 
 
+TEXT_FIELDS = SECTION_FIELDS  # the form's text blocks: interchange key -> field
+
+
+@dataclass
+class ControlNote:
+    where: str
+    stated: Any
+    computed: Any
+    message: str
+
+
+def control_notes(figures: engine.Figures) -> list[ControlNote]:
+    """ "Kontrolnoter": every figure the source document printed that differs from what
+    the engine computes (the engine's checks with a printed and a computed value). The
+    form prints the computed figure; this appendix keeps the printed one visible."""
+    notes = []
+    for check in figures.checks:
+        if check.stated is None and check.computed is None:
+            continue
+        message = check.message
+        where = message.split(":", 1)[0] if ":" in message else message
+        notes.append(ControlNote(where, check.stated, check.computed, message))
+    return notes
+
+
+MAX_YEARS_PER_BLOCK = 8
+
+
+def year_blocks(table, max_years: int = MAX_YEARS_PER_BLOCK) -> list:
+    """A table wider than the page as blocks of at most ``max_years`` years each (as
+    even as possible), the label column repeated; a continued block's caption says so.
+    Works for `Table` and `technical.DistTable` (rows with ``cells``; a text row keeps
+    its text in the first block only)."""
+    years = tuple(table.years)
+    if len(years) <= max_years:
+        return [table]
+    count = -(-len(years) // max_years)
+    size = -(-len(years) // count)
+    blocks = []
+    for start in range(0, len(years), size):
+        rows = [
+            replace(
+                row,
+                cells=list(row.cells[start : start + size]),
+                **({"text": ""} if start and getattr(row, "style", "") == "text" else {}),
+            )
+            for row in table.rows
+        ]
+        caption = table.caption
+        if start:
+            caption = pgettext("print", "%(caption)s (continued)") % {"caption": caption}
+        blocks.append(replace(table, years=years[start : start + size], rows=rows, caption=caption))
+    return blocks
+
+
 def proposal_context(
     proposal: Proposal,
     figures: engine.Figures,
     administrations: list[Administration],
     committees: list[Committee],
 ) -> dict[str, Any]:
+    """Everything the part template prints: the head, and the form's sections (the
+    catalogue's `layout`) with their blocks, sections and tables numbered as printed."""
     catalog = proposal.catalog
     pool = catalog.pool
-    context_sections = sections(proposal)
-    for section in context_sections:
-        section["paragraphs"] = paragraphs(section["text"])
+    form = layout.layout_for(catalog)
+    org = technical.Organisation.from_committees(committees)
+    details = detail_tables_by_kind(proposal, figures, form.tables)
+    dists = {t.role: t for t in technical_tables(proposal, figures, org, pool, form.tables)}
+    economy = economy_table(proposal, figures, pool)
+    citizen = {
+        "citizen_permanent": citizen_permanent_table(
+            proposal, figures, form.tables.get("citizen_permanent", "")
+        ),
+        "citizen_implementation": citizen_implementation_table(
+            proposal, figures, form.tables.get("citizen_implementation", "")
+        ),
+    }
+    printed_captions = [t.caption for t in [*details.values(), *dists.values()]] + [
+        t.caption for t in citizen.values() if t is not None
+    ]
+    if proposal.priority_criteria and form.tables.get("criteria"):
+        printed_captions.append(form.tables["criteria"])  # the grid prints it
+    counter = {"n": 0}
+
+    def numbered(caption: str) -> str:
+        counter["n"] += 1
+        return form.caption(counter["n"], caption)
+
+    def table_block(table: Table | None) -> dict | None:
+        if table is None:
+            return None
+        table.caption = numbered(table.caption)
+        return {"type": "table", "tables": year_blocks(table)}
+
+    def html_block(text: str) -> dict | None:
+        if not (text or "").strip():
+            return None
+        return {"type": "html", "html": layout.render_text(text, printed_captions)}
+
+    criteria = list(proposal.success_criteria.all())
+    hearing = list(proposal.hearing.all())
+
+    def make_block(name: str, section_id: str, extra: dict | None) -> dict | None:
+        if name == "extra_text":
+            return html_block(extra["text"])
+        if name == "economy_table":
+            if form.economy_caption == "table":
+                economy.caption = numbered(form.tables.get("economy", economy.caption))
+                return {"type": "table", "tables": year_blocks(economy)}
+            return {"type": "table", "tables": year_blocks(economy), "hide_caption": True}
+        if name == "sign_note":
+            return {"type": "sign_note"}
+        if name == "chart":
+            return {"type": "chart", "svg": net_flow_svg(figures)}
+        if name == "productivity":
+            return {
+                "type": "productivity",
+                "items": [
+                    (
+                        pgettext("print", "Does the proposal improve productivity"),
+                        proposal.productivity_improvement,
+                    ),
+                    (
+                        pgettext("print", "Does the proposal reduce administrative costs"),
+                        proposal.reduced_admin_costs,
+                    ),
+                ],
+            }
+        if name.startswith("text:"):
+            return html_block(getattr(proposal, TEXT_FIELDS[name.removeprefix("text:")], ""))
+        if name.startswith("detail:"):
+            return table_block(details.get(name.removeprefix("detail:")))
+        if name in citizen:
+            return table_block(citizen[name])
+        if name.startswith("distribution:"):
+            table = dists.get(name.removeprefix("distribution:"))
+            if table is None:
+                return None
+            table.caption = numbered(table.caption)
+            return {"type": "dists", "tables": year_blocks(table)}
+        if name == "technical":
+            tables = []
+            for table in dists.values():
+                table.caption = numbered(table.caption)
+                tables += year_blocks(table)
+            return {"type": "dists", "tables": tables} if tables else None
+        if name == "admin_notes":
+            if "admin" not in details or not form.admin_notes:
+                return None
+            return {"type": "notes", "items": list(form.admin_notes)}
+        if name == "followup_grid":
+            return {"type": "followup_grid", "criteria": criteria} if criteria else None
+        if name == "followup_transposed":
+            if not criteria:
+                return None
+            return {
+                "type": "followup_transposed",
+                "caption": numbered(form.tables.get("followup", "")),
+                "criteria": criteria,
+            }
+        if name == "risk_text":
+            return html_block(proposal.risk_text)
+        if name == "risk_grid":
+            if not proposal.risk_level:
+                return None
+            return {
+                "type": "risk_grid",
+                "caption": numbered(form.tables.get("risk", "")),
+                "levels": [
+                    (pgettext("print", "High risk"), proposal.risk_level == "high"),
+                    (pgettext("print", "Medium risk"), proposal.risk_level == "medium"),
+                    (pgettext("print", "Low risk"), proposal.risk_level == "low"),
+                ],
+            }
+        if name == "hearing":
+            return {"type": "hearing", "rows": hearing} if hearing else None
+        if name == "criteria_grid":
+            criteria_values = proposal.priority_criteria or {}
+            columns = form.criteria_columns
+            if not any(criteria_values.get(k) for k, _ in columns):
+                return None
+            return {
+                "type": "criteria_grid",
+                "caption": numbered(form.tables.get("criteria", "")),
+                "headers": [h.format(year=proposal.price_level_year) for _k, h in columns],
+                "values": [criteria_values.get(k) or "" for k, _h in columns],
+            }
+        raise layout.LayoutError(f"unknown block {name!r}")
+
+    texts = layout.claimed_texts(form, proposal.other_sections or [])
+    form_sections = layout.build_sections(form, proposal.number, make_block, texts)
     return {
         "proposal": proposal,
         "catalog": catalog,
         "pool": pool,
+        "form": form,
         "approval": approval_line(proposal),
-        "form_title": form_title(pool),
         "header": running_header(catalog),
         "figures": figures,
-        "economy": economy_table(proposal, figures, pool),
-        "detail_tables": detail_tables(proposal, figures),
-        "technical": technical_tables(
-            proposal, figures, technical.Organisation.from_committees(committees), pool
-        ),
-        "sections": context_sections,
-        "summary_paragraphs": paragraphs(proposal.summary),
-        "risk_paragraphs": paragraphs(proposal.risk_text),
+        "sections": form_sections,
+        "summary_html": layout.render_text(proposal.summary, ()),
+        "control_notes": control_notes(figures),
         "grid": checkbox_grid(proposal, administrations),
-        "chart": net_flow_svg(figures),
-        "criteria": list(proposal.success_criteria.all()),
-        "hearing": list(proposal.hearing.all()),
     }
 
 

@@ -29,6 +29,7 @@ _SECTION_FIELDS = {
     "effect": "effect",
 }
 assert tuple(_SECTION_FIELDS) == SECTION_KEYS
+SECTION_FIELDS = _SECTION_FIELDS  # interchange key -> Proposal field (the print uses it)
 
 
 def number(value: Decimal | int | None) -> int | float | None:

@@ -45,6 +45,9 @@ class Table:
     rows: list[Row]
     show_area: bool = True
     first_header: str = ""  # the printed annex: heads the label column instead of the unit
+    # The printed annex: the area column after the years, under this heading (the
+    # efficiency form's "Bevilling"); "" keeps it second.
+    area_last_header: str = ""
 
     @property
     def width(self) -> int:

@@ -105,6 +105,7 @@ def proposal_detail(request, key, number):
     checks = all_checks(proposal, figures)
     affected = {a.code for a in proposal.affected_administrations.all()}
     administrations = [(a, a.code in affected) for a in Administration.objects.order_by("order")]
+    detail_tables = presentation.detail_tables(proposal, figures)
     return render(
         request,
         "cases/proposal_detail.html",
@@ -113,7 +114,8 @@ def proposal_detail(request, key, number):
             "figures": figures,
             "checks": checks,
             "economy": presentation.economy_table(proposal, figures),
-            "detail_tables": presentation.detail_tables(proposal, figures),
+            "detail_tables": detail_tables,
+            "skip_captions": [t.caption for t in detail_tables],
             "admin": presentation.admin_table(proposal, figures),
             "sections": presentation.sections(proposal),
             "distributions": presentation.distribution_tables(figures),

@@ -1,14 +1,19 @@
 """Number display in the active language: 1.034 and 16,67 in Danish, 1,034 in English.
 Every amount shown anywhere goes through `amount` (rounded half up by the one helper)."""
 
+import datetime
+import re
 from decimal import Decimal
 
 from django import template
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from cases.models import Status
+from cases.richtext import render as render_richtext
+from finance.formatting import format_amount
 from finance.rounding import round_half_up
 
 register = template.Library()
@@ -27,6 +32,15 @@ def _format(value, places: int) -> str:
 def amount(value, places=0):
     """Thousand kroner; empty stays empty, 0 prints as 0."""
     return _format(value, int(places))
+
+
+@register.filter
+def amount_exact(value):
+    """A figure with the decimals it has (56,33; 2.013; 6): printed and computed values
+    side by side, neither rounded."""
+    if value is None or value == "":
+        return ""
+    return format_amount(value) if not isinstance(value, bool) else str(value)
 
 
 @register.filter
@@ -129,3 +143,26 @@ def workflow_steps(status):
             state = "todo"
         steps.append({"label": step.label, "state": state})
     return {"steps": steps, "aside": aside}
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@register.filter
+def danish_date(value):
+    """A date as the annexes print it, 28-05-2020 (an ISO date string or a date);
+    free text (e.g. "Afventer godkendelse") stays as it is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d-%m-%Y")
+    match = ISO_DATE.match(str(value).strip())
+    if match:
+        year, month, day = match.groups()
+        return f"{day}-{month}-{year}"
+    return value
+
+
+@register.filter
+def richtext(text, skip_captions=()):
+    """A narrative text as safe HTML (Markdown, tab-separated tables, sanitised):
+    `cases.richtext.render`. ``skip_captions``: tables the page prints from the engine."""
+    return mark_safe(render_richtext(text or "", skip_captions=skip_captions or ()))  # noqa: S308 (nh3-cleaned)

@@ -1,0 +1,186 @@
+"""Each pool's printed form, as data: one definition per pool and edition
+(``annex/layouts/*.json``), chosen per catalogue. Next year's form is a new file.
+
+A definition names the form's title, what its head prints, how sections and tables are
+numbered ("1.{n}." or "{number}.{n}" for the Citizen form's "Forslag 2" → 2.1 …), the
+sections in order with their headings (the seeds' wording) and the blocks each section
+prints. A section with nothing to print is left out and the next one takes its number,
+as the annexes do. A block is one of:
+
+``economy_table`` ``sign_note`` ``chart`` ``productivity`` ``text:<field>``
+``other_text`` (the proposal's own extra sections whose heading names this section)
+``detail:<kind>`` ``citizen_permanent`` ``citizen_implementation``
+``distribution:<role>`` ``technical`` ``admin_notes`` ``followup_grid``
+``followup_transposed`` ``risk_text`` ``risk_grid`` ``hearing`` ``criteria_grid``
+``extra_sections`` (the proposal's extra sections no form section claims, each its own
+numbered section).
+
+This module only arranges: every figure is the engine's (through `printing` and
+`technical`), every text the proposal's.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cases import richtext
+from cases.models import Catalog
+
+LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
+NOTE_TEXT = "Alle besparelser er angivet med negativt (-) fortegn"
+NUMBERING = re.compile(r"^\s*(?:tabel\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
+
+BLOCK_TYPES = {
+    "economy_table", "sign_note", "chart", "productivity", "other_text", "citizen_permanent",
+    "citizen_implementation", "technical", "admin_notes", "followup_grid",
+    "followup_transposed", "risk_text", "risk_grid", "hearing", "criteria_grid",
+    "extra_sections",
+}  # fmt: skip
+BLOCK_PREFIXES = ("text:", "detail:", "distribution:")
+
+
+class LayoutError(ValueError):
+    """A layout definition that does not follow the rules above."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    key: str
+    pool: str
+    from_year: int
+    form_title: str
+    head: tuple[str, ...]
+    numbering: str
+    table_caption: str
+    economy_caption: str  # "section": the 1.1 heading is the caption; "table": numbered
+    sections: tuple[dict, ...]
+    tables: dict[str, str] = field(default_factory=dict)
+    admin_notes: tuple[str, ...] = ()
+    criteria_columns: tuple[tuple[str, str], ...] = ()  # innovation: (key, header)
+
+    def section_number(self, proposal_number: str, n: int) -> str:
+        return self.numbering.format(number=proposal_number, n=n)
+
+    def caption(self, n: int, caption: str) -> str:
+        return self.table_caption.format(n=n, caption=caption)
+
+
+def _validate(data: dict, path: Path) -> Layout:
+    for section in data.get("sections", []):
+        for block in section.get("blocks", []):
+            if block not in BLOCK_TYPES and not block.startswith(BLOCK_PREFIXES):
+                raise LayoutError(f"{path.name}: unknown block {block!r}")
+    try:
+        return Layout(
+            key=data["key"],
+            pool=data["pool"],
+            from_year=int(data["from_year"]),
+            form_title=data.get("form_title", ""),
+            head=tuple(data["head"]),
+            numbering=data["numbering"],
+            table_caption=data["table_caption"],
+            economy_caption=data.get("economy_caption", "section"),
+            sections=tuple(data["sections"]),
+            tables=dict(data.get("tables", {})),
+            admin_notes=tuple(data.get("admin_notes", [])),
+            criteria_columns=tuple(tuple(c) for c in data.get("criteria_columns", [])),
+        )
+    except KeyError as exc:
+        raise LayoutError(f"{path.name}: {exc.args[0]} is missing") from None
+
+
+@functools.cache
+def layouts() -> tuple[Layout, ...]:
+    return tuple(
+        _validate(json.loads(path.read_text(encoding="utf-8")), path)
+        for path in sorted(LAYOUT_DIR.glob("*.json"))
+    )
+
+
+def layout_for(catalog: Catalog) -> Layout:
+    """The pool's edition in force for the catalogue's budget year (the latest whose
+    ``from_year`` is not after it; the earliest edition if all are later)."""
+    editions = sorted((x for x in layouts() if x.pool == catalog.pool), key=lambda x: x.from_year)
+    if not editions:
+        raise LayoutError(f"no layout for pool {catalog.pool!r}")
+    current = [x for x in editions if x.from_year <= catalog.budget_year]
+    return current[-1] if current else editions[0]
+
+
+def heading_key(heading: str) -> str:
+    """A heading without its number, case and spacing aside."""
+    return " ".join(NUMBERING.sub("", heading or "").split()).casefold().rstrip(".")
+
+
+@dataclass
+class Section:
+    id: str
+    heading: str
+    blocks: list[dict[str, Any]]
+    number: str = ""
+
+
+def claimed_texts(layout: Layout, other_sections: list[dict]) -> dict[str, list[dict]]:
+    """The proposal's extra sections ({heading, text}) per form section id: those whose
+    heading is the section's heading or an alias; "" collects the rest. A transcribed
+    copy of the sign note is dropped (the form prints it under table 1.1)."""
+    names: dict[str, str] = {}
+    for section in layout.sections:
+        for name in [section.get("heading", ""), *section.get("aliases", [])]:
+            if name:
+                names.setdefault(heading_key(name), section["id"])
+    out: dict[str, list[dict]] = {}
+    for extra in other_sections or []:
+        text = (extra.get("text") or "").strip()
+        if not text or NOTE_TEXT in text:
+            continue
+        heading = extra.get("heading") or ""
+        out.setdefault(names.get(heading_key(heading), ""), []).append(
+            {"heading": NUMBERING.sub("", heading).strip(), "text": text}
+        )
+    return out
+
+
+def build_sections(
+    layout: Layout, proposal_number: str, make_block, texts: dict[str, list[dict]]
+) -> list[Section]:
+    """The form's sections with their blocks (``make_block(name, section_id)`` returns
+    a block dict or None); empty sections dropped, the rest numbered in order."""
+    out: list[Section] = []
+    for spec in layout.sections:
+        if spec["blocks"] == ["extra_sections"]:
+            for extra in texts.get("", []):
+                block = make_block("extra_text", spec["id"], extra)
+                out.append(Section("extra", extra["heading"], [block]))
+            continue
+        blocks = []
+        for name in spec["blocks"]:
+            if name == "other_text":
+                blocks += [
+                    make_block("extra_text", spec["id"], t) for t in texts.get(spec["id"], [])
+                ]
+            else:
+                block = make_block(name, spec["id"], None)
+                if block is not None:
+                    blocks.append(block)
+        blocks = [b for b in blocks if b is not None]
+        if not blocks:
+            continue
+        # The proposal's own wording of an aliased heading wins (it is the document's).
+        heading = spec.get("heading", "")
+        own = [t["heading"] for t in texts.get(spec["id"], []) if t["heading"]]
+        if own and heading_key(own[0]) != heading_key(heading) and spec["id"] != "economy":
+            heading = own[0]
+        out.append(Section(spec["id"], heading, blocks))
+    for n, section in enumerate(out, start=1):
+        section.number = layout.section_number(proposal_number, n)
+    return out
+
+
+def render_text(text: str, skip_captions) -> str:
+    return richtext.render(text, skip_captions=skip_captions)
