@@ -14,7 +14,7 @@ from tests.conftest import FIXTURES
 from .conftest import pdftotext, save_pngs
 from .test_layout import captions, context
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools("pdftotext", "pdftoppm")]
 
 YEARS = list(range(2021, 2041))
 LONG = "Effektiviseringspotentialeberegningsforudsætningsgennemgangsarbejdsgruppemøde"
