@@ -175,6 +175,15 @@ DETAIL_KINDS = (
 )
 
 
+def specified(lines) -> list:
+    """The rows a detail table prints: each line, or its specification rows in its place
+    (they add up to it; `engine.specification_checks` reports where they do not)."""
+    out = []
+    for line in lines:
+        out += list(getattr(line, "specifications", ()) or ()) or [line]
+    return out
+
+
 def detail_tables_by_kind(
     proposal: Proposal, figures: engine.Figures, captions: dict[str, str]
 ) -> dict[str, Table]:
@@ -223,7 +232,12 @@ def detail_tables_by_kind(
     out = {}
     for kind, (chosen, totals, total) in specs.items():
         table = lines_table(
-            chosen, totals, figures.years, caption=captions.get(kind, kind), total=total, unit=unit
+            specified(chosen),
+            totals,
+            figures.years,
+            caption=captions.get(kind, kind),
+            total=total,
+            unit=unit,
         )
         if table is not None:
             out[kind] = table
@@ -239,7 +253,10 @@ def _grouped_table(
     rows = []
     for heading, group in groups:
         if group:
-            rows += [Row(heading, style="heading"), *line_rows(group, years, with_area=False)]
+            rows += [
+                Row(heading, style="heading"),
+                *line_rows(specified(group), years, with_area=False),
+            ]
     rows.append(Row(total, cells(totals, years), style="total"))
     return Table(caption, f"Kr. 1000 {proposal.price_level_year} p/l", years, rows, False)
 

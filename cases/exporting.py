@@ -16,6 +16,7 @@ from .selectors import (
     case_from_proposal,
     grid_lines,
     line_amounts,
+    line_specifications,
     proposals_with_inputs,
 )
 
@@ -122,6 +123,7 @@ def export_proposal(proposal: Proposal) -> dict[str, Any]:
                 "area": ln.area or None,
                 "label": ln.label,
                 "amounts": amounts_json(line_amounts(ln)),
+                **_specifications(ln),
             }
             for ln in grid_lines(proposal)
         ],
@@ -174,6 +176,19 @@ def _followup_row(criterion) -> dict[str, Any]:
     if criterion.how_achieved:
         row["how_achieved"] = criterion.how_achieved
     return row
+
+
+def _specifications(line) -> dict[str, Any]:
+    """A line's specification rows, only when it has any (older exports stay as they
+    were)."""
+    if not line.specifications:
+        return {}
+    return {
+        "specifications": [
+            {"label": sp.label, "amounts": amounts_json(sp.amounts)}
+            for sp in line_specifications(line)
+        ]
+    }
 
 
 def _distribution(distribution) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from finance import engine, prices
 from finance.formatting import format_amount
+from finance.specifications import match_specifications
 
 from . import limits
 
@@ -83,6 +84,9 @@ class LineData:
     area: str  # "" = not stated
     label: str
     amounts: dict[int, Decimal]
+    # Rows that break the line down further: [{"label", "amounts"}]. None = not given
+    # (the editor: a save keeps what the line had), [] = none.
+    specifications: list[dict] | None = None
 
 
 @dataclass
@@ -632,6 +636,7 @@ def _proposal(raw: Any, path: str) -> ProposalData:
         plain_json(_list(obj.get("anomalies"), f"{path}.anomalies")), f"{path}.anomalies"
     )
     _check_distribution_amounts(proposal, path)
+    specifications_from_printed(proposal.lines, proposal.other_tables)
     given = {d.subject for d in proposal.distributions}
     proposal.distributions += [
         d
@@ -658,9 +663,12 @@ TOTAL_LABELS = {"total", "i alt"}
 
 
 def _printed_row_amounts(row: dict, years) -> dict[int, Decimal]:
+    """A printed row's amounts (only ``years``, unless None)."""
     out = {}
     for year, value in (row.get("amounts") or {}).items():
-        if value is None or not YEAR_RE.match(str(year)) or int(year) not in years:
+        if value is None or not YEAR_RE.match(str(year)):
+            continue
+        if years is not None and int(year) not in years:
             continue
         try:
             out[int(year)] = Decimal(str(value))
@@ -821,7 +829,55 @@ def _line(raw: Any, path: str, unit: str = "t.kr") -> LineData:
             obj.get("label"), f"{path}.label", required=True, max_length=limits.LABEL_LENGTH
         ),
         amounts=_amounts(obj.get("amounts"), f"{path}.amounts", unit=unit),
+        specifications=_specifications(obj.get("specifications"), f"{path}.specifications", unit),
     )
+
+
+def _specifications(value: Any, path: str, unit: str) -> list[dict]:
+    out = []
+    for i, raw in enumerate(_list(value, path)):
+        obj = _object(raw, f"{path}[{i}]")
+        out.append(
+            {
+                "label": _text(
+                    obj.get("label"),
+                    f"{path}[{i}].label",
+                    required=True,
+                    max_length=limits.LABEL_LENGTH,
+                ),
+                "amounts": _amounts(obj.get("amounts"), f"{path}[{i}].amounts", unit=unit),
+            }
+        )
+    return out
+
+
+DETAIL_KINDS = {"permanent_detail": "permanent", "implementation_detail": "implementation"}
+
+
+def specifications_from_printed(lines: list[LineData], other_tables: list) -> None:
+    """The printed detail tables of a transcription (other_tables of kind
+    permanent_detail / implementation_detail) as specification rows of the lines they
+    add up to (`finance.specifications.match_specifications`); a line that already has
+    specifications, or that no rows add up to, is left as it is."""
+    for table in other_tables or []:
+        if not isinstance(table, dict) or table.get("kind") not in DETAIL_KINDS:
+            continue
+        section = DETAIL_KINDS[table["kind"]]
+        rows = []
+        for row in table.get("rows") or []:
+            if not isinstance(row, dict) or row.get("bold_total"):
+                continue
+            label = str(row.get("label") or "").strip()
+            amounts = _printed_row_amounts(row, None)
+            if label and amounts and label.casefold() not in TOTAL_LABELS:
+                rows.append((label, amounts))
+        candidates = [ln for ln in lines if ln.section == section and not ln.specifications]
+        found = match_specifications([ln.amounts for ln in candidates], [a for _l, a in rows])
+        for i, indexes in found.items():
+            candidates[i].specifications = [
+                {"label": rows[j][0][: limits.LABEL_LENGTH], "amounts": dict(rows[j][1])}
+                for j in indexes
+            ]
 
 
 def _distribution(raw: Any, path: str, unit: str = "t.kr") -> DistributionData:

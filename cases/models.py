@@ -260,6 +260,10 @@ class Line(models.Model):
     area = models.CharField(_("control area"), max_length=20, choices=Area.choices, blank=True)
     label = models.TextField(_("label"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Rows that break the line down further (printed in the detail tables instead of the
+    # line): [{"label": str, "amounts": {"2021": "-1528.00"}}], amounts as exact decimal
+    # strings in thousand kroner. The engine checks that they add up to the line.
+    specifications = models.JSONField(_("specifications"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("line")

@@ -115,8 +115,17 @@ def engine_lines(proposal: Proposal) -> tuple[engine.Line, ...]:
             area=ln.area or None,
             label=ln.label,
             amounts=line_amounts(ln),
+            specifications=line_specifications(ln),
         )
         for ln in grid_lines(proposal)
+    )
+
+
+def line_specifications(line: Line) -> tuple[engine.Specification, ...]:
+    """A line's specification rows as the engine's (exact decimals)."""
+    return tuple(
+        engine.Specification(s["label"], _json_amounts(s.get("amounts")) or {})
+        for s in line.specifications or []
     )
 
 

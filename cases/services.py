@@ -215,7 +215,20 @@ def _delete_children(proposal: Proposal, *, keep_stated: bool = False) -> None:
         StatedFigures.objects.filter(proposal=proposal).delete()
 
 
-def _create_children(proposal: Proposal, p: ProposalData, committees: dict) -> None:
+def specifications_json(specifications: list[dict] | None) -> list[dict]:
+    """Specification rows as stored (`Line.specifications`): amounts as decimal strings."""
+    return [
+        {"label": s["label"], "amounts": _amounts_to_json(s["amounts"]) or {}}
+        for s in specifications or []
+    ]
+
+
+def _create_children(
+    proposal: Proposal, p: ProposalData, committees: dict, kept: dict | None = None
+) -> None:
+    """``kept``: specifications of the lines before an editor save, by (section, label):
+    the editor does not show them, so a line it says nothing about keeps them."""
+    kept = kept or {}
     grid = [
         (
             Line(
@@ -225,6 +238,11 @@ def _create_children(proposal: Proposal, p: ProposalData, committees: dict) -> N
                 area=ln.area,
                 label=ln.label,
                 order=i,
+                specifications=(
+                    specifications_json(ln.specifications)
+                    if ln.specifications is not None
+                    else kept.get((ln.section, ln.label), [])
+                ),
             ),
             ln.amounts,
         )
@@ -362,6 +380,7 @@ def save_proposal(
         raise PermissionDenied("finance staff present proposals of their own administration")
     fields = _proposal_fields(data, committees, administrations)
     registered: list[HearingAnswer] = []
+    kept: dict = {}
     if proposal is None:
         if not permissions.can_create(user):
             raise PermissionDenied
@@ -395,11 +414,15 @@ def save_proposal(
             HearingAnswer.objects.filter(proposal=proposal, answered_by__isnull=False)
         )
         data = replace(data, hearing=keep_registered_hearing(data.hearing, registered))
+        kept = {
+            (ln.section, ln.label): ln.specifications
+            for ln in Line.objects.filter(proposal=proposal).exclude(specifications=[])
+        }
         _delete_children(proposal, keep_stated=True)
     proposal.affected_administrations.set(
         [administrations[code] for code in data.affected_administrations]
     )
-    _create_children(proposal, replace(data, stated=None), committees)
+    _create_children(proposal, replace(data, stated=None), committees, kept)
     _restore_registrations(proposal, registered)
     _after_inputs_changed([proposal], user, "saved")
     return proposal

@@ -60,6 +60,7 @@ __all__ = [
     "Line",
     "PrintedDistribution",
     "PrintedDistributionRow",
+    "Specification",
     "Stated",
     "allocate_distribution",
     "check_overview",
@@ -69,6 +70,7 @@ __all__ = [
     "overview_row",
     "payback",
     "reconcile",
+    "specification_checks",
     "subject_total",
     "sum_lines",
 ]
@@ -142,6 +144,18 @@ def _optional_decimal(value: Decimal | int | None) -> Decimal | None:
 
 
 @dataclass(frozen=True)
+class Specification:
+    """One row that breaks a line down further (printed in the detail tables instead of
+    the line; the rows must add up to the line, `specification_checks`)."""
+
+    label: str
+    amounts: Amounts = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amounts", _amounts(self.amounts))
+
+
+@dataclass(frozen=True)
 class Line:
     """One line of "Varige ændringer" (permanent) or "Implementeringsomkostninger"."""
 
@@ -150,6 +164,7 @@ class Line:
     area: str | None
     label: str = ""
     amounts: Amounts = dataclasses.field(default_factory=dict)
+    specifications: tuple[Specification, ...] = ()
 
     def __post_init__(self) -> None:
         if self.section not in SECTIONS:
@@ -160,6 +175,7 @@ class Line:
         if self.area is not None and self.area not in areas:
             raise ValueError(f"unknown area {self.area!r} for a {self.section} line")
         object.__setattr__(self, "amounts", _amounts(self.amounts))
+        object.__setattr__(self, "specifications", tuple(self.specifications))
 
     @property
     def effective_area(self) -> str:
@@ -356,6 +372,11 @@ class Check:
                 return (
                     f"Fordelingen af {self.field}{where}: rækkerne giver {f(self.stated)}, "
                     f"men i alt er {f(self.computed)}"
+                )
+            case "specification_mismatch":
+                return (
+                    f"Specifikationen af »{label}« giver {f(self.stated)} i {self.year}, "
+                    f"men linjen er {f(self.computed)}"
                 )
             case "printed_keys_not_100":
                 return (
@@ -756,6 +777,33 @@ def _reconcile(
     return checks
 
 
+def specification_checks(lines: Iterable[Line]) -> list[Check]:
+    """``specification_mismatch``: a year in which a line's specification rows do not
+    add up to the line (an empty cell counts as 0; nothing is adjusted)."""
+    checks: list[Check] = []
+    for line in lines:
+        if not line.specifications:
+            continue
+        years = set(line.amounts)
+        for spec in line.specifications:
+            years |= set(spec.amounts)
+        for year in sorted(years):
+            parts = [s.amounts[year] for s in line.specifications if year in s.amounts]
+            total = sum(parts, ZERO) if parts else None
+            if (total or ZERO) != line.amounts.get(year, ZERO):
+                checks.append(
+                    Check(
+                        "specification_mismatch",
+                        field=line.section,
+                        year=year,
+                        stated=total,
+                        computed=line.amounts.get(year),
+                        detail={"label": line.label},
+                    )
+                )
+    return checks
+
+
 def _line_checks(case: Case) -> list[Check]:
     span = set(case.years)
     checks: list[Check] = []
@@ -934,6 +982,7 @@ def compute(case: Case) -> Figures:
             checks.extend(found)
     for printed in case.printed_distributions:
         checks.extend(check_printed_distribution(printed))
+    checks.extend(specification_checks(case.lines))
 
     net_total = by_year(net)
     implementation_capital = by_year(impl_by_area[CAPITAL])

@@ -3,6 +3,7 @@ seeds' wording, only what the form has, tables numbered once per proposal."""
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -152,3 +153,25 @@ def test_control_notes_list_what_the_source_printed_differently(reference_catalo
         (n.where, n.stated, n.computed) for n in bc11
     ]
     assert context("investment-2021", "BC01")["control_notes"] == []
+
+
+@pytest.mark.django_db
+def test_detail_tables_print_the_specification_rows_in_place_of_their_line(reference_catalogs):
+    ctx = context("investment-2021", "BC11")
+    tables = {
+        t.caption.split(". ", 1)[1]: t
+        for s in ctx["sections"]
+        for b in s.blocks
+        if b["type"] == "table"
+        for t in b["tables"]
+        if t.caption
+    }
+    transfers = tables["Varige ændringer, efterspørgselsstyrede overførsler"]
+    assert [r.label for r in transfers.rows] == [
+        "Kontanthjælp",
+        "Førtidspension",
+        "Øvrige LAS-ydelser",
+        "Boligsikring og ydelser (KFF)",
+        "Varige ændringer totalt, efterspørgselsstyrede overførsler",
+    ]
+    assert transfers.rows[-1].cells[1:] == [Decimal(-3043)] * 5
