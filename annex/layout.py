@@ -147,12 +147,28 @@ def claimed_texts(layout: Layout, other_sections: list[dict]) -> dict[str, list[
 
 
 def build_sections(
-    layout: Layout, proposal_number: str, make_block, texts: dict[str, list[dict]]
+    layout: Layout,
+    proposal_number: str,
+    make_block,
+    texts: dict[str, list[dict]],
+    source_order=None,
 ) -> list[Section]:
     """The form's sections with their blocks (``make_block(name, section_id)`` returns
-    a block dict or None); empty sections dropped, the rest numbered in order."""
+    a block dict or None); empty sections dropped, the rest numbered in order.
+    ``source_order(name)``: where the source document printed that detail table (its
+    detail tables keep the source's order; None: the form's)."""
     out: list[Section] = []
     for spec in layout.sections:
+        if source_order is not None:
+            names = list(spec["blocks"])
+            slots = [i for i, n in enumerate(names) if n.startswith("detail:")]
+            ranked = sorted(
+                (names[i] for i in slots),
+                key=lambda n: (source_order(n) is None, source_order(n) or 0),
+            )
+            for i, name in zip(slots, ranked, strict=True):
+                names[i] = name
+            spec = {**spec, "blocks": names}
         if spec["blocks"] == ["extra_sections"]:
             for extra in texts.get("", []):
                 block = make_block("extra_text", spec["id"], extra)
@@ -166,7 +182,9 @@ def build_sections(
                 ]
             else:
                 block = make_block(name, spec["id"], None)
-                if block is not None:
+                if isinstance(block, list):  # a block with the source tables due before it
+                    blocks += block
+                elif block is not None:
                     blocks.append(block)
         blocks = [b for b in blocks if b is not None]
         if not blocks:

@@ -11,10 +11,12 @@ annexes print them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import pgettext
 
+from cases import richtext
 from cases.charts import net_flow_svg
 from cases.exporting import SECTION_FIELDS
 from cases.models import Catalog, Pool, Proposal, Status
@@ -32,6 +34,7 @@ from cases.presentation import (
 from cases.selectors import engine_admin_lines, engine_lines
 from committees.models import Administration, Committee
 from finance import engine
+from finance.formatting import format_amount
 from finance.overview import overview_total
 from review.workflow import approval_text
 
@@ -505,6 +508,61 @@ def year_blocks(table, max_years: int = MAX_YEARS_PER_BLOCK) -> list:
     return blocks
 
 
+def source_tables(other_tables: list) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(caption keys of every table the source printed, in order; its tables of kind
+    "other" that carry a "Tabel …" caption, as print blocks with their index). Only
+    captioned tables are printed: an uncaptioned one's caption is the transcriber's
+    note, not the document's."""
+    keys = []
+    blocks = []
+    for i, table in enumerate(other_tables or []):
+        if not isinstance(table, dict):
+            continue
+        caption = str(table.get("caption") or "")
+        keys.append(richtext.caption_key(caption))
+        if table.get("kind") == "other" and richtext.CAPTION.match(caption):
+            blocks.append((i, source_table_block(table)))
+    return keys, blocks
+
+
+def _cell(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, (int, float)):
+        return format_amount(Decimal(str(value)))
+    return str(value)
+
+
+def source_table_block(table: dict) -> dict:
+    """A printed table of the source as it was printed (its own columns)."""
+    caption = richtext.CAPTION_NUMBER.sub("", str(table.get("caption") or "")).strip()
+    columns = [str(c) for c in table.get("columns") or []]
+    years = [str(y) for y in table.get("years") or []]
+    rows = []
+    if columns or years:
+        heads = columns or years
+        for row in table.get("rows") or []:
+            texts = row.get("text_cells") or {}
+            amounts = row.get("amounts") or {}
+            rows.append(
+                [str(row.get("label") or ""), *[_cell(texts.get(c, amounts.get(c))) for c in heads]]
+            )
+    else:  # a key table: counts and keys ("Fordeling af licenser mellem udvalg")
+        heads = [h.strip() for h in str(table.get("unit") or "").split("/") if h.strip()][:2]
+        for row in table.get("rows") or []:
+            key = row.get("key_pct")
+            rows.append(
+                [
+                    str(row.get("label") or ""),
+                    _cell(row.get("count")),
+                    f"{_cell(key)} %" if key is not None else "",
+                ]
+            )
+    return {"type": "source_table", "caption": caption, "columns": heads, "rows": rows}
+
+
 def proposal_context(
     proposal: Proposal,
     figures: engine.Figures,
@@ -535,7 +593,23 @@ def proposal_context(
         printed_captions.append(form.tables["criteria"])  # the grid prints it
     counter = {"n": 0}
 
+    # The source's own numbered tables that the form does not print from the engine
+    # ("Tabel 3. Årlig kommunal fremadrettet besparelse …"): printed before the first
+    # form table that follows them in the source, so that the numbers run as printed.
+    source_keys, others = source_tables(proposal.other_tables)
+    used_keys: set[int] = set()
+    due: list[dict] = []
+
     def numbered(caption: str) -> str:
+        key = richtext.caption_key(caption)
+        k = next((i for i, x in enumerate(source_keys) if x == key and i not in used_keys), None)
+        if k is not None:
+            used_keys.add(k)
+            while others and others[0][0] < k:
+                _index, other = others.pop(0)
+                counter["n"] += 1
+                other["caption"] = form.caption(counter["n"], other["caption"])
+                due.append(other)
         counter["n"] += 1
         return form.caption(counter["n"], caption)
 
@@ -553,7 +627,15 @@ def proposal_context(
     criteria = list(proposal.success_criteria.all())
     hearing = list(proposal.hearing.all())
 
-    def make_block(name: str, section_id: str, extra: dict | None) -> dict | None:
+    def make_block(name: str, section_id: str, extra: dict | None):
+        block = form_block(name, section_id, extra)
+        if due and block is not None:
+            blocks = [*due, block]
+            due.clear()
+            return blocks
+        return block
+
+    def form_block(name: str, section_id: str, extra: dict | None) -> dict | None:
         if name == "extra_text":
             return html_block(extra["text"])
         if name == "economy_table":
@@ -641,7 +723,15 @@ def proposal_context(
         raise layout.LayoutError(f"unknown block {name!r}")
 
     texts = layout.claimed_texts(form, proposal.other_sections or [])
-    form_sections = layout.build_sections(form, proposal.number, make_block, texts)
+
+    def source_order(name: str) -> int | None:
+        table = details.get(name.removeprefix("detail:"))
+        if table is None:
+            return None
+        key = richtext.caption_key(table.caption)
+        return next((i for i, k in enumerate(source_keys) if k == key), None)
+
+    form_sections = layout.build_sections(form, proposal.number, make_block, texts, source_order)
     return {
         "proposal": proposal,
         "catalog": catalog,

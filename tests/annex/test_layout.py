@@ -175,3 +175,29 @@ def test_detail_tables_print_the_specification_rows_in_place_of_their_line(refer
         "Varige ændringer totalt, efterspørgselsstyrede overførsler",
     ]
     assert transfers.rows[-1].cells[1:] == [Decimal(-3043)] * 5
+
+
+@pytest.mark.django_db
+def test_the_sources_own_tables_keep_their_place_in_the_numbering(reference_catalogs):
+    """Investment BC11 printed Tabel 1-7 with three tables of its own (kind "other")
+    among the detail tables; Citizen 4 its licence key as Tabel 4."""
+    bc11 = [c for c in captions(context("investment-2021", "BC11")) if c.startswith("Tabel")]
+    assert bc11[:7] == [
+        "Tabel 1. Andel af sager, hvordan algoritmens forudsigelse falder ud sammenlignet med "
+        "sagsbehandlerens forudsigelse.",
+        "Tabel 2. Anlægsinvesteringer i forslaget",
+        "Tabel 3. Årlig kommunal fremadrettet besparelse fordelt på ydelsestyper og forvaltning "
+        "ved 369 afsluttede sager i 2018-2019 (2021 p/l).",
+        "Tabel 4. Frigørelse af ressourcer og ressource tilgang",
+        "Tabel 5. Varige ændringer, service",
+        "Tabel 6. Varige ændringer, efterspørgselsstyrede overførsler",
+        "Tabel 7. Varige ændringer, administration",
+    ]
+    citizen4 = captions(context("citizen-2018", "4"))
+    assert citizen4[3:5] == [
+        "Tabel 4. Fordeling af licenser mellem udvalg",
+        "Tabel 5. Implementeringsomkostninger",
+    ]
+    ctx = context("citizen-2018", "4")
+    licences = next(b for s in ctx["sections"] for b in s.blocks if b["type"] == "source_table")
+    assert licences["rows"][0] == ["Økonomiudvalget - ekskl. koncernenheder", "177", "7,03 %"]
