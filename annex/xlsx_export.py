@@ -438,22 +438,27 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
             )
         ]
     )
-    rows.append([lean_text(f"Mio. kr. · budget {catalog.budget_year}", 0, plain_q)])
+    price_level = items[0][0].price_level_year if items else catalog.budget_year
+    unit = f"Mio. kr. {price_level} p/l · budget {catalog.budget_year}"
+    rows.append([lean_text(unit, 0, plain_q)])
     header = {"font": BOLD, "fill": HEADER_FILL, "alignment": WRAP}
+    # The pool's own columns, as the printed overview (annex.printing.overview_columns).
+    innovation = catalog.pool == "innovation"
+    headings = (
+        ("Innovationspulje",)
+        if innovation
+        else (
+            "Investering service",
+            "Investering anlæg",
+            "Fuld effekt service",
+            "Fuld effekt overførsler mv.",
+            "Tilbagebetalingstid (år)",
+        )
+    )
     rows.append(
         [
             lean_text(h, sid(overview, **header), sid(overview, **header, quotePrefix=True))
-            for h in (
-                "Udvalg",
-                "NR",
-                "Forslag",
-                "Investering service",
-                "Investering anlæg",
-                "Fuld effekt service",
-                "Fuld effekt overførsler mv.",
-                "Tilbagebetalingstid (år)",
-                "Innovationspulje",
-            )
+            for h in ("Udvalg", "NR", "Forslag", *headings)
         ]
     )
     taken = {"oversigt"}
@@ -465,31 +470,36 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
     for proposal, figures, name in sheets:
         ref = _key_refs(name, proposal)
         payback = figures.payback_years_service
-        rows.append(
-            [
-                lean_text(proposal.committee.code if proposal.committee else "", 0, plain_q),
-                lean_text(("*" if proposal.cross_cutting else "") + proposal.number, 0, plain_q),
-                lean_text(proposal.title, 0, plain_q),
+        invest = (
+            "f",
+            f"=ROUND(({ref['investment_service']}+{ref['investment_capital']})/1000,1)",
+            decimal,
+        )
+        values = (
+            [invest]
+            if innovation
+            else [
                 ("f", f"=ROUND({ref['investment_service']}/1000,1)", decimal),
                 ("f", f"=ROUND({ref['investment_capital']}/1000,1)", decimal),
                 ("f", f"=ROUND(-{ref['full_effect_service']}/1000,1)", decimal),
                 ("f", f"=ROUND(-{ref['full_effect_transfers']}/1000,1)", decimal),
                 None if payback is None else ("n", payback, sid(overview, "0")),
-                (
-                    "f",
-                    f"=ROUND(({ref['investment_service']}+{ref['investment_capital']})/1000,1)",
-                    decimal,
-                ),
+            ]
+        )
+        rows.append(
+            [
+                lean_text(proposal.committee.code if proposal.committee else "", 0, plain_q),
+                lean_text(("*" if proposal.cross_cutting else "") + proposal.number, 0, plain_q),
+                lean_text(proposal.title, 0, plain_q),
+                *values,
             ]
         )
     last = first_data + len(sheets) - 1
     total = [lean_text("I alt", sid(overview, font=BOLD), 0), None, None]
-    for letter in "DEFG":
+    for letter in "D" if innovation else "DEFG":
         total.append(
             ("f", f"=SUM({letter}{first_data}:{letter}{last})" if sheets else "=0", bold_decimal)
         )
-    total.append(None)
-    total.append(("f", f"=SUM(I{first_data}:I{last})" if sheets else "=0", bold_decimal))
     rows.append(total)
     rows.append([lean_text("*Tværgående forslag", 0, plain_q)])
     rows.close()
