@@ -84,6 +84,7 @@ def export_catalog(catalog: Catalog) -> dict[str, Any]:
             "pool": catalog.pool,
             "budget_year": catalog.budget_year,
             "overview": canonical(catalog.overview),
+            **({"introduction": catalog.introduction} if catalog.introduction else {}),
         },
         "proposals": exported,
     }

@@ -178,6 +178,7 @@ class CatalogData:
     overview: dict | None
     source_file: str
     proposals: list[ProposalData]
+    introduction: str = ""  # the catalogue's text before the overview (Markdown)
 
 
 # --- primitive readers -------------------------------------------------------------------
@@ -403,6 +404,12 @@ def parse_document(data: Any) -> CatalogData:
         overview=overview,
         source_file=_text(doc.get("source_file"), "source_file", max_length=300, strip=True),
         proposals=proposals,
+        introduction=_text(
+            catalog.get("introduction"),
+            "catalog.introduction",
+            max_length=limits.LONG_TEXT_LENGTH,
+            multiline=True,
+        ),
     )
 
 

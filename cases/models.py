@@ -46,6 +46,8 @@ class Catalog(models.Model):
     pool = models.CharField(_("pool"), max_length=20, choices=Pool.choices)
     budget_year = models.PositiveSmallIntegerField(_("budget year"))
     overview = models.JSONField(_("printed overview table"), null=True, blank=True)
+    # The text before the overview ("Dette katalog beskriver …"), Markdown.
+    introduction = models.TextField(_("introduction"), blank=True)
     source_file = models.CharField(_("source file"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
@@ -60,6 +62,7 @@ class Catalog(models.Model):
                 condition=Q(budget_year__gte=1900, budget_year__lte=2200),
                 name="catalog_budget_year_plausible",
             ),
+            *max_length_checks("catalog", {"introduction": limits.LONG_TEXT_LENGTH}),
         ]
 
     def __str__(self):

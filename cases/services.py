@@ -80,6 +80,7 @@ def import_document(data: Any, *, user=None) -> ImportResult:
             "budget_year": doc.budget_year,
             "overview": doc.overview,
             "source_file": doc.source_file,
+            "introduction": doc.introduction,
         },
     )
     existing = {p.number: p for p in Proposal.objects.select_for_update().filter(catalog=catalog)}
