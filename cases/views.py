@@ -105,7 +105,6 @@ def proposal_detail(request, key, number):
     checks = all_checks(proposal, figures)
     affected = {a.code for a in proposal.affected_administrations.all()}
     administrations = [(a, a.code in affected) for a in Administration.objects.order_by("order")]
-    detail_tables = presentation.detail_tables(proposal, figures)
     return render(
         request,
         "cases/proposal_detail.html",
@@ -114,8 +113,7 @@ def proposal_detail(request, key, number):
             "figures": figures,
             "checks": checks,
             "economy": presentation.economy_table(proposal, figures),
-            "detail_tables": detail_tables,
-            "skip_captions": [t.caption for t in detail_tables],
+            "detail_tables": presentation.detail_tables(proposal, figures),
             "admin": presentation.admin_table(proposal, figures),
             "sections": presentation.sections(proposal),
             "distributions": presentation.distribution_tables(figures),

@@ -162,7 +162,9 @@ def danish_date(value):
 
 
 @register.filter
-def richtext(text, skip_captions=()):
+def richtext(text, skip=()):
     """A narrative text as safe HTML (Markdown, tab-separated tables, sanitised):
-    `cases.richtext.render`. ``skip_captions``: tables the page prints from the engine."""
-    return mark_safe(render_richtext(text or "", skip_captions=skip_captions or ()))  # noqa: S308 (nh3-cleaned)
+    `cases.richtext.render`. ``skip``: the tables (or captions) the page prints from the
+    engine, so that a copy of one in the text is not shown twice."""
+    captions = [getattr(t, "caption", t) for t in skip or ()]
+    return mark_safe(render_richtext(text or "", skip_captions=captions))  # noqa: S308 (nh3-cleaned)

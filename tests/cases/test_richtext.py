@@ -72,3 +72,15 @@ def test_sanitised():
 )
 def test_caption_key(a, b):
     assert caption_key(a) == caption_key(b)
+
+
+@pytest.mark.django_db
+def test_the_proposal_page_shows_formatting_and_tables(logged_in, reference_catalogs):
+    from cases.models import Proposal
+
+    proposal = Proposal.objects.get(catalog__key="innovation-2020", number="BC07")
+    page = logged_in.get(proposal.get_absolute_url()).content.decode()
+    assert "<strong>For det første</strong>" in page and "**For det første**" not in page
+    # the partners' table is a table; the service investments are printed once, by the
+    # engine (their copy in the text is left out)
+    assert page.count("Serviceinvesteringer i forslaget") == 1
