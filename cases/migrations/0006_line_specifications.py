@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_text_length_limits'),
+        ('cases', '0005_distributions_and_success_criteria'),
     ]
 
     operations = [
