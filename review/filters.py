@@ -3,9 +3,12 @@ filtered list is a link that can be sent; the choices only offer what the user m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -13,6 +16,77 @@ from cases.models import Catalog, Pool, Status
 from committees.models import Administration, Committee
 
 from .selectors import waiting_for
+
+# What the search box looks in: number, title and every narrative text, the committee
+# and the presenting administration (code and name); a status by its label.
+SEARCHED = (
+    "number",
+    "title",
+    "summary",
+    "background",
+    "content",
+    "potential",
+    "economy_text",
+    "implementation_text",
+    "partners",
+    "effect",
+    "risk_text",
+    "committee__code",
+    "committee__name",
+    "presenting_administration__code",
+    "presenting_administration__name",
+)
+# Parameters of the list that are not filters.
+NOT_FILTERS = {"page", "sort", "kolonne", "visning"}
+
+
+@dataclass(frozen=True)
+class Pill:
+    """One active filter value: what it is, and the list's address without it."""
+
+    label: str
+    value: str
+    remove: str
+
+
+def active_filters(case_filter, data: QueryDict) -> list[Pill]:
+    """The active filters of the case list as removable pills, in the filter's order."""
+    fields = case_filter.form.fields
+    pills = []
+    for key in data:
+        if key in NOT_FILTERS:
+            continue
+        name = key if key in fields else key.rsplit("_", 1)[0]
+        field = fields.get(name)
+        if field is None:
+            continue
+        for value in data.getlist(key):
+            if value in ("", "unknown"):
+                continue
+            rest = data.copy()
+            rest.setlist(key, [v for v in data.getlist(key) if v != value])
+            rest.pop("page", None)
+            label = str(field.label)
+            if key.endswith("_min"):
+                label += " ≥"
+            elif key.endswith("_max"):
+                label += " ≤"
+            pills.append(Pill(label, _shown(field, value), "?" + rest.urlencode()))
+    return pills
+
+
+def _shown(field, value: str) -> str:
+    if isinstance(field, forms.BooleanField) or value in ("true", "false", "on"):
+        return str(_("Yes")) if value in ("true", "on") else str(_("No"))
+    queryset = getattr(field, "queryset", None)
+    if queryset is not None:
+        key = getattr(field, "to_field_name", None) or "pk"
+        found = queryset.filter(**{key: value}).first()
+        return str(found) if found is not None else value
+    for choice, label in getattr(field, "choices", ()):
+        if str(choice) == value:
+            return str(label)
+    return value
 
 
 class AllYesNoWidget(django_filters.widgets.BooleanWidget):
@@ -49,9 +123,7 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
     )
-    cross_cutting = django_filters.BooleanFilter(
-        label=_("Cross-cutting"), widget=AllYesNoWidget
-    )
+    cross_cutting = django_filters.BooleanFilter(label=_("Cross-cutting"), widget=AllYesNoWidget)
     payback = django_filters.RangeFilter(
         field_name="figures__payback_years", label=_("Payback (years)")
     )
@@ -84,9 +156,11 @@ class CaseFilter(django_filters.FilterSet):
         value = (value or "").strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(number__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value)
-        )
+        statuses = [s.value for s in Status if value.lower() in str(s.label).lower()]
+        found = Q(status__in=statuses) if statuses else Q()
+        for name in SEARCHED:
+            found |= Q(**{f"{name}__icontains": value})
+        return queryset.filter(found)
 
     def filter_committee(self, queryset, name, value):
         if value is None:

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases import limits
 from cases.models import HearingAnswer
+from committees.models import Committee
 
 from .models import Recommendation
 from .workflow import HEARING_BODIES
@@ -55,6 +56,10 @@ class CommentForm(forms.Form):
     )
 
 
+# Bulk actions that only mark a decision (applied later, all together).
+MARKS = {"mark_adopt": True, "mark_not_adopt": False, "mark_clear": None}
+
+
 class BulkForm(forms.Form):
     ACTIONS = (
         ("approve", _("Approve")),
@@ -62,8 +67,22 @@ class BulkForm(forms.Form):
         ("forward", _("Forward to the committees")),
         ("start_hearing", _("Send to hearing")),
         ("recommend", _("Recommend in the annex")),
+        ("adopt", _("Adopted")),
+        ("not_adopt", _("Not adopted")),
+        ("mark_adopt", _("Mark as pending: Adopted")),
+        ("mark_not_adopt", _("Mark as pending: Not adopted")),
+        ("mark_clear", _("Remove the pending mark")),
     )
     action = forms.ChoiceField(label=pgettext_lazy("bulk action", "Action"), choices=ACTIONS)
+    committee = forms.ModelChoiceField(
+        label=_("For committee"),
+        help_text=_(
+            "Cross-cutting proposals: the committee whose approval this is (empty: your own)."
+        ),
+        queryset=Committee.objects.filter(parent__isnull=True).order_by("order"),
+        to_field_name="code",
+        required=False,
+    )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=limits.COMMENT_LENGTH)
     approved_on = forms.DateField(
         label=_("Approved in committee on"),

@@ -9,6 +9,7 @@ keep the names `committees_*`.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,9 +48,7 @@ class AppendOnly(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise self.append_only_error(
-            f"{type(self).__name__} is append-only: it cannot be deleted"
-        )
+        raise self.append_only_error(f"{type(self).__name__} is append-only: it cannot be deleted")
 
 
 class ProposalVersion(AppendOnly):
@@ -373,3 +372,58 @@ class CommitteeShare(models.Model):
 
     def __str__(self):
         return f"{self.committee_id} {self.year}"
+
+
+class SavedView(models.Model):
+    """A case list view a user saved: its filters, sort and chosen columns, kept as the
+    list's query string. Its address opens the same view for anyone who may use the case
+    list (shareable); what they see is still only what they may read."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.TextField(_("query string"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("review:saved_view", args=[self.pk])
+
+
+class PendingDecision(models.Model):
+    """A budget decision marked now and applied later, together with others (as pretalx
+    marks accept/reject before sending them): Vedtaget or Ikke vedtaget, one per proposal."""
+
+    proposal = models.OneToOneField(
+        "cases.Proposal",
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="pending_decision",
+    )
+    adopted = models.BooleanField(_("adopted"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending decision")
+        verbose_name_plural = _("pending decisions")
+
+    def __str__(self):
+        return f"{self.proposal_id}: {'+' if self.adopted else '-'}"

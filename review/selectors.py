@@ -78,7 +78,7 @@ def case_list(user) -> QuerySet[Proposal]:
     ensure_fresh(visible)
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=1))
     return visible.select_related(
-        "catalog", "committee", "presenting_administration", "figures"
+        "catalog", "committee", "presenting_administration", "figures", "pending_decision"
     ).annotate(
         investment_mio=Coalesce(F("figures__investment_service"), zero)
         + Coalesce(F("figures__investment_capital"), zero),

@@ -46,6 +46,10 @@ class MioColumn(tables.Column):
         return mio((table.totals or {}).get(self.total_key))
 
 
+# Columns always shown (the column chooser offers the others).
+FIXED_COLUMNS = ("select", "number", "title")
+
+
 class CaseTable(tables.Table):
     select = tables.CheckBoxColumn(
         accessor="pk", attrs={"th__input": {"aria-label": _("Select all")}}, orderable=False
@@ -128,9 +132,14 @@ class CaseTable(tables.Table):
         return f"{value}{marker}"
 
     def render_status(self, record):
-        return format_html(
+        status = format_html(
             '<span class="status status-{}">{}</span>', record.status, record.get_status_display()
         )
+        pending = getattr(record, "pending_decision", None)
+        if pending is None:
+            return status
+        label = _("Pending: Adopted") if pending.adopted else _("Pending: Not adopted")
+        return format_html('{} <span class="pending">{}</span>', status, label)
 
     def render_pool(self, record):
         return record.catalog.get_pool_display()

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,28 +27,47 @@ from cases.models import Proposal, Status
 from cases.permissions import can_edit, involved_committee_ids, role, visible_proposals
 from committees.models import Committee, Role
 
-from . import charts, exports, history, workflow
-from .filters import CaseFilter
-from .forms import BulkForm, CommentForm, HearingForm, StepForm
+from . import charts, exports, history, services, workflow
+from .filters import CaseFilter, active_filters
+from .forms import MARKS, BulkForm, CommentForm, HearingForm, StepForm
 from .models import (
     Action,
     CommitteeShare,
+    PendingDecision,
     ProposalVersion,
     ReviewComment,
+    SavedView,
     WorkflowEvent,
 )
 from .selectors import case_list as case_list_queryset
 from .selectors import totals, waiting_for
-from .tables import CaseTable
+from .tables import FIXED_COLUMNS, CaseTable
 
 PAGE_SIZE = 50
 
 
 def _filtered(request):
+    return _filtered_by(request, request.GET.urlencode())
+
+
+def _filtered_by(request, query: str):
+    """The case list's filter for the query string `query` and its rows."""
+    data = QueryDict(query or "")
     base = case_list_queryset(request.user)
-    case_filter = CaseFilter(request.GET or None, queryset=base, user=request.user)
+    case_filter = CaseFilter(data or None, queryset=base, user=request.user)
     queryset = case_filter.qs if case_filter.is_bound else base
     return case_filter, queryset
+
+
+def _report(request, results, total: int) -> None:
+    """Per-row results of a bulk action as messages, and how many were done."""
+    for result in results:
+        level = messages.SUCCESS if result.ok else messages.ERROR
+        messages.add_message(
+            request, level, f"{result.proposal.number} {result.proposal.title}: {result.message}"
+        )
+    done = sum(1 for r in results if r.ok)
+    messages.info(request, _("%(done)d of %(total)d done.") % {"done": done, "total": total})
 
 
 def _ordered(request, queryset):
@@ -58,13 +77,31 @@ def _ordered(request, queryset):
     return [row.record for row in table.rows]
 
 
+def _columns(request) -> tuple[list[dict], list[str]]:
+    """The column chooser (each optional column, chosen or not) and the columns to leave
+    out. No "kolonne" parameter: every column."""
+    chosen = set(request.GET.getlist("kolonne"))
+    names = [name for name in CaseTable.base_columns if name not in FIXED_COLUMNS]
+    chooser = [
+        {
+            "name": name,
+            "label": CaseTable.base_columns[name].verbose_name,
+            "shown": not chosen or name in chosen,
+        }
+        for name in names
+    ]
+    return chooser, [c["name"] for c in chooser if not c["shown"]]
+
+
 @require_GET
 def case_list(request):
     case_filter, queryset = _filtered(request)
-    table = CaseTable(queryset, totals=totals(queryset))
+    chooser, hidden = _columns(request)
+    table = CaseTable(queryset, totals=totals(queryset), exclude=hidden)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
+    pending = PendingDecision.objects.filter(proposal__in=queryset.order_by().values("pk"))
     return render(
         request,
         "review/case_list.html",
@@ -72,11 +109,61 @@ def case_list(request):
             "filter": case_filter,
             "table": table,
             "query": query.urlencode(),
+            "pills": active_filters(case_filter, request.GET),
+            "columns": chooser,
+            "saved_views": SavedView.objects.filter(owner=request.user),
+            "pending_count": pending.count(),
             "bulk_form": BulkForm(),
             "can_bulk": role(request.user)
             in (Role.CENTRAL_FINANCE, Role.ADMIN, Role.COMMITTEE_REVIEWER),
         },
     )
+
+
+@require_POST
+def saved_view_create(request):
+    query = request.POST.get("query", "")
+    try:
+        view = services.save_view(request.user, request.POST.get("name", ""), query)
+    except workflow.StepRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(reverse("review:case_list") + ("?" + query if query else ""))
+    messages.success(request, _("The view “%(name)s” was saved.") % {"name": view.name})
+    return redirect(view.get_absolute_url())
+
+
+@require_GET
+def saved_view(request, pk):
+    """A saved view's address: the case list with the view's filters, sort and columns
+    (for anyone who may use the case list; the rows are still only what they may read)."""
+    view = get_object_or_404(SavedView, pk=pk)
+    url = (
+        reverse("review:case_list")
+        + "?"
+        + "&".join(part for part in (view.query, f"visning={view.pk}") if part)
+    )
+    return redirect(url)
+
+
+@require_POST
+def saved_view_delete(request, pk):
+    view = get_object_or_404(SavedView, pk=pk, owner=request.user)
+    services.delete_view(request.user, view)
+    messages.success(request, _("The view “%(name)s” was deleted.") % {"name": view.name})
+    return redirect("review:case_list")
+
+
+@require_POST
+def decisions_apply(request):
+    """Apply every pending decision of the proposals in the list's current filter."""
+    back = reverse("review:case_list")
+    if request.POST.get("query"):
+        back += "?" + request.POST["query"]
+    _case_filter, queryset = _filtered_by(request, request.POST.get("query", ""))
+    proposals = list(queryset.filter(pending_decision__isnull=False))
+    results = services.apply_decisions(request.user, proposals)
+    _report(request, results, len(proposals))
+    return redirect(back)
 
 
 @require_GET
@@ -111,26 +198,26 @@ def bulk_action(request):
         messages.error(request, _("Choose an action and at least one proposal."))
         return redirect(back)
     proposals = {p.pk: p for p in visible_proposals(request.user).filter(pk__in=ids)}
-    results = workflow.bulk(
-        request.user,
-        [proposals[i] for i in ids if i in proposals],
-        form.cleaned_data["action"],
-        comment=form.cleaned_data["comment"],
-        approved_on=form.cleaned_data["approved_on"],
-    )
-    unknown = [i for i in ids if i not in proposals]
-    for result in results:
-        level = messages.SUCCESS if result.ok else messages.ERROR
-        messages.add_message(
-            request, level, f"{result.proposal.number} {result.proposal.title}: {result.message}"
+    chosen = [proposals[i] for i in ids if i in proposals]
+    action = form.cleaned_data["action"]
+    if action in MARKS:
+        results = services.mark_decisions(request.user, chosen, MARKS[action])
+    else:
+        results = workflow.bulk(
+            request.user,
+            chosen,
+            action,
+            comment=form.cleaned_data["comment"],
+            approved_on=form.cleaned_data["approved_on"],
+            committee=form.cleaned_data["committee"],
         )
+    unknown = [i for i in ids if i not in proposals]
     if unknown:
         messages.error(
             request,
             _("%(count)d of the chosen proposals were not found.") % {"count": len(unknown)},
         )
-    done = sum(1 for r in results if r.ok)
-    messages.info(request, _("%(done)d of %(total)d done.") % {"done": done, "total": len(ids)})
+    _report(request, results, len(ids))
     return redirect(back)
 
 

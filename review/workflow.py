@@ -573,8 +573,10 @@ BULK_ACTIONS: dict[str, Callable] = {
     Action.START_HEARING: lambda user, p, comment="", **kw: start_hearing(user, p, comment),
     Action.FORWARD: lambda user, p, comment="", **kw: forward(user, p, comment),
     Action.APPROVE: lambda user, p, comment="", **kw: approve(
-        user, p, approved_on=kw.get("approved_on"), comment=comment
+        user, p, committee=kw.get("committee"), approved_on=kw.get("approved_on"), comment=comment
     ),
+    Action.ADOPT: lambda user, p, comment="", **kw: decide(user, p, True, comment),
+    Action.NOT_ADOPT: lambda user, p, comment="", **kw: decide(user, p, False, comment),
     Action.RETURN: lambda user, p, comment="", **kw: return_to_author(user, p, comment),
     Action.RECOMMEND: lambda user, p, comment="", **kw: recommend(user, p, comment),
 }

@@ -21,7 +21,7 @@
         all.checked = chosen > 0 && chosen === list.length;
         all.indeterminate = chosen > 0 && chosen < list.length;
       }
-      if (counter) counter.textContent = counter.getAttribute("data-template").replace("%s", String(chosen));
+      if (counter) counter.textContent = counter.getAttribute("data-template").replace("{n}", String(chosen));
     };
     if (all) {
       all.addEventListener("change", function () {
