@@ -58,7 +58,11 @@ class CaseTable(tables.Table):
         verbose_name=_("Committee"), accessor="committee__code", order_by=("committee__order",)
     )
     number = tables.Column(verbose_name=_("No."), order_by=("number",))
-    title = tables.Column(verbose_name=_("Proposal"), footer=footer_label)
+    title = tables.Column(
+        verbose_name=_("Proposal"),
+        footer=footer_label,
+        attrs={"td": {"class": "title"}, "th": {"class": "title"}},
+    )
     investment_service = MioColumn(
         verbose_name=_("Investment, service"),
         accessor="figures__investment_service",

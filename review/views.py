@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from cases.models import Proposal, Status
+from cases.models import Catalog, Proposal, Status
 from cases.permissions import can_edit, involved_committee_ids, role, visible_proposals
 from committees.models import Committee, Role
 
@@ -292,7 +292,10 @@ def case(request, pk):
             "hearing": list(proposal.hearing.select_related("answered_by")),
             "central_answer": workflow.central_answer(proposal),
             "involved": [(c, approved.get(c.pk)) for c in involved],
-            "approval_text": workflow.approval_text(proposal),
+            "approved_on": max((a.approved_on for a in approved.values()), default=None)
+            if workflow.approval_text(proposal)
+            else None,
+            "forwarded": proposal.status == Status.IN_HEARING and workflow.is_forwarded(proposal),
             "comments": ReviewComment.objects.filter(proposal=proposal).select_related("user"),
             "can_comment": role(request.user)
             in (Role.COMMITTEE_REVIEWER, Role.CENTRAL_FINANCE, Role.ADMIN),
@@ -441,8 +444,21 @@ def comment(request, pk):
 @require_GET
 def dashboard(request):
     """Per committee: the filtered cases by state, and the committee's share of savings,
-    costs and investments per year (from the distributions)."""
-    case_filter, queryset = _filtered(request)
+    costs and investments per year (from the distributions).
+
+    One catalogue at a time (the newest unless the filter chooses another, or "all"
+    explicitly), so that two price levels are never added up; drafts are left out unless
+    asked for (`kladder=1` or a status filter that names them)."""
+    params = request.GET.copy()
+    if "catalog" not in params:
+        newest = Catalog.objects.order_by("-budget_year", "key").first()
+        if newest is not None:
+            params["catalog"] = newest.key
+    case_filter, queryset = _filtered_by(request, params.urlencode())
+    with_drafts = params.get("kladder") == "1" or Status.DRAFT in params.getlist("status")
+    if not with_drafts:
+        queryset = queryset.exclude(status=Status.DRAFT)
+    catalog = case_filter.form.cleaned_data.get("catalog") if case_filter.is_valid() else None
     group = Coalesce("committee__parent_id", "committee_id")
     by_state = (
         queryset.order_by()
@@ -482,12 +498,19 @@ def dashboard(request):
     for r in ordered:
         r["state_cells"] = [r["states"].get(s.value, 0) for s in statuses]
         r["chart"] = charts.shares_svg(r["years"]) if r["years"] else ""
-    params = request.GET.copy()
+    drafts = params.copy()
+    if with_drafts:
+        drafts.pop("kladder", None)
+    else:
+        drafts["kladder"] = "1"
     return render(
         request,
         "review/dashboard.html",
         {
             "filter": case_filter,
+            "catalog": catalog,
+            "with_drafts": with_drafts,
+            "drafts_link": "?" + drafts.urlencode(),
             "statuses": statuses,
             "rows": ordered,
             "query": urlencode(list(params.lists()), doseq=True),

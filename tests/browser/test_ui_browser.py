@@ -19,7 +19,6 @@ pytestmark = [
 ]
 
 
-
 def open_page(browser, base, username, width=1400):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="da-DK")
     page = context.new_page()
@@ -53,7 +52,7 @@ def test_clicking_a_label_focuses_its_own_input(live_server, browser, artifacts)
         ("Katalog", "id_catalog"),
         ("Nummer", "id_number"),
         ("Forslagets titel", "id_title"),
-        ("Finansiering søges fra", "id_funding_source"),
+        ("Der søges om midler fra", "id_funding_source"),
         ("Prisniveau (år)", "id_price_level_year"),
         ("Første år", "id_first_year"),
         ("Antal år", "id_year_count"),
@@ -202,3 +201,109 @@ def test_no_page_is_wider_than_a_phone(live_server, browser, artifacts):
     assert wide == {}
     assert errors == []
     context.close()
+
+
+def test_select_all_and_bulk_adopted_on_ten_cases(live_server, browser, artifacts):
+    from cases.models import Status
+    from tests.factories import ProposalFactory, committee
+
+    catalog = CatalogFactory(key="investment-2021", budget_year=2021)
+    proposals = [
+        ProposalFactory(
+            catalog=catalog,
+            number=f"BC{i:02d}",
+            title=f"Forslag {i}",
+            committee=committee("KFU"),
+            status=Status.RECOMMENDED,
+        )
+        for i in range(1, 11)
+    ]
+    make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
+    context, page, errors = open_page(browser, live_server.url, "oekonomi")
+    page.goto(f"{live_server.url}{reverse('review:case_list')}?status=recommended")
+    rows = page.locator("#case-list tbody input[name=select]")
+    expect(rows).to_have_count(10)
+    page.locator("#case-list thead input[type=checkbox]").check()
+    assert all(rows.nth(i).is_checked() for i in range(10))
+    expect(page.locator("#selected-count")).to_have_text("(10 valgt)")
+    page.select_option("#id_action", "adopt")
+    page.screenshot(path=artifacts / "ui-bulk-adopt-1400.png", full_page=True)
+    with page.expect_navigation():
+        page.click("#bulk-submit")
+    expect(page.locator(".messages")).to_contain_text("10 af 10 udført.")
+    for proposal in proposals:
+        proposal.refresh_from_db()
+    assert {p.status for p in proposals} == {Status.ADOPTED}
+    # one row unticked: the header box shows a mixed state
+    page.goto(f"{live_server.url}{reverse('review:case_list')}")
+    page.locator("#case-list thead input[type=checkbox]").check()
+    page.locator("#case-list tbody input[name=select]").first.uncheck()
+    assert page.evaluate("document.querySelector('#case-list thead input').indeterminate")
+    page.screenshot(path=artifacts / "ui-case-list-1400.png")
+    assert errors == []
+    context.close()
+
+
+def test_a_saved_view_reopens_from_its_url(live_server, browser, artifacts):
+    from cases.models import Status
+    from tests.factories import ProposalFactory, committee
+
+    catalog = CatalogFactory(key="investment-2021", budget_year=2021)
+    for number, status in (("BC01", Status.SUBMITTED), ("BC02", Status.DRAFT)):
+        ProposalFactory(
+            catalog=catalog, number=number, title=number, committee=committee("KFU"), status=status
+        )
+    make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
+    make_user("udvalg", Role.COMMITTEE_REVIEWER, committee_code="KFU")
+    context, page, errors = open_page(browser, live_server.url, "oekonomi")
+    page.goto(f"{live_server.url}{reverse('review:case_list')}")
+    page.check("input[name=status][value=submitted]")
+    page.click("summary:has-text('Kolonner')")
+    page.uncheck("input[name=kolonne][value=catalog]")
+    with page.expect_navigation():
+        page.click("#filter-submit")
+    with page.expect_navigation():
+        page.click("#case-list th a:has-text('NR')")
+    page.fill("#view-name", "Indsendte")
+    with page.expect_navigation():
+        page.click("#save-view")
+    expect(page.locator(".pill")).to_contain_text(["Status: Indsendt"])
+    link = page.locator("a.saved-view", has_text="Indsendte")
+    url = live_server.url + link.get_attribute("href")
+    context.close()
+    # another user opens the address: the same filter, sort and columns
+    context, page, errors = open_page(browser, live_server.url, "udvalg")
+    page.goto(url)
+    expect(page.locator("#case-list tbody tr")).to_have_count(1)
+    expect(page.locator("#case-list tbody")).to_contain_text("BC01")
+    expect(page.locator("#case-list thead")).not_to_contain_text("Katalog")
+    assert "sort=" in page.url and "status=submitted" in page.url
+    expect(page.locator("#case-list th.asc, #case-list th.desc")).to_have_count(1)
+    page.screenshot(path=artifacts / "ui-saved-view-1400.png")
+    assert errors == []
+    context.close()
+
+
+def test_step_indicator_on_proposal_and_case_page(live_server, browser, artifacts):
+    from cases.models import Status
+
+    proposal = bc01(CatalogFactory(key="investment-2021", budget_year=2021))
+    Proposal.objects.filter(pk=proposal.pk).update(status=Status.IN_HEARING)
+    make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
+    for width in (1400, 390):
+        context, page, errors = open_page(browser, live_server.url, "oekonomi", width=width)
+        for name, url in (
+            ("proposal", proposal.get_absolute_url()),
+            ("case", reverse("review:case", args=[proposal.pk])),
+        ):
+            page.goto(live_server.url + url)
+            steps = page.locator(".step-indicator li")
+            expect(steps).to_have_count(6)
+            expect(page.locator(".step-indicator [aria-current=step]")).to_contain_text("I høring")
+            expect(page.locator(".step-indicator .step-done")).to_have_count(2)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.locator(".step-indicator").screenshot(
+                path=artifacts / f"ui-steps-{name}-{width}.png"
+            )
+        assert errors == []
+        context.close()
