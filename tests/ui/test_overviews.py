@@ -52,7 +52,9 @@ def test_dashboard_shows_one_catalogue_and_leaves_drafts_out(client, central_use
     def by_state(**params):
         response = client.get(reverse("review:dashboard"), params)
         (row,) = response.context["rows"]
-        return dict(zip([s.value for s in response.context["statuses"]], row["state_cells"]))
+        return dict(
+            zip([s.value for s in response.context["statuses"]], row["state_cells"], strict=True)
+        )
 
     counts = by_state()
     assert (counts["submitted"], counts["draft"]) == (2, 0)
