@@ -170,7 +170,7 @@ def test_case_page_steps_and_messages(client, finance, central, reviewer):
     assert proposal.status == Status.COMMITTEE_APPROVED
     assert ReviewComment.objects.get(proposal=proposal).recommendation == "approve"
     page = client.get(reverse("review:case", args=[proposal.pk])).content.decode()
-    assert "udvalgsgodkendt den 9. marts 2020" in page
+    assert "seneste udvalgsgodkendelse 9. marts 2020" in page
     assert "28-05-2020" in page
 
 
@@ -210,7 +210,9 @@ def test_dashboard_counts_by_state_and_shares(client, finance, central):
     first = kfu_proposal()
     kfu_proposal()
     workflow.submit(finance, first)
-    response = login(client, central).get(reverse("review:dashboard") + "?committee=KFU")
+    # all catalogues and drafts included explicitly (the default is the newest, no drafts)
+    url = reverse("review:dashboard") + "?committee=KFU&catalog=&kladder=1"
+    response = login(client, central).get(url)
     assert response.status_code == 200
     rows = response.context["rows"]
     assert len(rows) == 1 and rows[0]["committee"].code == "KFU"

@@ -402,7 +402,7 @@ def test_bulk_return(finance, central, reviewer):
 
 def test_bulk_refuses_steps_that_are_not_bulk_steps(central, proposal):
     with pytest.raises(workflow.StepRefused):
-        workflow.bulk(central, [proposal], "adopt")
+        workflow.bulk(central, [proposal], "reject")  # adopt became a bulk step (issue 12)
 
 
 def test_on_commit_is_used_for_mail(finance, proposal, django_capture_on_commit_callbacks):
