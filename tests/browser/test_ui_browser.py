@@ -52,7 +52,7 @@ def test_clicking_a_label_focuses_its_own_input(live_server, browser, artifacts)
         ("Katalog", "id_catalog"),
         ("Nummer", "id_number"),
         ("Forslagets titel", "id_title"),
-        ("Der søges om midler fra", "id_funding_source"),
+        ("søges", "id_funding_source"),  # the wording follows the pool's form
         ("Prisniveau (år)", "id_price_level_year"),
         ("Første år", "id_first_year"),
         ("Antal år", "id_year_count"),
