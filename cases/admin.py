@@ -1,11 +1,12 @@
 """Django admin: the proposals' changelist (the case list benchmark's reference point) and
-the catalogues, so that a new budget round is set up without the shell (issue 12)."""
+the catalogues, so that a new budget round is set up without the shell (issue 12), with
+their appraisal settings and the pool's budget per year (issue 14)."""
 
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Catalog, Proposal
+from .models import Catalog, PoolBudget, Proposal
 
 
 @admin.register(Proposal)
@@ -25,18 +26,45 @@ class ProposalAdmin(admin.ModelAdmin):
     ordering = ("catalog", "number")
 
 
+class PoolBudgetInline(admin.TabularInline):
+    model = PoolBudget
+    extra = 1
+
+
 @admin.register(Catalog)
 class CatalogAdmin(admin.ModelAdmin):
     """A new budget round: key, title, annex label, pool (which form) and budget year
     (the price level the proposals start from). The printed overview and source file are
-    set by the import and shown read-only."""
+    set by the import and shown read-only. The appraisal settings and the pool's budget
+    per year shape the present value block and the portfolio page (docs/APPRAISAL.md)."""
 
     list_display = ("title", "key", "annex", "pool", "budget_year", "proposal_count")
     list_filter = ("pool", "budget_year")
     search_fields = ("key", "title", "annex")
-    fields = ("key", "title", "annex", "pool", "budget_year", "source_file")
+    fieldsets = (
+        (None, {"fields": ("key", "title", "annex", "pool", "budget_year", "source_file")}),
+        (
+            _("Present value and sensitivity"),
+            {
+                "fields": (
+                    "discount_rate_pct",
+                    "appraisal_horizon",
+                    "sensitivity_savings_cut_pct",
+                    "sensitivity_delay_years",
+                    "sensitivity_cost_rise_pct",
+                )
+            },
+        ),
+    )
     readonly_fields = ("source_file",)
     ordering = ("-budget_year", "key")
+    def get_fieldsets(self, request, obj=None):
+        """A new budget round starts with its identity; the appraisal settings (their
+        defaults) and the pool's budget are set on the catalogue once it exists."""
+        return self.fieldsets if obj is not None else self.fieldsets[:1]
+
+    def get_inlines(self, request, obj):
+        return [PoolBudgetInline] if obj is not None else []
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(proposal_total=Count("proposals"))

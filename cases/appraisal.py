@@ -22,6 +22,7 @@ __all__ = [
     "AppraisalSettings",
     "SummaryRow",
     "appraisal_for",
+    "appraisal_settings",
     "scenario_label",
     "summary_rows",
     "switching_rows",
@@ -52,6 +53,17 @@ class AppraisalSettings:
 
 def _pct(value: Decimal) -> str:
     return format_amount(value)
+
+
+def appraisal_settings(catalog) -> AppraisalSettings:
+    """The catalogue's settings (``cases.models.Catalog``)."""
+    return AppraisalSettings(
+        rate_pct=catalog.discount_rate_pct,
+        horizon=catalog.appraisal_horizon,
+        savings_cut_pct=catalog.sensitivity_savings_cut_pct,
+        delay_years=catalog.sensitivity_delay_years,
+        cost_rise_pct=catalog.sensitivity_cost_rise_pct,
+    )
 
 
 def appraisal_for(figures: Figures, settings: AppraisalSettings) -> fa.Appraisal | None:

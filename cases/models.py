@@ -5,12 +5,22 @@ Models say what is true: inputs only. Every total, net figure and payback is com
 in `StatedFigures`, for reconciliation.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from finance.appraisal import (
+    DEFAULT_COST_RISE_PCT,
+    DEFAULT_DELAY_YEARS,
+    DEFAULT_HORIZON,
+    DEFAULT_SAVINGS_CUT_PCT,
+)
 
 from . import limits
 
@@ -49,6 +59,40 @@ class Catalog(models.Model):
     # The text before the overview ("Dette katalog beskriver …"), Markdown.
     introduction = models.TextField(_("introduction"), blank=True)
     source_file = models.CharField(_("source file"), max_length=300, blank=True)
+    # Present value and sensitivity (finance.appraisal; docs/APPRAISAL.md)
+    discount_rate_pct = models.DecimalField(
+        _("discount rate (% a year)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(50))],
+        help_text=_("Empty: the Ministry of Finance's socio-economic rate (3.5 %, falling)."),
+    )
+    appraisal_horizon = models.PositiveSmallIntegerField(
+        _("horizon (years)"),
+        default=DEFAULT_HORIZON,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    sensitivity_savings_cut_pct = models.DecimalField(
+        _("sensitivity: savings lower by (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_SAVINGS_CUT_PCT,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    sensitivity_delay_years = models.PositiveSmallIntegerField(
+        _("sensitivity: savings later by (years)"),
+        default=DEFAULT_DELAY_YEARS,
+        validators=[MaxValueValidator(20)],
+    )
+    sensitivity_cost_rise_pct = models.DecimalField(
+        _("sensitivity: implementation higher by (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=DEFAULT_COST_RISE_PCT,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1000))],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -70,6 +114,35 @@ class Catalog(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:catalog_detail", args=[self.key])
+
+
+class PoolBudget(models.Model):
+    """The pool's budget for one year (investeringspuljens ramme), in 1.000 kr."""
+
+    catalog = models.ForeignKey(
+        Catalog, verbose_name=_("catalogue"), on_delete=models.CASCADE, related_name="pool_budget"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    amount = models.DecimalField(
+        _("budget (1,000 kr.)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    class Meta:
+        verbose_name = _("pool budget")
+        verbose_name_plural = _("pool budget")
+        ordering = ["catalog", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["catalog", "year"], name="pool_budget_year_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="pool_budget_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.catalog.key} {self.year}: {self.amount}"
 
 
 class Status(models.TextChoices):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("forslag/nyt/", views.proposal_new, name="proposal_new"),
     path("forslag/nyt/beregn/", views.proposal_preview, name="proposal_new_preview"),
     path("katalog/<slug:key>/", views.catalog_detail, name="catalog_detail"),
+    path("katalog/<slug:key>/portefoelje/", views.catalog_portfolio, name="catalog_portfolio"),
     path("katalog/<slug:key>/forslag/<str:number>/", views.proposal_detail, name="proposal_detail"),
     path(
         "katalog/<slug:key>/forslag/<str:number>/rediger/",

@@ -16,7 +16,7 @@ from finance import engine
 from finance.overview import overview_total
 
 from . import charts, limits, plausibility, presentation, services
-from .appraisal import AppraisalSettings, appraisal_for, summary_rows, switching_rows
+from .appraisal import appraisal_for, appraisal_settings, summary_rows, switching_rows
 from .changes import differences, snapshot
 from .formerrors import error_links
 from .forms import (
@@ -31,7 +31,8 @@ from .forms import (
 )
 from .models import Catalog, Proposal
 from .numbers import format_number
-from .permissions import can_create, can_edit, visible_proposals
+from .permissions import can_create, can_edit, sees_everything, visible_proposals
+from .portfolio import CRITERIA, portfolio_page
 from .selectors import all_checks, figures_for, printed_overview, proposals_with_inputs
 
 
@@ -73,7 +74,31 @@ def catalog_detail(request, key):
             "rows": rows,
             "total": overview_total(row["overview"] for row in rows),
             "can_create": can_create(request.user),
+            "can_see_portfolio": sees_everything(request.user),
         },
+    )
+
+
+def catalog_portfolio(request, key):
+    """The pool against its budget (central finance): chosen proposals per year, what is
+    left, and a ranked suggestion. GET only reads."""
+    if not sees_everything(request.user):
+        raise PermissionDenied(_("Only central finance sees the portfolio."))
+    catalog = get_object_or_404(Catalog, key=key)
+    criterion = request.GET.get("kriterie", "")
+    if criterion not in CRITERIA:
+        criterion = next(iter(CRITERIA))
+    proposals = proposals_with_inputs(catalog.proposals.all()).order_by("number")
+    page = portfolio_page(
+        catalog,
+        [(p, figures_for(p)) for p in proposals],
+        appraisal_settings(catalog),
+        criterion,
+    )
+    return render(
+        request,
+        "cases/portfolio.html",
+        {"catalog": catalog, "page": page, "criteria": CRITERIA},
     )
 
 
@@ -84,9 +109,8 @@ def _visible_proposal(request, key, number) -> Proposal:
 
 
 def _appraisal_context(proposal: Proposal, figures) -> dict:
-    """The optional present value / sensitivity block (Finansministeriet's rate, 10
-    years; per-catalogue settings come with the catalogue's appraisal fields)."""
-    settings = AppraisalSettings()
+    """The optional present value / sensitivity block (the catalogue's settings)."""
+    settings = appraisal_settings(proposal.catalog)
     appraisal = appraisal_for(figures, settings)
     if appraisal is None:
         return {"appraisal": None}
