@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max
@@ -141,7 +142,11 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, int | float):
+    if isinstance(value, float):
+        # A version's data is JSON: an amount with decimals (337,5) comes back as a float.
+        # Its shortest repr is the number that was stored, so it is exact as a Decimal.
+        return format_amount(Decimal(repr(value)), empty="")
+    if isinstance(value, int):
         return format_amount(value, empty="")
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)

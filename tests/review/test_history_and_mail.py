@@ -53,6 +53,26 @@ def test_diff_names_fields_lines_and_amounts(finance):
     assert history.record_version(proposal, finance) == latest
 
 
+def test_decimal_amounts_show_in_the_changes_and_the_case_page_opens_again(client, finance):
+    """A version stores amounts as JSON numbers; 337,5 comes back as a float and must be
+    shown as "-337,5" (found by trying it: the case page gave 500 from the second visit)."""
+    proposal = kfu_proposal(title="Halve tusinder")
+    first = history.record_version(proposal, finance, "created")
+    line = proposal.lines.get(label="Besparelse")
+    LineAmount.objects.filter(line=line, year=2022).update(amount=Decimal("-337.5"))
+    edit(proposal, finance)
+    changes = history.diff(first.data, history.latest_version(proposal).data)
+    assert [(c.before, c.after) for c in changes if c.field.endswith("2022")] == [
+        ("-200", "-337,5")
+    ]
+    client.force_login(finance)
+    url = reverse("review:case", args=[proposal.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    changes_url = reverse("review:case_changes", args=[proposal.pk])
+    assert client.get(changes_url, {"fra": first.number}).status_code == 200
+
+
 def test_versions_are_immutable(finance):
     proposal = kfu_proposal()
     version = history.record_version(proposal, finance)
