@@ -8,6 +8,7 @@ shows what that person changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,35 @@ class Change:
     field: str
     before: str
     after: str
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field both people changed after a refused save: the value the user opened,
+    theirs now saved, the user's, and the user's choice ("mine", "theirs" or None)."""
+
+    key: str
+    label: str
+    base: Any
+    mine: Any
+    theirs: Any
+    choice: str | None = None
+
+    @staticmethod
+    def _text(value: Any) -> str:
+        return ", ".join(value) if isinstance(value, list) else str(value or "")
+
+    @property
+    def base_text(self) -> str:
+        return self._text(self.base)
+
+    @property
+    def mine_text(self) -> str:
+        return self._text(self.mine)
+
+    @property
+    def theirs_text(self) -> str:
+        return self._text(self.theirs)
 
 
 def _bool(value: bool | None) -> str:

@@ -23,6 +23,7 @@ from committees.models import Administration, Committee
 from finance import engine
 
 from . import limits, permissions
+from .changes import FieldConflict, snapshot
 from .interchange import (
     DISTRIBUTION_SUBJECTS,
     IMPLEMENTATION_AREAS,
@@ -851,6 +852,12 @@ class ProposalEditor:
             initial=list(initial.other_sections) if data is None and initial else None,
         )
         existing = {d.subject: d for d in (initial.distributions if initial else [])}
+        self._add_distributions(data, existing, span, committees)
+        if data is None and proposal is not None and initial is not None:
+            # What the user starts from, for the merge if someone else saves first.
+            self.header.initial["base"] = sign_base(initial, self.values())
+
+    def _add_distributions(self, data, existing, span, committees) -> None:
         self.distributions: list[tuple[str, DistributionForm, DistributionRowFormSet]] = []
         for subject in DISTRIBUTION_SUBJECTS:
             prefix = f"dist-{subject}"
@@ -925,7 +932,6 @@ class ProposalEditor:
             "risk_level": initial.risk_level,
             "risk_text": initial.risk_text,
             "version": proposal.version if proposal else None,
-            "base": sign_snapshot(initial) if proposal else "",
         }
         for key, _label in PRIORITY_CRITERIA:
             values[f"priority_{key}"] = (initial.priority_criteria or {}).get(key, "")
@@ -1014,6 +1020,57 @@ class ProposalEditor:
         return catalog.pool if catalog is not None else None
 
     # -- validation and output -----------------------------------------------------
+
+    # -- field values (the merge of a refused save) -----------------------------------
+
+    def _value_forms(self):
+        """(group label, row number or None, form) for every form whose fields post."""
+        yield "", None, self.header
+        yield _("Full-time equivalents"), None, self.fte
+        for formset in self.formsets():
+            group = self._group_label(formset.prefix)
+            yield group, None, formset.management_form
+            for index, form in enumerate(formset.forms, start=1):
+                yield group, index, form
+        for subject, basis_form, _rows in self.distributions:
+            yield self._group_label(f"dist-{subject}-rows"), None, basis_form
+
+    def _group_label(self, prefix: str) -> str:
+        names = {
+            "perm": _("Permanent changes, line"),
+            "impl": _("Implementation costs, line"),
+            "admin": _("Permanent changes, administration, line"),
+            "followup": _("Follow-up, row"),
+            "hearing": _("Who has been heard, row"),
+            "section": _("Other sections, section"),
+        }
+        if prefix in names:
+            return str(names[prefix])
+        subject = prefix.removeprefix("dist-").removesuffix("-rows")
+        return f"{_('Distribution')} {SUBJECT_LABELS.get(subject, subject)}"
+
+    def values(self) -> dict[str, Any]:
+        """Every field by its HTML name, as the browser posts it (`_as_value`): of the
+        typed data when bound, of the initial values otherwise."""
+        out = {}
+        for _group, _row, form in self._value_forms():
+            for name in form.fields:
+                if form is self.header and name in ("version", "base"):
+                    continue
+                field = form[name]
+                out[field.html_name] = _as_value(field.value())
+        return out
+
+    def labels(self) -> dict[str, str]:
+        """Every field's HTML name -> a label a person reads ("Varige ændringer, linje 2:
+        2022")."""
+        out = {}
+        for group, row, form in self._value_forms():
+            for name in form.fields:
+                label = str(form[name].label or name)
+                where = f"{group} {row}" if row is not None else group
+                out[form[name].html_name] = f"{where}: {label}" if where else label
+        return out
 
     def all_forms(self):
         yield self.header
@@ -1240,16 +1297,116 @@ class ProposalEditor:
 # --------------------------------------------------------------------------- snapshots
 
 
-def sign_snapshot(data: ProposalData) -> str:
-    """The inputs as the user loaded them, carried in the form so that a refused save can
-    show what someone else changed meanwhile (signed: it is shown back to the user)."""
-    from .changes import snapshot
+def sign_base(data: ProposalData, values: dict[str, Any]) -> str:
+    """The inputs as the user loaded them, carried in the form: `snapshot` (readable, for
+    the list of what someone else changed) and `values` (every field by its HTML name,
+    for the three-way merge of a refused save). Signed: it is shown back to the user."""
+    return signing.dumps(
+        {"snapshot": snapshot(data), "values": values}, salt="cases.editor.base", compress=True
+    )
 
-    return signing.dumps(snapshot(data), salt="cases.editor.base", compress=True)
 
-
-def unsign_snapshot(value: str) -> dict[str, str] | None:
+def unsign_base(value: str) -> dict[str, Any]:
+    """{"snapshot": …, "values": …} as signed by `sign_base`; empty for anything else."""
     try:
-        return signing.loads(value or "", salt="cases.editor.base")
+        found = signing.loads(value or "", salt="cases.editor.base")
     except signing.BadSignature:
-        return None
+        found = None
+    if isinstance(found, dict) and "values" in found:
+        return found
+    return {"snapshot": {}, "values": {}}
+
+
+def sign_conflicts(conflicts: list[FieldConflict]) -> str:
+    """The fields both people changed, with the other person's value: the next save must
+    say, for each, which value to keep (`resolve_conflicts`)."""
+    return signing.dumps(
+        [[c.key, c.label, c.base, c.theirs] for c in conflicts],
+        salt="cases.editor.conflicts",
+        compress=True,
+    )
+
+
+def resolve_conflicts(data) -> tuple[Any, list[FieldConflict], bool]:
+    """Apply the user's choices for the fields of an earlier conflict to the posted data.
+
+    Returns (data, conflicts, resolved): `data` with the other person's value put in
+    every field where the user chose "theirs" (and "mine" keeping what the form posts);
+    `resolved` is False while any choice is missing (then nothing may be saved). A save
+    after a conflict saves only what the user chose (issue 11, finding 6)."""
+    try:
+        pending = signing.loads(data.get("conflicts", ""), salt="cases.editor.conflicts")
+    except signing.BadSignature:
+        return data, [], True
+    data = data.copy()
+    conflicts, resolved = [], True
+    for key, label, base, theirs in pending:
+        choice = data.get(f"choose:{key}")
+        conflicts.append(FieldConflict(key, label, base, _posted(data, key), theirs, choice))
+        if choice == "theirs":
+            _put(data, key, theirs)
+        elif choice != "mine":
+            resolved = False
+    if resolved:
+        data.pop("conflicts", None)
+    return data, conflicts, resolved
+
+
+def _posted(data, key: str) -> Any:
+    values = data.getlist(key)
+    if key in MULTI_VALUE_FIELDS:
+        return _as_value(values)
+    return _as_value(values[-1] if values else "")
+
+
+def _put(data, key: str, value: Any) -> None:
+    if isinstance(value, list):
+        data.setlist(key, value)
+    else:
+        data[key] = value
+
+
+MULTI_VALUE_FIELDS = {"affected_administrations"}
+
+
+def _as_value(value: Any) -> Any:
+    """A field's value as the browser posts it: text ("" for nothing), a checkbox as
+    "on"/"", a number as typed in the active language, several choices as a sorted
+    list."""
+    if isinstance(value, (list, tuple)):
+        return sorted(str(v) for v in value) or ""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def merge_values(
+    base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Three-way merge of the editor's fields (HTML name -> value) after a refused save:
+    a field only one person changed gets that person's value; a field both changed to
+    different values keeps the user's and is listed as a conflict. Row counts
+    (TOTAL_FORMS) take the larger, so rows either person added are kept."""
+    merged: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for key in dict.fromkeys([*theirs, *mine, *base]):
+        b, m, t = base.get(key, ""), mine.get(key, ""), theirs.get(key, "")
+        if key.endswith("-TOTAL_FORMS"):
+            merged[key] = str(max(_count(m), _count(t)))
+        elif m in (t, b):
+            merged[key] = t
+        elif t == b:
+            merged[key] = m
+        else:
+            merged[key] = m
+            conflicts.append(key)
+    return merged, conflicts
+
+
+def _count(value: Any) -> int:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0

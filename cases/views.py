@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,17 +18,19 @@ from finance.overview import overview_total
 
 from . import charts, limits, plausibility, presentation, services
 from .appraisal import appraisal_for, appraisal_settings, summary_rows, switching_rows
-from .changes import differences, snapshot
+from .changes import FieldConflict, differences, snapshot
 from .formerrors import error_links
 from .forms import (
     SECTION_PREFIX,
     SUBJECT_LABELS,
     ProposalEditor,
     copied_data,
+    merge_values,
     new_proposal_data,
     proposal_data,
-    sign_snapshot,
-    unsign_snapshot,
+    resolve_conflicts,
+    sign_conflicts,
+    unsign_base,
 )
 from .models import Catalog, Proposal
 from .numbers import format_number
@@ -218,11 +221,13 @@ def _live_context(editor: ProposalEditor) -> dict:
     }
 
 
-def _editor_page(request, editor: ProposalEditor, *, proposal=None, conflict=None):
+def _editor_page(request, editor: ProposalEditor, *, proposal=None, conflict=None, choices=()):
     context = {
         "editor": editor,
         "proposal": proposal,
         "conflict": conflict,
+        "choices": choices,
+        "conflicts_token": editor.data.get("conflicts", "") if editor.data is not None else "",
         "section_prefix": SECTION_PREFIX,
         "subject_labels": SUBJECT_LABELS,
         "units": presentation_units(),
@@ -321,44 +326,81 @@ def proposal_edit(request, key, number):
             initial=proposal_data(proposal), proposal=proposal, user=request.user
         )
         return _editor_page(request, editor, proposal=proposal)
-    data = _with_button_actions(request.POST)
+    data, choices, resolved = resolve_conflicts(_with_button_actions(request.POST))
     editor = ProposalEditor(
         data, initial=proposal_data(proposal), proposal=proposal, user=request.user
     )
     conflict = None
-    if data.get("action") == "save":
+    if data.get("action") == "save" and not resolved:
+        editor.is_valid()
+        messages.error(
+            request,
+            _(
+                "The proposal was not saved. For each field you and the other person both "
+                "changed, choose which value to keep."
+            ),
+        )
+    elif data.get("action") == "save":
         response = _save(request, editor, proposal=proposal)
         if response == "conflict":
-            conflict, editor = _rebase(request, data, editor)
+            conflict, choices, editor = _rebase(request, data, editor)
         elif response is not None:
             return response
     else:
         editor.is_valid()
-    return _editor_page(request, editor, proposal=proposal, conflict=conflict)
+    return _editor_page(request, editor, proposal=proposal, conflict=conflict, choices=choices)
 
 
 def _rebase(request, data, editor: ProposalEditor):
-    """After a refused save: what the other person changed (from the state the user
-    loaded to the saved one), and the user's input again, now against the saved version
-    so that saving once more is a deliberate overwrite."""
+    """After a refused save (someone else saved first): what the other person changed,
+    and the user's input merged with theirs field by field (`merge_values`): what only
+    they changed is taken over, what only the user changed is kept, and each field both
+    changed is listed with both values for the user to choose. Nothing is saved until
+    the user saves again (issue 11, finding 6)."""
     current = get_object_or_404(proposals_with_inputs(), pk=editor.proposal.pk)
     current_data = proposal_data(current)
-    before = unsign_snapshot(data.get("base", "")) or {}
-    changes = differences(before, snapshot(current_data))
-    data = data.copy()
-    data["version"] = str(current.version)
-    data["base"] = sign_snapshot(current_data)
-    rebased = ProposalEditor(data, initial=current_data, proposal=current, user=request.user)
+    theirs_editor = ProposalEditor(initial=current_data, proposal=current, user=request.user)
+    theirs = theirs_editor.values()
+    base = unsign_base(data.get("base", ""))
+    changes = differences(base["snapshot"], snapshot(current_data))
+    merged, keys = merge_values(base["values"], editor.values(), theirs)
+    labels = editor.labels() | theirs_editor.labels()
+    choices = [
+        FieldConflict(
+            key,
+            labels.get(key, key),
+            base["values"].get(key, ""),
+            merged[key],
+            theirs[key] if key in theirs else "",
+        )
+        for key in keys
+    ]
+    merged_data = QueryDict(mutable=True)
+    for key, value in merged.items():
+        merged_data.setlist(key, value if isinstance(value, list) else [value])
+    for key in ("csrfmiddlewaretoken", "action", "confirm_warnings"):
+        if key in data:
+            merged_data[key] = data[key]
+    merged_data["version"] = str(current.version)
+    merged_data["base"] = theirs_editor.header.initial["base"]
+    if choices:
+        merged_data["conflicts"] = sign_conflicts(choices)
+    rebased = ProposalEditor(merged_data, initial=current_data, proposal=current, user=request.user)
     rebased.is_valid()
-    messages.error(
-        request,
-        _(
+    if choices:
+        message = _(
             "Someone else saved this proposal while you were editing it. Nothing of yours "
-            "was saved. Their changes are listed below; your input is kept in the form. "
-            "Save again to replace their version with yours."
-        ),
-    )
-    return changes, rebased
+            "was saved yet. Their changes are taken into your form; for each field you "
+            "both changed, choose which value to keep, then save."
+        )
+    else:
+        message = _(
+            "Someone else saved this proposal while you were editing it. Nothing of yours "
+            "was saved yet. Their changes (listed below) are taken into your form, "
+            "together with yours: check and save."
+        )
+    messages.error(request, message)
+    return changes, choices, rebased
 
 
 @require_POST

@@ -342,14 +342,17 @@ def test_a_stale_save_is_refused_and_shows_what_the_other_person_changed(central
     assert len(changes) == 2
     html = response.content.decode()
     assert "Ændret af en anden" in html and "Belysningspakke 2e" in html
-    # the second person's input is kept; saving again is a deliberate overwrite
+    # the second person's input is kept and the other person's changes are merged in
+    # (issue 11, finding 6: saving again no longer overwrites them)
     again = form_data(response.content)
     assert again["summary"] == "Mit resumé"
-    assert again["title"] == "Belysningspakke 2d"
+    assert again["title"] == "Belysningspakke 2e"
+    assert again["perm-0-y2022"] == "-900"
     response = second.post(edit_url(proposal), as_post(again, action="save"))
     assert response.status_code == 302
     saved = Proposal.objects.get(pk=proposal.pk)
     assert saved.summary == "Mit resumé" and saved.version == proposal.version + 2
+    assert saved.title == "Belysningspakke 2e"
 
 
 def test_save_service_refuses_a_stale_version(central_user, db):

@@ -8,11 +8,12 @@ import pytest
 from django.test import Client
 
 from cases.models import HearingAnswer, Proposal
+from cases.selectors import figures_for, proposals_with_inputs
 from review import workflow
 from tests.factories import bc01
 from tests.review.conftest import kfu_proposal
 
-from .formdata import as_post
+from .formdata import as_post, form_data
 from .test_editor import edit_url, page_data
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +46,7 @@ def test_finding_1_author_save_keeps_the_hearing_answer_central_finance_register
 
     author = logged_in(finance_user)
     data = page_data(author, edit_url(proposal))
-    response = author.post(
-        edit_url(proposal), as_post(data, action="save", summary="Nyt resumé")
-    )
+    response = author.post(edit_url(proposal), as_post(data, action="save", summary="Nyt resumé"))
 
     assert response.status_code == 302
     row = central_row(proposal)
@@ -61,9 +60,7 @@ def test_finding_1_author_save_keeps_the_hearing_answer_central_finance_register
     assert row.answered_at == registered.answered_at
 
 
-def test_finding_1_the_editor_cannot_change_or_drop_a_registered_answer(
-    finance_user, central_user
-):
+def test_finding_1_the_editor_cannot_change_or_drop_a_registered_answer(finance_user, central_user):
     """The author's editor shows the registered answer read-only: a post that changes
     it, or removes the row, keeps what central finance registered."""
     proposal = kfu_proposal()
@@ -122,9 +119,7 @@ def test_finding_2_an_empty_date_without_a_stored_one_is_today(finance_user, cen
     workflow.submit(finance_user, proposal)
     workflow.start_hearing(central_user, proposal)
     workflow.answer_hearing(central_user, proposal, CENTRAL, "yes", "  ", "")
-    assert central_row(proposal).date_text == date_format(
-        timezone.localdate(), "SHORT_DATE_FORMAT"
-    )
+    assert central_row(proposal).date_text == date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
 
 
 # ----------------------------------------------------------------- 5. version required
@@ -192,3 +187,89 @@ def test_finding_10_danish_numbers_stay_as_they_are():
             -517,
             Decimal("1034.5"),
         ]
+
+
+# ----------------------------------------------------------------- 6. after a conflict
+
+
+def two_tabs(user, proposal):
+    first, second = logged_in(user), logged_in(user)
+    return (
+        first,
+        page_data(first, edit_url(proposal)),
+        second,
+        page_data(second, edit_url(proposal)),
+    )
+
+
+def test_finding_6_a_second_save_after_a_conflict_keeps_the_other_tabs_changes(central_user):
+    proposal = bc01()
+    first, first_data, second, second_data = two_tabs(central_user, proposal)
+    response = first.post(
+        edit_url(proposal),
+        as_post(first_data, action="save", title="Ny titel", **{"impl-0-y2021": "6.000"}),
+    )
+    assert response.status_code == 302
+
+    conflict = second.post(edit_url(proposal), as_post(second_data, action="save", summary="Mit"))
+    assert conflict.status_code == 200
+    response = second.post(edit_url(proposal), as_post(form_data(conflict.content), action="save"))
+
+    assert response.status_code == 302
+    saved = proposals_with_inputs().get(pk=proposal.pk)
+    assert (saved.title, saved.summary) == ("Ny titel", "Mit")
+    assert figures_for(saved).implementation_total[2021] == Decimal(6000)
+
+
+def test_finding_6_fields_both_changed_are_saved_only_as_the_user_chose(central_user):
+    proposal = bc01()
+    first, first_data, second, second_data = two_tabs(central_user, proposal)
+    first.post(
+        edit_url(proposal),
+        as_post(first_data, action="save", title="Deres titel", **{"perm-0-y2022": "-900"}),
+    )
+    conflict = second.post(
+        edit_url(proposal),
+        as_post(
+            second_data,
+            action="save",
+            title="Min titel",
+            summary="Mit",
+            **{"perm-0-y2022": "-800"},
+        ),
+    )
+    html = conflict.content.decode()
+    choices = {c.key: c for c in conflict.context["choices"]}
+    assert set(choices) == {"title", "perm-0-y2022"}
+    assert (choices["title"].theirs, choices["title"].mine) == ("Deres titel", "Min titel")
+    assert "Varige ændringer, linje 1: 2022" in html and "Deres titel" in html
+
+    # Saving without choosing saves nothing.
+    again = form_data(conflict.content)
+    refused = second.post(edit_url(proposal), as_post(again, action="save"))
+    assert refused.status_code == 200
+    assert "Vælg for hvert felt" in refused.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).title == "Deres titel"
+
+    # Theirs for the title, mine for the amount; my summary is kept.
+    response = second.post(
+        edit_url(proposal),
+        as_post(again, action="save", **{"choose:title": "theirs", "choose:perm-0-y2022": "mine"}),
+    )
+    assert response.status_code == 302
+    saved = proposals_with_inputs().get(pk=proposal.pk)
+    assert (saved.title, saved.summary) == ("Deres titel", "Mit")
+    assert figures_for(saved).permanent_total[2022] == Decimal(-800)
+
+
+def test_finding_6_a_forged_choice_cannot_bring_in_other_text(central_user):
+    """The other person's values come from the signed list, not from the post."""
+    proposal = bc01()
+    first, first_data, second, second_data = two_tabs(central_user, proposal)
+    first.post(edit_url(proposal), as_post(first_data, action="save", title="Deres"))
+    conflict = second.post(edit_url(proposal), as_post(second_data, action="save", title="Min"))
+    again = form_data(conflict.content)
+    again["conflicts"] = "forfalsket"
+    response = second.post(edit_url(proposal), as_post(again, action="save"))
+    assert response.status_code == 302  # no pending choice: the form posts "Min"
+    assert Proposal.objects.get(pk=proposal.pk).title == "Min"
