@@ -53,6 +53,7 @@ from followup.report import catalogue_report, report_sheet_rows
 
 from .pdf import figures_of, select_proposals
 
+CENTS_FORMAT = "#,##0.00;-#,##0.00"
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -235,6 +236,8 @@ class _SheetStyles:
         self.bold_q = sid(ws, font=BOLD, quotePrefix=True)
         self.amount = sid(ws, AMOUNT_FORMAT)
         self.bold_amount = sid(ws, AMOUNT_FORMAT, font=BOLD)
+        self.cents = sid(ws, CENTS_FORMAT)
+        self.bold_cents = sid(ws, CENTS_FORMAT, font=BOLD)
         self.whole = sid(ws, "0")
 
     @classmethod
@@ -257,6 +260,19 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
         ws.column_dimensions[get_column_letter(FIRST_YEAR_COL + i)].width = 11
     ws.freeze_panes = "D4"
     out = LeanRows(ws)
+    all_lines = grid_lines(proposal)
+    # Amounts with decimals are shown with them, so that the rows the sheet shows add
+    # up to the totals it shows (whole thousands would round each cell on its own: two
+    # lines of -0,4 shown as 0 and 0 under -1). Issue 11, finding 11.
+    if any(
+        value != value.to_integral_value()
+        for ln in all_lines
+        for value in line_amounts(ln).values()
+        if value is not None
+    ):
+        amount_style, total_style = st.cents, st.bold_cents
+    else:
+        amount_style, total_style = st.amount, st.bold_amount
 
     def col(i: int) -> str:
         return get_column_letter(FIRST_YEAR_COL + i)
@@ -277,7 +293,6 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     out.append(header)
     row = 3
     ranges: dict[str, tuple[int, int]] = {}
-    all_lines = grid_lines(proposal)
     for section in ("permanent", "implementation"):
         lines = [ln for ln in all_lines if ln.section == section]
         first = row + 1
@@ -289,7 +304,7 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
                     text(SECTION_LABELS[section]),
                     text(AREA_LABELS.get(ln.area or "service")),
                 ]
-                + [amount(amounts.get(y), st.amount) for y in years]
+                + [amount(amounts.get(y), amount_style) for y in years]
             )
             row += 1
         ranges[section] = (first, row)
@@ -308,7 +323,7 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     ):
         out.append(
             [text(label, st.bold, st.bold_q), None, None]
-            + [formula(total_formula(i, key), st.bold_amount) for i in range(len(years))]
+            + [formula(total_formula(i, key), total_style) for i in range(len(years))]
         )
         row += 1
         rows[key] = row
@@ -318,7 +333,7 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
         + [
             formula(
                 f'=IF(AND({col(i)}{p}="",{col(i)}{m}=""),"",N({col(i)}{p})+N({col(i)}{m}))',
-                st.bold_amount,
+                total_style,
             )
             for i in range(len(years))
         ]
@@ -335,7 +350,7 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     out.append(
         [text("Akkumuleret økonomisk påvirkning")]
         + [None, None]
-        + [formula(f, st.amount) for f in cumulative]
+        + [formula(f, amount_style) for f in cumulative]
     )
     row += 1
     out.append([])

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from finance import engine
+from finance.rounding import round_half_up, round_to_total
 
 from .models import Area, Proposal
 from .selectors import case_from_proposal
@@ -52,6 +54,80 @@ class Table:
     @property
     def width(self) -> int:
         return len(self.years) + (2 if self.show_area else 1)
+
+    @property
+    def printed_rows(self) -> list[Row]:
+        """The rows as printed in whole thousands, adding up (`printed_rows`)."""
+        return printed_rows(self.rows)
+
+
+# Rows whose cells are amounts that add up: lines under a total, totals under a grand
+# total. Payback, headings, text and full-time equivalents (one decimal) are not.
+_SUMMED = ("line", "total", "grand-total")
+
+
+def printed_rows(rows: list[Row], places: int = 0) -> list[Row]:
+    """`rows` with every amount rounded to `places` decimals so that what is printed adds
+    up, top down, per year: a grand total is rounded half up and its totals get the
+    largest-remainder rounding that adds up to it (`finance.rounding.round_to_total`),
+    then each total's lines the same. A group is only treated so when its exact
+    figures add up to its total (a row that is not a part, like the cumulative net, is
+    rounded half up alone). Two lines of -0,4 under a total of -1 print as 0 and -1.
+    The one rule for the page, the PDF and the Excel (issue 11, finding 11)."""
+    blocks: list[tuple[int, list[int]]] = []  # (total row, its lines)
+    grands: list[tuple[int, list[int]]] = []  # (grand-total row, its totals)
+    lines: list[int] = []
+    totals: list[int] = []
+    for i, row in enumerate(rows):
+        if row.style == "line":
+            lines.append(i)
+        elif row.style == "total":
+            blocks.append((i, lines))
+            totals.append(i)
+            lines = []
+        elif row.style == "grand-total":
+            grands.append((i, totals))
+            totals, lines = [], []
+        elif row.style == "heading":
+            lines = []
+    out = [Row(**{**vars(row), "cells": list(row.cells)}) for row in rows]
+    width = max((len(row.cells) for row in rows), default=0)
+    for column in range(width):
+        done: set[int] = set()
+        for parent, children in (*grands, *blocks):
+            exact = [_cell(rows, i, column) for i in children]
+            whole = _cell(rows, parent, column)
+            if whole is None or not children or sum(v or 0 for v in exact) != whole:
+                continue
+            shown = (
+                out[parent].cells[column] if parent in done else round_half_up(whole, places)
+            )
+            out[parent].cells[column] = shown
+            for i, value in zip(children, _parts(exact, shown, places), strict=True):
+                out[i].cells[column] = value
+                done.add(i)
+            done.add(parent)
+        for i, row in enumerate(out):
+            value = _cell(rows, i, column)
+            if i not in done and value is not None and row.style in (*_SUMMED, "cumulative"):
+                row.cells[column] = round_half_up(value, places)
+    return out
+
+
+def _parts(exact: list[Decimal | None], shown: Decimal, places: int) -> list[Decimal | None]:
+    """The parts rounded so that they add up to `shown` (`round_to_total`, in quanta of
+    10**-places); an empty cell stays empty."""
+    filled = [v for v in exact if v is not None]
+    units = round_to_total(
+        [Fraction(v) * 10**places for v in filled], int(shown.scaleb(places))
+    )
+    rounded = iter(Decimal(u).scaleb(-places) for u in units)
+    return [None if v is None else next(rounded) for v in exact]
+
+
+def _cell(rows: list[Row], i: int, column: int) -> Decimal | None:
+    cells_ = rows[i].cells
+    return cells_[column] if column < len(cells_) else None
 
 
 def cells(values: Mapping[int, Decimal | None], years) -> list[Decimal | None]:
