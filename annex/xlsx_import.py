@@ -540,6 +540,8 @@ def parse_number(value: Any, ref: str, *, places: int = 2) -> Decimal | None:
         if not math.isfinite(value):
             return _bad(value, ref)
         exact = Decimal(repr(value))
+        if abs(value) >= 1e15:  # beyond any amount: the importer says it is too large
+            return exact
         near = exact.quantize(Decimal(1).scaleb(-places))
         tolerance = max(1e-9, 8 * math.ulp(value))
         return (near if abs(exact - near) <= Decimal(tolerance) else exact).normalize()

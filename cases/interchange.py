@@ -380,7 +380,8 @@ def parse_document(data: Any) -> CatalogData:
         key = derive_catalog_key(title, budget_year)
     overview = catalog.get("overview")
     if overview is not None:
-        overview = _blob(plain_json(_object(overview, "catalog.overview")), "catalog.overview")
+        _overview_rows(_object(overview, "catalog.overview"))
+        overview = _blob(plain_json(overview), "catalog.overview")
     proposals_raw = _list(doc.get("proposals"), "proposals", nullable=False)
     proposals: list[ProposalData] = []
     seen: dict[str, int] = {}
@@ -411,6 +412,54 @@ def parse_document(data: Any) -> CatalogData:
             multiline=True,
         ),
     )
+
+
+def _printed_tables(tables: list, path: str) -> None:
+    """Printed tables are kept as they came, but the printed distribution tables become
+    distributions and checks (`distributions_from_printed`, the engine's
+    `check_printed_distribution`): their rows must have the shape those read."""
+    for i, table in enumerate(tables):
+        if not isinstance(table, dict) or table.get("kind") != "distribution":
+            continue
+        table_path = f"{path}[{i}]"
+        for key in ("caption", "distribution_subject"):
+            if table.get(key) is not None and not isinstance(table.get(key), str):
+                raise InterchangeError(f"{table_path}.{key}", "skal være en tekst")
+        for j, row in enumerate(_list(table.get("rows"), f"{table_path}.rows")):
+            row_path = f"{table_path}.rows[{j}]"
+            row_obj = _object(row, row_path)
+            for key in ("label", "row_kind", "account", "unit_code"):
+                value = row_obj.get(key)
+                if value is not None and not isinstance(value, str):
+                    raise InterchangeError(
+                        f"{row_path}.{key}", f"skal være en tekst, ikke {_quote(value)}"
+                    )
+            if row_obj.get("key_pct") is not None:
+                _number(row_obj["key_pct"], f"{row_path}.key_pct", places=28)
+            amounts = row_obj.get("amounts")
+            if amounts is not None:
+                for year, value in _object(amounts, f"{row_path}.amounts").items():
+                    if value is not None:
+                        _number(value, f'{row_path}.amounts["{year}"]', places=28)
+
+
+def _overview_rows(overview: dict) -> None:
+    """The printed overview is informational, but the checks compare its figures with
+    the engine's: each row an object, its figures numbers (payback a whole number of
+    years) or null."""
+    rows = _list(overview.get("rows"), "catalog.overview.rows")
+    for i, row in enumerate(rows):
+        row_obj = _object(row, f"catalog.overview.rows[{i}]")
+        for key in engine.OVERVIEW_KEYS:
+            value = row_obj.get(key)
+            path = f"catalog.overview.rows[{i}].{key}"
+            if value is None:
+                continue
+            if key == "payback_years":
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                    raise InterchangeError(path, f"{_quote(value)} er ikke et antal år")
+            else:
+                _number(value, path, places=28)
 
 
 def derive_catalog_key(title: str, budget_year: int) -> str:
@@ -636,9 +685,9 @@ def _proposal(raw: Any, path: str) -> ProposalData:
     stated = obj.get("stated")
     if stated is not None:
         proposal.stated = _stated(stated, f"{path}.stated", unit)
-    proposal.other_tables = _blob(
-        plain_json(_list(obj.get("other_tables"), f"{path}.other_tables")), f"{path}.other_tables"
-    )
+    other_tables = _list(obj.get("other_tables"), f"{path}.other_tables")
+    _printed_tables(other_tables, f"{path}.other_tables")
+    proposal.other_tables = _blob(plain_json(other_tables), f"{path}.other_tables")
     proposal.anomalies = _blob(
         plain_json(_list(obj.get("anomalies"), f"{path}.anomalies")), f"{path}.anomalies"
     )
