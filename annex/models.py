@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +36,9 @@ class AnnexJob(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Written when the worker starts and after every proposal it renders: a running job
+    # whose heartbeat is older than ANNEX_JOB_TIMEOUT seconds has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -44,6 +48,21 @@ class AnnexJob(models.Model):
 
     def __str__(self):
         return f"{self.catalog} ({self.get_state_display()})"
+
+    def is_stale(self, now=None) -> bool:
+        """Queued or running, and no sign of life for ANNEX_JOB_TIMEOUT seconds: its
+        worker died (or none took it). Read-only: `annex.tasks.fail_stale_jobs` marks
+        such jobs failed."""
+        if self.state not in (self.State.QUEUED, self.State.RUNNING):
+            return False
+        now = now or timezone.now()
+        last = self.heartbeat_at or self.created_at
+        return last is not None and (now - last).total_seconds() > settings.ANNEX_JOB_TIMEOUT
+
+    @property
+    def shown_state(self) -> str:
+        """The state a person is told: a stale job is failed, even before it is marked."""
+        return self.State.FAILED if self.is_stale() else self.state
 
     @property
     def percent(self) -> int:

@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("kørsel/<int:pk>/", views.job_detail, name="job"),
     path("kørsel/<int:pk>/hent/", views.job_download, name="job_download"),
+    path("kørsel/<int:pk>/genstart/", views.job_restart, name="job_restart"),
 ]

@@ -27,7 +27,7 @@ from followup.report import catalogue_report
 
 from .models import AnnexJob
 from .pdf import render_followup_report, render_proposal_pdf
-from .tasks import render_annex_task
+from .tasks import fail_stale_jobs, render_annex_task, restart_job
 from .xlsx_export import export_catalog_xlsx
 from .xlsx_import import MAX_FILE_BYTES, XlsxImportError, build_template, import_xlsx
 
@@ -81,6 +81,7 @@ def catalog_annex(request, key):
 @require_POST
 def start_annex(request, key):
     catalog = get_object_or_404(Catalog, key=key)
+    fail_stale_jobs()
     form = AnnexForm(request.POST)
     statuses = form.cleaned_data["status"] if form.is_valid() else []
     job = AnnexJob.objects.create(
@@ -96,8 +97,25 @@ def start_annex(request, key):
 
 def job_detail(request, pk):
     job = get_object_or_404(_jobs_of(request.user), pk=pk)
-    running = job.state in (AnnexJob.State.QUEUED, AnnexJob.State.RUNNING)
-    return render(request, "annex/job.html", {"job": job, "running": running})
+    state = job.shown_state  # a job whose worker died is shown as failed (GET writes nothing)
+    running = state in (AnnexJob.State.QUEUED, AnnexJob.State.RUNNING)
+    return render(
+        request,
+        "annex/job.html",
+        {"job": job, "running": running, "state": state, "stale": job.is_stale()},
+    )
+
+
+@require_POST
+def job_restart(request, pk):
+    """Start a failed (or dead) rendering again, as a new job."""
+    job = get_object_or_404(_jobs_of(request.user), pk=pk)
+    try:
+        new = restart_job(job)
+    except ValueError:
+        messages.error(request, _("Only a rendering that failed can be started again."))
+        return redirect("annex:job", pk=job.pk)
+    return redirect("annex:job", pk=new.pk)
 
 
 def job_download(request, pk):

@@ -251,6 +251,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Each worker writes a heartbeat (ops.heartbeat); /sundhed/ wants one newer than this.
 BILAG_WORKER_HEARTBEAT_SECONDS = env_int("BILAG_WORKER_HEARTBEAT_SECONDS", 10)
 BILAG_WORKER_MAX_AGE_SECONDS = env_int("BILAG_WORKER_MAX_AGE_SECONDS", 60)
+# An annex rendering without a sign of life (one per proposal rendered) for this many
+# seconds has lost its worker: it is shown and marked as failed and can be restarted.
+ANNEX_JOB_TIMEOUT = env_int("ANNEX_JOB_TIMEOUT", 600)
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_CSP = {
