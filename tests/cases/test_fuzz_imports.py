@@ -21,10 +21,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from annex.xlsx_import import XlsxImportError, build_template, import_xlsx
 from cases.exporting import _plain, export_catalog
 from cases.interchange import InterchangeError
-from cases.models import Catalog, HearingAnswer, Line, LineAmount, Proposal
+from cases.models import (
+    Catalog,
+    Distribution,
+    DistributionRow,
+    HearingAnswer,
+    Line,
+    LineAmount,
+    Proposal,
+    SuccessCriterion,
+)
 from cases.services import import_json
-from committees.models import Distribution, DistributionRow
-from followup.models import SuccessCriterion
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
