@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,7 +33,7 @@ from .forms import (
     unsign_base,
 )
 from .models import Catalog, Proposal
-from .numbers import format_number
+from .numbers import format_number, query_int
 from .permissions import can_create, can_edit, sees_everything, visible_proposals
 from .portfolio import CRITERIA, portfolio_page
 from .selectors import all_checks, figures_for, printed_overview, proposals_with_inputs
@@ -289,6 +289,9 @@ def proposal_new(request):
         catalog = get_object_or_404(Catalog, key=key)
     source_pk = request.GET.get("kopi")
     if source_pk:
+        source_pk = query_int(source_pk)
+        if source_pk is None:
+            raise Http404
         source = get_object_or_404(
             proposals_with_inputs(visible_proposals(request.user)), pk=source_pk
         )

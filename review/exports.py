@@ -73,21 +73,37 @@ def _csv_text(value) -> str:
     return "'" + text if text.startswith(INJECTION_START) else text
 
 
+class DanishExcel(csv.excel):
+    """What Danish Excel opens as columns: ";" between fields (its list separator, as the
+    comma is the decimal mark), CRLF line ends; the csv module quotes a field that holds
+    ";", a quote or a line break."""
+
+    delimiter = ";"
+
+
+def _csv_number(value) -> str:
+    """A number with a decimal comma and no thousands separator ("-12,5"), as Danish
+    Excel reads it; empty stays empty."""
+    if value is None:
+        return ""
+    return str(value).replace(".", ",")
+
+
 def to_csv(proposals: Iterable[Proposal]) -> str:
-    """UTF-8 CSV (with BOM, so that Excel reads the Danish letters), comma-separated,
-    numbers with a decimal point."""
+    """CSV for Danish Excel (issue 11, finding 21): UTF-8 with BOM (so Excel reads the
+    Danish letters), ";"-separated (`DanishExcel`), numbers with a decimal comma, every
+    field quoted as needed, and text that Excel would take for a formula ("=", "+",
+    "-", "@" …) prefixed with "'"."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = csv.writer(out, dialect=DanishExcel)
     cols = columns()
     writer.writerow([heading for _key, heading in cols])
     for proposal in proposals:
         values = row_values(proposal)
         writer.writerow(
             [
-                ("" if values[key] is None else values[key])
-                if key in NUMERIC
-                else _csv_text(values[key])
+                _csv_number(values[key]) if key in NUMERIC else _csv_text(values[key])
                 for key, _heading in cols
             ]
         )

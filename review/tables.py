@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
@@ -44,6 +45,19 @@ class MioColumn(tables.Column):
 
     def render_footer(self, bound_column, table):
         return mio((table.totals or {}).get(self.total_key))
+
+
+def nulls_last(field: str):
+    """A django-tables2 `order_<column>` method: by `field`, empty values last whichever
+    the direction, then by catalogue and number (a stable order)."""
+
+    def order(self, queryset, is_descending):
+        expression = (
+            F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
+        )
+        return queryset.order_by(expression, "catalog__key", "number"), True
+
+    return order
 
 
 # Columns always shown (the column chooser offers the others).
@@ -125,6 +139,17 @@ class CaseTable(tables.Table):
     def __init__(self, *args, totals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.totals = totals
+
+    # A column that can be empty ("no payback", no committee, no summary yet) sorts its
+    # empty rows last in both directions, on SQLite and PostgreSQL alike (SQLite puts
+    # NULL first ascending, PostgreSQL last). Issue 11, finding 23.
+    order_committee = nulls_last("committee__order")
+    order_administration = nulls_last("presenting_administration__order")
+    order_payback = nulls_last("figures__payback_years")
+    order_investment_service = nulls_last("figures__investment_service")
+    order_investment_capital = nulls_last("figures__investment_capital")
+    order_full_effect_service = nulls_last("figures__full_effect_service")
+    order_full_effect_transfers = nulls_last("figures__full_effect_transfers")
 
     def render_number(self, record):
         return format_html(

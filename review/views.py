@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, QueryDict
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from cases.models import Catalog, Proposal, Status
+from cases.numbers import query_int
 from cases.permissions import can_edit, involved_committee_ids, role, visible_proposals
 from committees.models import Committee, Role
 
@@ -44,6 +46,20 @@ from .selectors import totals, waiting_for
 from .tables import FIXED_COLUMNS, CaseTable
 
 PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def configure(request, table) -> None:
+    """django-tables2's RequestConfig with the page and page size read safely: a page
+    size of 1 to MAX_PAGE_SIZE, a page from 1; anything else ("-1", "abc", 10^20) is
+    the default, never a 500 (issue 11, finding 12)."""
+    per_page = query_int(request.GET.get(table.prefixed_per_page_field), maximum=MAX_PAGE_SIZE)
+    page = query_int(request.GET.get(table.prefixed_page_field)) or 1
+    RequestConfig(request, paginate=False).configure(table)  # the order (sort=…)
+    try:
+        table.paginate(page=page, per_page=per_page or PAGE_SIZE)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=per_page or PAGE_SIZE)
 
 
 def _filtered(request):
@@ -98,7 +114,7 @@ def case_list(request):
     case_filter, queryset = _filtered(request)
     chooser, hidden = _columns(request)
     table = CaseTable(queryset, totals=totals(queryset), exclude=hidden)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    configure(request, table)
     query = request.GET.copy()
     query.pop("page", None)
     pending = PendingDecision.objects.filter(proposal__in=queryset.order_by().values("pk"))
@@ -190,10 +206,7 @@ def bulk_action(request):
     back = reverse("review:case_list")
     if request.POST.get("query"):
         back += "?" + request.POST["query"]
-    ids = []
-    for value in request.POST.getlist("select"):
-        if value.isdigit():
-            ids.append(int(value))
+    ids = [pk for pk in map(query_int, request.POST.getlist("select")) if pk is not None]
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose an action and at least one proposal."))
         return redirect(back)
@@ -228,7 +241,7 @@ def waiting(request):
         "catalog__budget_year", "catalog__key", "number"
     )
     table = CaseTable(queryset, totals=totals(queryset), orderable=False, exclude=("select",))
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    configure(request, table)
     return render(
         request,
         "review/waiting.html",
@@ -329,9 +342,10 @@ def case_changes(request, pk):
         value = request.GET.get(param, "")
         if not value:
             return default
-        if not value.isdigit():
+        number = query_int(value)
+        if number is None:
             raise Http404
-        return get_object_or_404(ProposalVersion, proposal=proposal, number=int(value))
+        return get_object_or_404(ProposalVersion, proposal=proposal, number=number)
 
     submitted = (
         WorkflowEvent.objects.filter(proposal=proposal, action=Action.SUBMIT)

@@ -66,7 +66,8 @@ def test_lists_exports_and_dashboard_show_only_visible_cases(users, cases, role)
         assert titles_in(page) <= expected, query
     assert titles_in(client.get(reverse("review:case_list")).content.decode()) == expected
     rows = csv.reader(
-        io.StringIO(client.get(reverse("review:case_list_csv")).content.decode("utf-8-sig"))
+        io.StringIO(client.get(reverse("review:case_list_csv")).content.decode("utf-8-sig")),
+        delimiter=";",
     )
     assert {r[2] for r in list(rows)[1:]} == {
         {"kfu": "KFU-forslag", "tmu": "TMU-forslag"}[k] for k in expected

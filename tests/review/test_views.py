@@ -124,9 +124,9 @@ def test_export_is_exactly_the_filtered_list_with_numbers(client, central):
     )
     client = login(client, central)
     response = client.get(reverse("review:case_list_csv") + "?committee=KFU&sort=-number")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [r[1] for r in rows[1:]] == ["BC02", "BC01"]
-    assert rows[1][3] == "0.5" and rows[1][5] == "0.2" and rows[1][7] == "4"
+    assert rows[1][3] == "0,5" and rows[1][5] == "0,2" and rows[1][7] == "4"
     assert rows[2][2] == "'=HYPERLINK(1)"
     response = client.get(reverse("review:case_list_xlsx") + "?committee=KFU&sort=number")
     sheet = load_workbook(io.BytesIO(response.content)).active
