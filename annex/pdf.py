@@ -21,7 +21,7 @@ import io
 import multiprocessing
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ import pikepdf
 import weasyprint
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 from pikepdf import Name, OutlineItem
@@ -168,6 +169,18 @@ def select_proposals(
     """The catalogue's proposals (optionally of the given statuses or numbers; with
     `user`, only those the user may read) with all inputs prefetched (a fixed number of
     queries), in the annex's order: committee, then number."""
+    queryset = selection(catalog, statuses, numbers, user)
+    return sorted(proposals_with_inputs(queryset), key=annex_order)
+
+
+def selection(
+    catalog: Catalog,
+    statuses: Iterable[str] | None = None,
+    numbers: Iterable[str] | None = None,
+    user=None,
+) -> QuerySet[Proposal]:
+    """The catalogue's proposals of the given statuses or numbers (none given: all);
+    with `user`, only those the user may read. Unordered, nothing prefetched."""
     queryset = Proposal.objects.filter(catalog=catalog)
     if user is not None:
         queryset = visible_proposals(user, queryset)
@@ -176,7 +189,46 @@ def select_proposals(
         queryset = queryset.filter(status__in=statuses)
     if numbers is not None:
         queryset = queryset.filter(number__in=list(numbers))
-    return sorted(proposals_with_inputs(queryset), key=annex_order)
+    return queryset
+
+
+# How many proposals' inputs a streamed print or export holds at once.
+CHUNK = 100
+
+
+def stream_proposals(
+    catalog: Catalog,
+    statuses: Iterable[str] | None = None,
+    *,
+    user=None,
+    chunk: int = CHUNK,
+) -> Iterator[Proposal]:
+    """`select_proposals` for prints and exports of any size: the same proposals in the
+    same (annex) order, their inputs loaded `chunk` at a time (a fixed number of queries
+    per chunk), so that memory does not grow with the catalogue.
+
+    A proposal's prefetched inputs (lines, amounts, distributions, ...) are released
+    when the next chunk is loaded: a consumer keeps only what is on the instance itself
+    (number, title, version, catalogue, committee) and what it computed from them."""
+    keys = sorted(
+        selection(catalog, statuses, user=user).values_list("pk", "committee__order", "number"),
+        key=lambda r: (10_000 if r[1] is None else r[1], natural_key(r[2])),
+    )
+    ids = [pk for pk, _order, _number in keys]
+    previous: list[Proposal] = []
+    for start in range(0, len(ids), chunk):
+        for proposal in previous:
+            getattr(proposal, "_prefetched_objects_cache", {}).clear()
+        wanted = ids[start : start + chunk]
+        loaded = {p.pk: p for p in proposals_with_inputs(Proposal.objects.filter(pk__in=wanted))}
+        previous = [loaded[pk] for pk in wanted if pk in loaded]
+        yield from previous
+
+
+def stream_figures(proposals: Iterable[Proposal]) -> Iterator[tuple[Proposal, engine.Figures]]:
+    """(proposal, figures) pairs, computed one at a time."""
+    for proposal in proposals:
+        yield proposal, figures_for(proposal)
 
 
 @dataclass
@@ -232,46 +284,77 @@ def _pool_context():
 
 
 def ensure_parts(
-    items: list[tuple[Proposal, engine.Figures]],
+    items: Iterable[tuple[Proposal, engine.Figures]],
     reference: Reference,
     *,
     workers: int = 2,
     progress: Progress | None = None,
     stats: RenderStats | None = None,
+    total: int | None = None,
 ) -> list[tuple[str, int]]:
-    """The cached part (name in the parts storage, pages) of every proposal, rendering
-    those that are missing or stale. More than two missing parts are rendered by a pool of
-    `workers` processes."""
-    stats = stats if stats is not None else RenderStats()
-    parts: list[tuple[str, int] | None] = [cached_part(p) for p, _ in items]
-    missing = [i for i, part in enumerate(parts) if part is None]
-    stats.cached += len(items) - len(missing)
-    total = len(items)
-    done = total - len(missing)
-    if progress:
-        progress(done, total, "cache")
+    """The cached part (name in the parts storage, pages) of every proposal, in the order
+    of `items`, rendering those that are missing or stale.
 
-    def store(i: int, data: bytes, pages: int) -> None:
+    `items` is consumed once, in order (a list, or a stream such as `stream_proposals`
+    gives). A missing part's HTML is made just before a worker can take it: at most
+    `2 × workers` parts wait at a time, so memory does not grow with the number of
+    proposals. From the third missing part on, parts are rendered by a pool of
+    `workers` processes (both cores); one or two missing parts are rendered here,
+    without starting a pool."""
+    stats = stats if stats is not None else RenderStats()
+    if total is None and isinstance(items, list | tuple):
+        total = len(items)
+    total = total or 0
+    parts: list[tuple[str, int] | None] = []
+    done = 0
+    waiting: list[tuple[int, Proposal, str]] = []  # missing parts before the pool starts
+    pending: dict[concurrent.futures.Future, tuple[int, Proposal]] = {}
+
+    def store(i: int, proposal: Proposal, data: bytes, pages: int) -> None:
         nonlocal done
-        name = part_name(items[i][0], pages)
+        name = part_name(proposal, pages)
         _write_part(name, data)
         parts[i] = (name, pages)
         stats.rendered += 1
         done += 1
         if progress:
-            progress(done, total, items[i][0].number)
+            progress(done, total, proposal.number)
 
-    jobs = [(i, part_html(items[i][0], items[i][1], reference)) for i in missing]
-    if workers > 1 and len(jobs) > 2:
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(workers, len(jobs)), mp_context=_pool_context()
-        ) as pool:
-            futures = {pool.submit(html_to_pdf_counted, html): i for i, html in jobs}
-            for future in concurrent.futures.as_completed(futures):
-                store(futures[future], *future.result())
-    else:
-        for i, html in jobs:
-            store(i, *html_to_pdf_counted(html))
+    def drain(limit: int) -> None:
+        while len(pending) > limit:
+            finished, _ = concurrent.futures.wait(
+                pending, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in finished:
+                i, proposal = pending.pop(future)
+                store(i, proposal, *future.result())
+
+    with contextlib.ExitStack() as stack:
+        pool = None
+        for i, (proposal, figures) in enumerate(items):
+            found = cached_part(proposal)
+            parts.append(found)
+            if found is not None:
+                stats.cached += 1
+                done += 1
+                if progress:
+                    progress(done, total, "cache")
+                continue
+            waiting.append((i, proposal, part_html(proposal, figures, reference)))
+            if pool is None and workers > 1 and len(waiting) > 2:
+                pool = stack.enter_context(
+                    concurrent.futures.ProcessPoolExecutor(
+                        max_workers=workers, mp_context=_pool_context()
+                    )
+                )
+            if pool is not None:
+                for j, waiting_proposal, html in waiting:
+                    pending[pool.submit(html_to_pdf_counted, html)] = (j, waiting_proposal)
+                waiting.clear()
+                drain(2 * workers)
+        for i, proposal, html in waiting:
+            store(i, proposal, *html_to_pdf_counted(html))
+        drain(0)
     return [part for part in parts if part is not None]
 
 
@@ -379,10 +462,26 @@ def render_catalog_annex(
     `user`, only the proposals that user may read."""
     started = time.perf_counter()
     statuses = [s for s in statuses or [] if s]
-    items = figures_of(select_proposals(catalog, statuses, user=user))
     reference = Reference.load()
     stats = RenderStats()
-    parts = ensure_parts(items, reference, workers=workers, progress=progress, stats=stats)
+    # the proposals stream past the part renderer; what the front matter needs of them
+    # (number, title, committee, overview figures) is kept, their inputs are not
+    items: list[tuple[Proposal, engine.Figures]] = []
+
+    def kept(stream):
+        for proposal, figures in stream:
+            items.append((proposal, figures))
+            yield proposal, figures
+
+    selected = stream_proposals(catalog, statuses, user=user)
+    parts = ensure_parts(
+        kept(stream_figures(selected)),
+        reference,
+        workers=workers,
+        progress=progress,
+        stats=stats,
+        total=selection(catalog, statuses, user=user).count(),
+    )
     part_pages = [pages for _path, pages in parts]
     front = front_matter_pdf(catalog, items, part_pages, statuses)
     stats.pages = assemble(

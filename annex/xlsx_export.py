@@ -51,7 +51,7 @@ from cases.spreadsheet import styled as _styled
 from finance import engine
 from followup.report import catalogue_report, report_sheet_rows
 
-from .pdf import figures_of, select_proposals
+from .pdf import stream_figures, stream_proposals
 
 CENTS_FORMAT = "#,##0.00;-#,##0.00"
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -419,6 +419,9 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     )
     out.append([text("Alle besparelser er angivet med negativt (-) fortegn.")])
     out.close()
+    # finish the sheet's file now: a workbook of thousands of sheets keeps one file open
+    # at a time (openpyxl would keep every sheet's file open until the workbook is saved)
+    ws.close()
     addresses["rows"] = {"permanent": p, "implementation": m, "net": net, "cumulative": net + 1}
     return addresses
 
@@ -428,13 +431,17 @@ def export_catalog_xlsx(catalog: Catalog, output, *, statuses=None, user=None) -
     number of proposals. When the catalogue has adopted proposals, a last sheet
     "Opfølgning" holds the follow-up report (with `user`, only the plans that user may
     read)."""
-    items = figures_of(select_proposals(catalog, statuses, user=user))
+    items = stream_figures(stream_proposals(catalog, statuses, user=user))
     wb = Workbook(write_only=True)
     with _scratch(wb):
         return _write_catalog(wb, catalog, items, output, user)
 
 
 def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
+    """The overview sheet comes first in the workbook but is written last: its rows are
+    collected (a few hundred bytes each) while the proposals stream past, each writing
+    and closing its own sheet, so that neither memory nor open files grow with the
+    catalogue."""
     overview = wb.create_sheet("Oversigt")
     overview.freeze_panes = "A4"
     for letter, width in zip("ABCDEFGHI", (8, 10, 60, 11, 11, 11, 13, 13, 13), strict=True):
@@ -477,12 +484,10 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
         ]
     )
     taken = {"oversigt"}
-    sheets = []
+    first_data = 4
+    count = 0
     for proposal, figures in items:
         name = sheet_name(proposal.number, taken)
-        sheets.append((proposal, figures, name))
-    first_data = 4
-    for proposal, figures, name in sheets:
         ref = _key_refs(name, proposal)
         payback = figures.payback_years_service
         invest = (
@@ -509,24 +514,23 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
                 *values,
             ]
         )
-    last = first_data + len(sheets) - 1
+        written = write_proposal_sheet(wb, name, proposal, figures)
+        assert all(written[k] == v for k, v in ref.items()), (written, ref)
+        count += 1
+    last = first_data + count - 1
     total = [lean_text("I alt", sid(overview, font=BOLD), 0), None, None]
     for letter in "D" if innovation else "DEFG":
         total.append(
-            ("f", f"=SUM({letter}{first_data}:{letter}{last})" if sheets else "=0", bold_decimal)
+            ("f", f"=SUM({letter}{first_data}:{letter}{last})" if count else "=0", bold_decimal)
         )
     rows.append(total)
     rows.append([lean_text("*Tværgående forslag", 0, plain_q)])
     rows.close()
-    for proposal, figures, name in sheets:
-        written = write_proposal_sheet(wb, name, proposal, figures)
-        expected = _key_refs(name, proposal)
-        assert all(written[k] == v for k, v in expected.items()), (written, expected)
     report = catalogue_report(catalog, user)
     if report["entries"]:
         write_followup_sheet(wb, sheet_name(FOLLOWUP_SHEET, taken), report)
     wb.save(output)
-    return len(sheets)
+    return count
 
 
 FOLLOWUP_SHEET = "Opfølgning"

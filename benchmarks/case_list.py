@@ -47,21 +47,23 @@ def setup(keep: bool) -> str | None:
     return path
 
 
-def build(count: int, seed: int) -> None:
+def build(count: int, seed: int, start: int = 0, key: str = "benchmark") -> list[int]:
+    """Add `count` synthetic proposals (numbered after the first `start`) to the
+    catalogue `key` (created when missing); returns their ids."""
     from django.db import transaction
 
     from cases.models import Catalog, Line, LineAmount, Proposal
     from committees.models import Administration, Committee
 
-    rnd = random.Random(seed)
+    rnd = random.Random(seed + start)
     committees = list(Committee.objects.filter(parent__isnull=True))
     administrations = {a.committee_id: a for a in Administration.objects.all()}
     with transaction.atomic():
-        catalog = Catalog.objects.create(
-            key="benchmark", title="Benchmark", pool="investment", budget_year=2025
+        catalog, _ = Catalog.objects.get_or_create(
+            key=key, defaults={"title": "Benchmark", "pool": "investment", "budget_year": 2025}
         )
         proposals = []
-        for i in range(count):
+        for i in range(start, start + count):
             committee = rnd.choice(committees)
             proposals.append(
                 Proposal(
@@ -107,6 +109,7 @@ def build(count: int, seed: int) -> None:
                 )
         LineAmount.objects.bulk_create(amounts, batch_size=5000)
     print(f"built {count} proposals, {len(lines)} lines, {len(amounts)} amounts")
+    return [p.pk for p in proposals]
 
 
 def median_ms(fn, runs: int) -> tuple[float, list[float]]:

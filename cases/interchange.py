@@ -9,11 +9,17 @@ in one transaction.
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import re
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, BinaryIO
+
+import ijson
 
 from finance import engine, prices
 from finance.formatting import format_amount
@@ -362,6 +368,15 @@ def decode(raw: bytes | str) -> Any:
 
 def parse_document(data: Any) -> CatalogData:
     doc = _object(data, "$")
+    catalog = parse_header(doc)
+    proposals_raw = _list(doc.get("proposals"), "proposals", nullable=False)
+    catalog.proposals = list(parse_proposals(proposals_raw))
+    return catalog
+
+
+def parse_header(doc: dict) -> CatalogData:
+    """The document's format and catalogue (`proposals` left empty: see
+    `parse_proposals`)."""
     fmt = doc.get("format")
     if fmt != FORMAT_NAME:
         raise InterchangeError("format", f'skal være "{FORMAT_NAME}", ikke {_quote(fmt)}')
@@ -382,8 +397,27 @@ def parse_document(data: Any) -> CatalogData:
     if overview is not None:
         _overview_rows(_object(overview, "catalog.overview"))
         overview = _blob(plain_json(overview), "catalog.overview")
-    proposals_raw = _list(doc.get("proposals"), "proposals", nullable=False)
-    proposals: list[ProposalData] = []
+    return CatalogData(
+        key=key,
+        title=title,
+        annex=_text(catalog.get("annex"), "catalog.annex", max_length=50, strip=True),
+        pool=pool,
+        budget_year=budget_year,
+        overview=overview,
+        source_file=_text(doc.get("source_file"), "source_file", max_length=300, strip=True),
+        proposals=[],
+        introduction=_text(
+            catalog.get("introduction"),
+            "catalog.introduction",
+            max_length=limits.LONG_TEXT_LENGTH,
+            multiline=True,
+        ),
+    )
+
+
+def parse_proposals(proposals_raw: Iterable[Any]) -> Iterator[ProposalData]:
+    """The checked proposals of `proposals_raw`, one at a time (a number must not repeat
+    an earlier proposal's)."""
     seen: dict[str, int] = {}
     for index, raw in enumerate(proposals_raw):
         proposal = _proposal(raw, f"proposals[{index}]")
@@ -395,23 +429,75 @@ def parse_document(data: Any) -> CatalogData:
                     " (numre skal være entydige i kataloget)",
                 )
             seen[proposal.number] = index
-        proposals.append(proposal)
-    return CatalogData(
-        key=key,
-        title=title,
-        annex=_text(catalog.get("annex"), "catalog.annex", max_length=50, strip=True),
-        pool=pool,
-        budget_year=budget_year,
-        overview=overview,
-        source_file=_text(doc.get("source_file"), "source_file", max_length=300, strip=True),
-        proposals=proposals,
-        introduction=_text(
-            catalog.get("introduction"),
-            "catalog.introduction",
-            max_length=limits.LONG_TEXT_LENGTH,
-            multiline=True,
-        ),
-    )
+        yield proposal
+
+
+class NotStreamable(Exception):
+    """The streaming reader refused the document (not UTF-8, not JSON, not an object, no
+    list of proposals, ...): `decode` + `parse_document` say exactly why."""
+
+
+# Bytes per read of the streaming parser and per step of the UTF-8 check.
+STREAM_CHUNK = 1 << 20
+
+
+def stream_document(source: bytes | BinaryIO) -> tuple[CatalogData, Iterator[ProposalData]]:
+    """A budget-cases/1 document read as a stream (ijson): the checked header at once,
+    the proposals one at a time as the returned iterator is consumed. `source` is the
+    document's bytes or a seekable binary file (then the document is never in memory
+    whole; a catalogue of 5,400 proposals is 150 MB of JSON and several times that as
+    Python objects).
+
+    Numbers are read as `decode` reads them (integers as int, others as exact Decimal).
+    Raises `InterchangeError` for a document that reads but breaks the format (also
+    from the iterator, naming the proposal's path), and `NotStreamable` for anything
+    the streaming reader refuses, either at once or from the iterator; the caller then
+    falls back to `decode`, which names the fault as precisely as before (line and
+    column) or accepts what Python's JSON reader allows beyond the standard."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    origin = stream.tell()
+    start = origin + (len(codecs.BOM_UTF8) if stream.read(3) == codecs.BOM_UTF8 else 0)
+    stream.seek(start)
+    checker = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(STREAM_CHUNK):
+            checker.decode(chunk)
+        checker.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise NotStreamable("not UTF-8") from None
+
+    def rewound():
+        stream.seek(start)
+        return stream
+
+    def member(name: str) -> Any:
+        # a repeated member: the last one counts, as in `decode`
+        last = deque(ijson.items(rewound(), name, buf_size=STREAM_CHUNK), maxlen=1)
+        return last[0] if last else None
+
+    try:
+        events = ijson.parse(rewound(), buf_size=STREAM_CHUNK)
+        if next(events, (None, None, None))[1] != "start_map":
+            raise NotStreamable("not an object")
+        kind = None
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key" and value == "proposals":
+                kind = next(events)[1]
+                break
+        if kind != "start_array":
+            raise NotStreamable("no list of proposals")
+        header = {name: member(name) for name in ("format", "catalog", "source_file")}
+    except ijson.JSONError:
+        raise NotStreamable("not JSON") from None
+    catalog = parse_header(header)
+
+    def proposals() -> Iterator[Any]:
+        try:
+            yield from ijson.items(rewound(), "proposals.item", buf_size=STREAM_CHUNK)
+        except ijson.JSONError:
+            raise NotStreamable("not JSON") from None
+
+    return catalog, parse_proposals(proposals())
 
 
 def _printed_tables(tables: list, path: str) -> None:

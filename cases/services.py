@@ -4,9 +4,10 @@ transaction: it either does all of its work or none."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,9 +20,11 @@ from .interchange import (
     CatalogData,
     HearingData,
     InterchangeError,
+    NotStreamable,
     ProposalData,
     decode,
     parse_document,
+    stream_document,
 )
 from .models import (
     Catalog,
@@ -54,8 +57,33 @@ class ImportResult:
 
 
 def import_json(raw: bytes | str, *, user=None) -> ImportResult:
-    """Decode, check and import one budget-cases/1 document."""
+    """Decode, check and import one budget-cases/1 document.
+
+    Bytes are read as a stream (`interchange.stream_document`: one proposal in memory at
+    a time); when the streaming reader refuses them, or for text, the whole document is
+    decoded first (`decode`, whose messages name line and column)."""
+    if isinstance(raw, bytes | bytearray):
+        try:
+            return _import_stream(bytes(raw), user)
+        except NotStreamable:
+            pass  # rolled back; the exact decoder says why (or reads what json allows)
     return import_document(decode(raw), user=user)
+
+
+def import_file(file: BinaryIO, *, user=None) -> ImportResult:
+    """`import_json` of a seekable binary file, read as a stream: the document is never
+    held in memory whole (unless the streaming reader refuses it)."""
+    try:
+        return _import_stream(file, user)
+    except NotStreamable:
+        file.seek(0)
+        return import_document(decode(file.read()), user=user)
+
+
+@transaction.atomic
+def _import_stream(source: bytes | BinaryIO, user) -> ImportResult:
+    catalog, proposals = stream_document(source)
+    return _import(catalog, proposals, user)
 
 
 @transaction.atomic
@@ -67,9 +95,14 @@ def import_document(data: Any, *, user=None) -> ImportResult:
     file does not mention are left alone. Raises `InterchangeError`; then nothing changed.
     """
     doc = parse_document(data)
+    return _import(doc, doc.proposals, user)
+
+
+def _import(doc: CatalogData, proposals: Iterable[ProposalData], user) -> ImportResult:
+    """Write the catalogue `doc` and `proposals` (consumed once, one at a time: a stream
+    is never held whole). Runs inside the caller's transaction."""
     committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
     administrations = {a.code: a for a in Administration.objects.all()}
-    _check_codes(doc, committees, administrations)
 
     catalog, _ = Catalog.objects.update_or_create(
         key=doc.key,
@@ -85,9 +118,10 @@ def import_document(data: Any, *, user=None) -> ImportResult:
     )
     existing = {p.number: p for p in Proposal.objects.select_for_update().filter(catalog=catalog)}
     result = ImportResult(catalog=catalog)
-    written: list[Proposal] = []
+    written: list[int] = []  # ids only: a proposal's texts are not kept after it is written
     taken = set(existing)
-    for data_proposal in doc.proposals:
+    for index, data_proposal in enumerate(proposals):
+        _check_codes(index, data_proposal, committees, administrations)
         number = data_proposal.number or next_number(taken)
         taken.add(number)
         proposal = existing.get(number)
@@ -107,9 +141,16 @@ def import_document(data: Any, *, user=None) -> ImportResult:
             [administrations[code] for code in data_proposal.affected_administrations]
         )
         _create_children(proposal, data_proposal, committees)
-        written.append(proposal)
-    _after_inputs_changed(written, user, "imported")
+        written.append(proposal.pk)
+    for start in range(0, len(written), AFTER_IMPORT_CHUNK):
+        chunk = written[start : start + AFTER_IMPORT_CHUNK]
+        _after_inputs_changed([Proposal(pk=pk) for pk in chunk], user, "imported")
     return result
+
+
+# Proposals whose history versions and summaries are made at once after an import: each
+# holds its inputs and its version's document in memory until its chunk is stored.
+AFTER_IMPORT_CHUNK = 100
 
 
 def _after_inputs_changed(proposals: list[Proposal], user, reason: str) -> None:
@@ -138,36 +179,35 @@ def next_number(taken: set[str]) -> str:
     return f"{best_prefix}{candidate:0{width}d}"
 
 
-def _check_codes(doc: CatalogData, committees: dict, administrations: dict) -> None:
+def _check_codes(index: int, p: ProposalData, committees: dict, administrations: dict) -> None:
+    """The committee and administration codes of `proposals[index]` exist."""
     known_committees = ", ".join(committees)
     known_admins = ", ".join(administrations)
-    for i, p in enumerate(doc.proposals):
-        path = f"proposals[{i}]"
-        if p.committee is not None and p.committee not in committees:
+    path = f"proposals[{index}]"
+    if p.committee is not None and p.committee not in committees:
+        raise InterchangeError(
+            f"{path}.committee", f'ukendt udvalg "{p.committee}" (kendte: {known_committees})'
+        )
+    if p.presenting_administration is not None and p.presenting_administration not in (
+        administrations
+    ):
+        raise InterchangeError(
+            f"{path}.presenting_administration",
+            f'ukendt forvaltning "{p.presenting_administration}" (kendte: {known_admins})',
+        )
+    for j, code in enumerate(p.affected_administrations):
+        if code not in administrations:
             raise InterchangeError(
-                f"{path}.committee", f'ukendt udvalg "{p.committee}" (kendte: {known_committees})'
+                f"{path}.affected_administrations[{j}]",
+                f'ukendt forvaltning "{code}" (kendte: {known_admins})',
             )
-        if (
-            p.presenting_administration is not None
-            and p.presenting_administration not in administrations
-        ):
-            raise InterchangeError(
-                f"{path}.presenting_administration",
-                f'ukendt forvaltning "{p.presenting_administration}" (kendte: {known_admins})',
-            )
-        for j, code in enumerate(p.affected_administrations):
-            if code not in administrations:
+    for j, dist in enumerate(p.distributions):
+        for k, row in enumerate(dist.rows):
+            if row.committee not in committees:
                 raise InterchangeError(
-                    f"{path}.affected_administrations[{j}]",
-                    f'ukendt forvaltning "{code}" (kendte: {known_admins})',
+                    f"{path}.distributions[{j}].rows[{k}].committee",
+                    f'ukendt udvalg "{row.committee}" (kendte: {known_committees})',
                 )
-        for j, dist in enumerate(p.distributions):
-            for k, row in enumerate(dist.rows):
-                if row.committee not in committees:
-                    raise InterchangeError(
-                        f"{path}.distributions[{j}].rows[{k}].committee",
-                        f'ukendt udvalg "{row.committee}" (kendte: {known_committees})',
-                    )
 
 
 def _proposal_fields(p: ProposalData, committees: dict, administrations: dict) -> dict:
@@ -375,7 +415,7 @@ def save_proposal(
     """
     committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
     administrations = {a.code: a for a in Administration.objects.all()}
-    _check_codes(CatalogData("", "", "", "", 0, None, "", [data]), committees, administrations)
+    _check_codes(0, data, committees, administrations)
     fixed = permissions.fixed_administration(user)
     if fixed is not None and data.presenting_administration != fixed.code:
         raise PermissionDenied("finance staff present proposals of their own administration")

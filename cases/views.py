@@ -5,16 +5,20 @@ through `services.save_proposal`."""
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import Administration, Committee
 from finance import engine
-from finance.overview import overview_total
+from finance.overview import SUMMED
 
 from . import charts, limits, plausibility, presentation, services
 from .appraisal import appraisal_for, appraisal_settings, summary_rows, switching_rows
@@ -34,6 +38,7 @@ from .forms import (
 )
 from .models import Catalog, Proposal
 from .numbers import format_number, query_int
+from .paging import CountedPaginator
 from .permissions import can_create, can_edit, sees_everything, visible_proposals
 from .portfolio import CRITERIA, portfolio_page
 from .selectors import all_checks, figures_for, printed_overview, proposals_with_inputs
@@ -51,31 +56,50 @@ def catalog_list(request):
     )
 
 
+# Proposals per page of a catalogue's overview (as the admin's lists).
+OVERVIEW_PAGE_SIZE = 100
+
+
 def catalog_detail(request, key):
+    """The catalogue's overview, a page at a time, from the figures stored per proposal
+    version (`proposal.figures`, written in the transaction that changed the inputs): a
+    page costs one query of the count and totals and one of its rows, however large the
+    catalogue. A row
+    whose stored figures are missing or older than the proposal (data changed outside
+    the services) is computed for this page only, and nothing is written."""
     catalog = get_object_or_404(Catalog, key=key)
-    proposals = proposals_with_inputs(
+    proposals = (
         visible_proposals(request.user, catalog.proposals.all())
-    ).order_by("number")
-    overview = printed_overview(catalog)
-    rows = []
-    for proposal in proposals:
-        figures = figures_for(proposal)
-        checks = all_checks(proposal, figures, overview)
-        rows.append(
-            {
-                "proposal": proposal,
-                "figures": figures,
-                "overview": engine.overview_row(figures),
-                "check_count": len(checks),
+        .select_related("committee", "figures")
+        .order_by("number")
+    )
+    # the count and the catalogue's totals (the stored, printed figures added up, as
+    # finance.overview.overview_total adds them) in one query
+    total = proposals.order_by().aggregate(
+        count=Count("pk"), **{key: Sum(f"figures__{key}") for key in SUMMED}
+    )
+    count = total.pop("count")
+    total = {key: value or Decimal(0) for key, value in total.items()}
+    paginator = CountedPaginator(proposals, OVERVIEW_PAGE_SIZE, count=count)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [{"proposal": p, "overview": _stored_overview(p)} for p in page.object_list]
+    stale = {row["proposal"].pk: row for row in rows if row["overview"] is None}
+    if stale:
+        overview = printed_overview(catalog)
+        for proposal in proposals_with_inputs(Proposal.objects.filter(pk__in=stale)):
+            figures = figures_for(proposal)
+            stale[proposal.pk]["overview"] = {
+                **engine.overview_row(figures),
+                "check_count": len(all_checks(proposal, figures, overview)),
             }
-        )
     return render(
         request,
         "cases/catalog_detail.html",
         {
             "catalog": catalog,
             "rows": rows,
-            "total": overview_total(row["overview"] for row in rows),
+            "page": page,
+            "total": total,
             "can_create": can_create(request.user),
             "can_see_portfolio": sees_everything(request.user),
         },
@@ -105,6 +129,22 @@ def catalog_portfolio(request, key):
     )
 
 
+def _stored_overview(proposal: Proposal) -> dict | None:
+    """The overview row stored for the proposal's current version, or None."""
+    stored = getattr(proposal, "figures", None)
+    if stored is None or stored.proposal_version != proposal.version:
+        return None
+    return {
+        "investment_service": stored.investment_service,
+        "investment_capital": stored.investment_capital,
+        "full_effect_service": stored.full_effect_service,
+        "full_effect_transfers": stored.full_effect_transfers,
+        "innovation_pool": stored.innovation_pool,
+        "payback_years": stored.payback_years,
+        "check_count": stored.check_count,
+    }
+
+
 def _visible_proposal(request, key, number) -> Proposal:
     """The proposal, if the user may read it; otherwise 404 (its existence is not told)."""
     queryset = visible_proposals(request.user, Proposal.objects.filter(catalog__key=key))
@@ -127,31 +167,63 @@ def _appraisal_context(proposal: Proposal, figures) -> dict:
 
 
 def proposal_detail(request, key, number):
-    proposal = _visible_proposal(request, key, number)
-    figures = figures_for(proposal)
-    checks = all_checks(proposal, figures)
-    affected = {a.code for a in proposal.affected_administrations.all()}
-    administrations = [(a, a.code in affected) for a in Administration.objects.order_by("order")]
+    queryset = visible_proposals(request.user, Proposal.objects.filter(catalog__key=key))
+    proposal = get_object_or_404(
+        queryset.select_related("catalog", "committee", "presenting_administration"),
+        number=number,
+    )
     return render(
         request,
         "cases/proposal_detail.html",
         {
             "proposal": proposal,
-            "figures": figures,
-            "checks": checks,
-            "economy": presentation.economy_table(proposal, figures),
-            "detail_tables": presentation.detail_tables(proposal, figures),
-            "admin": presentation.admin_table(proposal, figures),
-            "sections": presentation.sections(proposal),
-            "distributions": presentation.distribution_tables(figures),
-            "administrations": administrations,
-            "unit": presentation.unit_label(proposal),
-            "chart": charts.net_flow_svg(figures) if figures.years else "",
-            **_appraisal_context(proposal, figures),
+            "body": proposal_body(proposal),
             "can_edit": can_edit(request.user, proposal),
             "can_copy": can_create(request.user),
         },
     )
+
+
+# How long a rendered proposal body is kept (a new version gets a new key at once).
+BODY_SECONDS = 24 * 3600
+
+
+def proposal_body(proposal: Proposal) -> str:
+    """The proposal page below its title: facts, economy, chart, checks, tables, texts,
+    distributions, follow-up, risk and hearing. The same for every reader of one version
+    of the proposal, so it is computed and rendered once per version and language and
+    kept in Django's cache (the key changes with the version counter, which every change
+    of an input raises, and with the last change, which every status change sets).
+    A page view then costs the proposal's row and a cache read, not the engine, nine
+    queries of inputs and the tables' rendering. Returns safe HTML."""
+    stamp = proposal.updated_at.timestamp() if proposal.updated_at else 0
+    key = f"cases:proposal-body:{proposal.pk}:{proposal.version}:{stamp}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        full = proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get()
+        figures = figures_for(full)
+        affected = {a.code for a in full.affected_administrations.all()}
+        html = render_to_string(
+            "cases/_proposal_body.html",
+            {
+                "proposal": full,
+                "figures": figures,
+                "checks": all_checks(full, figures),
+                "economy": presentation.economy_table(full, figures),
+                "detail_tables": presentation.detail_tables(full, figures),
+                "admin": presentation.admin_table(full, figures),
+                "sections": presentation.sections(full),
+                "distributions": presentation.distribution_tables(figures),
+                "administrations": [
+                    (a, a.code in affected) for a in Administration.objects.order_by("order")
+                ],
+                "unit": presentation.unit_label(full),
+                "chart": charts.net_flow_svg(figures) if figures.years else "",
+                **_appraisal_context(full, figures),
+            },
+        )
+        cache.set(key, html, BODY_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
 
 
 # --------------------------------------------------------------------------- the editor

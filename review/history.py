@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -59,13 +60,26 @@ def record_version(proposal: Proposal, user=None, reason: str = "") -> ProposalV
     return record_versions([proposal], user, reason)[0]
 
 
+@transaction.atomic
 def record_versions(proposals, user=None, reason: str = "") -> list[ProposalVersion]:
     """`record_version` for many proposals (an import) with a fixed number of queries
-    per 500 proposals. Returns each proposal's current version, in the given order."""
+    per 500 proposals. Returns each proposal's current version, in the given order.
+
+    Version numbers cannot collide: the proposals' rows are locked (SELECT ... FOR
+    UPDATE, in the order of their ids) before the highest number is read, so that two
+    transactions recording a version of one proposal take their turns; the second then
+    sees the first one's version (and records nothing when the inputs are the same).
+    SQLite's IMMEDIATE transactions serialise writers anyway."""
     ids = [p.pk for p in proposals]
     current: dict[int, ProposalVersion] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
+        list(
+            Proposal.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         latest_numbers = dict(
             ProposalVersion.objects.filter(proposal_id__in=chunk)
             .values_list("proposal_id")
@@ -98,15 +112,6 @@ def record_versions(proposals, user=None, reason: str = "") -> list[ProposalVers
         for version in ProposalVersion.objects.bulk_create(new):
             current[version.proposal_id] = version
     return [current[pk] for pk in ids]
-
-
-def ensure_history(proposal: Proposal) -> ProposalVersion:
-    """The latest version, recording the current state first if a change was saved
-    without passing through `record_version` (the user is then unknown)."""
-    latest = latest_version(proposal)
-    if latest is None or latest.proposal_version != proposal.version:
-        return record_version(proposal, None, _("state found without a recorded version"))
-    return latest
 
 
 def mark_seen(user, proposal: Proposal, version: ProposalVersion) -> None:

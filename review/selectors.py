@@ -24,7 +24,6 @@ from cases.permissions import involving_committee, profile, role, visible_propos
 from committees.models import Role
 
 from .models import Action, CommitteeApproval, ProposalSummary, WorkflowEvent
-from .summaries import ensure_fresh
 
 OVERVIEW_FIELDS = (
     "investment_service",
@@ -73,9 +72,11 @@ def waiting_for(user, queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
 
 def case_list(user) -> QuerySet[Proposal]:
     """The proposals `user` may see, with what the list shows (a fixed number of
-    queries). Missing or stale summaries are refreshed first."""
+    queries). The stored summaries are read as they are: they are written in the
+    transaction that changes a proposal (`cases.services`, `cases.workflow`), so a list
+    neither checks them for staleness nor writes (a proposal without one shows empty
+    figures)."""
     visible = visible_proposals(user)
-    ensure_fresh(visible)
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=1))
     return visible.select_related(
         "catalog", "committee", "presenting_administration", "figures", "pending_decision"

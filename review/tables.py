@@ -131,7 +131,8 @@ class CaseTable(tables.Table):
             "catalog",
             "updated_at",
         )
-        template_name = "django_tables2/table.html"
+        # the rows are written by the template itself (see _case_table.html)
+        template_name = "review/_case_table.html"
         attrs = {"class": "table case-list", "id": "case-list"}
         order_by = ("catalog", "number")
         empty_text = _("No proposals match the filter.")
@@ -139,6 +140,9 @@ class CaseTable(tables.Table):
     def __init__(self, *args, totals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.totals = totals
+        # the columns the row template writes (the column chooser hides the others)
+        self.shown = set(self.sequence) - set(kwargs.get("exclude") or ())
+        self.selectable = "select" in self.shown
 
     # A column that can be empty ("no payback", no committee, no summary yet) sorts its
     # empty rows last in both directions, on SQLite and PostgreSQL alike (SQLite puts

@@ -16,6 +16,7 @@ urlpatterns = [
     path("udvalg/", views.dashboard, name="dashboard"),
     path("<int:pk>/", views.case, name="case"),
     path("<int:pk>/aendringer/", views.case_changes, name="case_changes"),
+    path("<int:pk>/set/", views.case_seen, name="case_seen"),
     path("<int:pk>/trin/<str:action>/", views.step, name="step"),
     path("<int:pk>/hoering/", views.hearing_answer, name="hearing_answer"),
     path("<int:pk>/kommentar/", views.comment, name="comment"),

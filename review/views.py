@@ -26,6 +26,7 @@ from django_tables2 import RequestConfig
 
 from cases.models import Catalog, Proposal, Status
 from cases.numbers import query_int
+from cases.paging import CountedPaginator
 from cases.permissions import can_edit, involved_committee_ids, role, visible_proposals
 from committees.models import Committee, Role
 
@@ -49,17 +50,19 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
-def configure(request, table) -> None:
+def configure(request, table, count: int | None = None) -> None:
     """django-tables2's RequestConfig with the page and page size read safely: a page
     size of 1 to MAX_PAGE_SIZE, a page from 1; anything else ("-1", "abc", 10^20) is
-    the default, never a 500 (issue 11, finding 12)."""
+    the default, never a 500 (issue 11, finding 12). With `count` (the rows the totals
+    query counted) the pages run no COUNT query of their own."""
     per_page = query_int(request.GET.get(table.prefixed_per_page_field), maximum=MAX_PAGE_SIZE)
     page = query_int(request.GET.get(table.prefixed_page_field)) or 1
     RequestConfig(request, paginate=False).configure(table)  # the order (sort=…)
+    pager = {} if count is None else {"paginator_class": CountedPaginator, "count": count}
     try:
-        table.paginate(page=page, per_page=per_page or PAGE_SIZE)
+        table.paginate(page=page, per_page=per_page or PAGE_SIZE, **pager)
     except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=per_page or PAGE_SIZE)
+        table.paginate(page=table.paginator.num_pages, per_page=per_page or PAGE_SIZE, **pager)
 
 
 def _filtered(request):
@@ -113,8 +116,9 @@ def _columns(request) -> tuple[list[dict], list[str]]:
 def case_list(request):
     case_filter, queryset = _filtered(request)
     chooser, hidden = _columns(request)
-    table = CaseTable(queryset, totals=totals(queryset), exclude=hidden)
-    configure(request, table)
+    sums = totals(queryset)
+    table = CaseTable(queryset, totals=sums, exclude=hidden)
+    configure(request, table, count=sums["count"])
     query = request.GET.copy()
     query.pop("page", None)
     pending = PendingDecision.objects.filter(proposal__in=queryset.order_by().values("pk"))
@@ -240,8 +244,9 @@ def waiting(request):
     queryset = waiting_for(request.user, case_list_queryset(request.user)).order_by(
         "catalog__budget_year", "catalog__key", "number"
     )
-    table = CaseTable(queryset, totals=totals(queryset), orderable=False, exclude=("select",))
-    configure(request, table)
+    sums = totals(queryset)
+    table = CaseTable(queryset, totals=sums, orderable=False, exclude=("select",))
+    configure(request, table, count=sums["count"])
     return render(
         request,
         "review/waiting.html",
@@ -275,7 +280,9 @@ STEP_LABELS = {
 @require_GET
 def case(request, pk):
     proposal = _case(request, pk)
-    latest = history.ensure_history(proposal)
+    # a GET only reads: versions are recorded when a proposal changes (services,
+    # workflow); a proposal whose state was never recorded simply has no history yet
+    latest = history.latest_version(proposal)
     seen = history.last_seen(request.user, proposal)
     submitted = (
         WorkflowEvent.objects.filter(proposal=proposal, action=Action.SUBMIT)
@@ -284,8 +291,7 @@ def case(request, pk):
         .select_related("version")
         .first()
     )
-    since_seen = history.diff(seen.data, latest.data) if seen else None
-    history.mark_seen(request.user, proposal, latest)
+    since_seen = history.diff(seen.data, latest.data) if seen and latest else None
     actions = [
         action
         for action in workflow.available_actions(request.user, proposal)
@@ -330,7 +336,7 @@ def case_changes(request, pk):
     """The changes tab: a readable diff between two versions (default: the version
     submitted last, or else the first, against the latest)."""
     proposal = _case(request, pk)
-    latest = history.ensure_history(proposal)
+    latest = history.latest_version(proposal)
     versions = list(
         ProposalVersion.objects.filter(proposal=proposal)
         .select_related("user")
@@ -355,11 +361,10 @@ def case_changes(request, pk):
         .first()
     )
     seen = history.last_seen(request.user, proposal)
-    default_from = submitted.version if submitted else versions[0]
+    default_from = submitted.version if submitted else (versions[0] if versions else None)
     before = version("fra", default_from)
     after = version("til", latest)
-    changes = history.diff(before.data, after.data)
-    history.mark_seen(request.user, proposal, latest)
+    changes = history.diff(before.data, after.data) if before and after else []
     return render(
         request,
         "review/changes.html",
@@ -371,8 +376,25 @@ def case_changes(request, pk):
             "changes": changes,
             "submitted": submitted.version if submitted else None,
             "seen": seen,
+            "latest": latest,
         },
     )
+
+
+@require_POST
+def case_seen(request, pk):
+    """ "I have looked at this version" (sent by the case page and the changes tab, with
+    the number of the version they showed): the next "since I last looked" starts there.
+    A write, so a POST of its own: showing a page never writes."""
+    proposal = _case(request, pk)
+    number = request.POST.get("version", "")
+    if not number.isdigit():
+        raise Http404
+    version = get_object_or_404(ProposalVersion, proposal=proposal, number=int(number))
+    history.mark_seen(request.user, proposal, version)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    return redirect("review:case", pk=proposal.pk)
 
 
 STEPS = {

@@ -279,20 +279,26 @@ def existing(db):
     return result.catalog
 
 
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["text", "bytes-streamed"])
 @pytest.mark.parametrize(
     ("changes", "message"),
     [pytest.param(changes, message, id=name) for name, changes, message in BAD_INPUTS],
 )
-def test_bad_document_is_rejected_with_message_and_changes_nothing(existing, changes, message):
+def test_bad_document_is_rejected_with_message_and_changes_nothing(
+    existing, changes, message, as_bytes
+):
+    """Text is decoded whole; bytes are read as a stream (one proposal at a time, see
+    test_streaming_import.py): the same message, the same rollback."""
     doc = copy.deepcopy(good_document())
     doc["proposals"][0]["title"] = "Ændret titel, som ikke må gemmes"
     for path, value in changes:
         _set(doc, path, value)
     before = database_state()
     exported_before = dumps(export_catalog(existing))
+    raw = json.dumps(doc)
 
     with pytest.raises(InterchangeError) as excinfo:
-        import_json(json.dumps(doc))
+        import_json(raw.encode() if as_bytes else raw)
 
     assert str(excinfo.value) == message
     assert database_state() == before

@@ -4,6 +4,7 @@ import pytest
 
 from cases.models import Status
 from committees.models import Role
+from review.summaries import refresh_summary
 from tests.factories import ProposalFactory, add_line, committee, make_user
 
 YEARS = {2021: -100, 2022: -200, 2023: -200, 2024: -200, 2025: -200, 2026: -200}
@@ -54,10 +55,13 @@ def users(finance, other_finance_user, central, reviewer, other_reviewer, admin)
 
 
 def kfu_proposal(**kwargs):
-    """A KFF/KFU investment proposal: 500 service investment, -200 a year service saving."""
+    """A KFF/KFU investment proposal: 500 service investment, -200 a year service saving,
+    with its stored summary (as the services store it when they write a proposal; the
+    lists read it and never compute it). No history version is recorded."""
     proposal = ProposalFactory(**kwargs)
     add_line(proposal, "permanent", "saving", "service", "Besparelse", YEARS)
     add_line(proposal, "implementation", "cost", "service", "Investering", {2021: 500})
+    refresh_summary(proposal)
     return proposal
 
 

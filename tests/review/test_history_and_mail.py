@@ -12,7 +12,7 @@ from cases.models import LineAmount, Proposal
 from cases.selectors import figures_for, proposals_with_inputs
 from finance import engine
 from review import history, workflow
-from review.models import Notification, ProposalSummary, ProposalVersion
+from review.models import LastSeen, Notification, ProposalSummary, ProposalVersion
 from review.summaries import ensure_fresh, refresh_summary, stale_proposals
 
 from .conftest import kfu_proposal
@@ -91,10 +91,15 @@ def test_changes_tab_since_submitted_and_since_i_last_looked(client, finance, ce
     edit(proposal, finance, title="Version 2")
     workflow.submit(finance, proposal)  # the "submitted" version is version 2
     client.force_login(central)
-    client.get(reverse("review:case", args=[proposal.pk]))  # central looks now
+    client.get(reverse("review:case", args=[proposal.pk]))  # central looks now ...
+    assert not LastSeen.objects.exists()  # ... which writes nothing; the page then posts:
+    seen_now = history.latest_version(proposal).number
+    client.post(reverse("review:case_seen", args=[proposal.pk]), {"version": seen_now})
     edit(proposal, central, title="Version 3")
     response = client.get(reverse("review:case", args=[proposal.pk]))
     assert response.context["since_seen"]  # one change since central last looked
+    assert response.context["latest"].number == seen_now + 1  # what the page then posts:
+    client.post(reverse("review:case_seen", args=[proposal.pk]), {"version": seen_now + 1})
     response = client.get(reverse("review:case_changes", args=[proposal.pk]))
     assert response.context["before"].data["title"] == "Version 2"  # since submitted
     assert [(c.before, c.after) for c in response.context["changes"]] == [
@@ -112,14 +117,43 @@ def test_changes_tab_since_submitted_and_since_i_last_looked(client, finance, ce
     )
 
 
-def test_a_change_that_bypassed_the_history_is_recorded_when_found(client, central):
+def test_a_get_never_records_a_change_that_bypassed_the_history(client, central):
+    """A change written past the services (here: an UPDATE) is not recorded by whoever
+    looks next (a GET writes nothing); the next change through a service records it."""
     proposal = kfu_proposal(title="Før")
     history.record_version(proposal, central)
     Proposal.objects.filter(pk=proposal.pk).update(title="Efter", version=F("version") + 1)
     client.force_login(central)
+    for name in ("review:case", "review:case_changes"):
+        assert client.get(reverse(name, args=[proposal.pk])).status_code == 200
+    assert ProposalVersion.objects.filter(proposal=proposal).count() == 1
+    assert not LastSeen.objects.exists()
+    edit(proposal, central, title="Efter igen")
     response = client.get(reverse("review:case_changes", args=[proposal.pk]) + "?fra=1")
-    assert [(c.before, c.after) for c in response.context["changes"]] == [("Før", "Efter")]
-    assert history.latest_version(proposal).user is None
+    assert [(c.before, c.after) for c in response.context["changes"]] == [("Før", "Efter igen")]
+
+
+def test_a_case_without_any_version_shows_and_writes_nothing(client, central):
+    proposal = kfu_proposal()
+    client.force_login(central)
+    assert client.get(reverse("review:case", args=[proposal.pk])).status_code == 200
+    response = client.get(reverse("review:case_changes", args=[proposal.pk]))
+    assert response.status_code == 200 and response.context["changes"] == []
+    assert not ProposalVersion.objects.exists()
+
+
+def test_marking_seen_needs_a_version_of_the_case(client, central):
+    proposal = kfu_proposal()
+    version = history.record_version(proposal, central)
+    client.force_login(central)
+    url = reverse("review:case_seen", args=[proposal.pk])
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"version": "x"}).status_code == 404
+    assert client.post(url, {"version": "7"}).status_code == 404
+    assert (
+        client.post(url, {"version": "1"}, headers={"X-Requested-With": "fetch"}).status_code == 204
+    )
+    assert LastSeen.objects.get(user=central, proposal=proposal).version == version
 
 
 # ----------------------------------------------------------------------------- summaries

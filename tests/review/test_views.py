@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from cases.models import Status
 from review import workflow
 from review.models import ReviewComment, WorkflowEvent
+from review.summaries import refresh_summary
 from tests.factories import administration, committee
 
 from .conftest import kfu_proposal
@@ -89,6 +90,7 @@ def test_sorting_on_a_computed_column_happens_in_the_database(client, central):
     from tests.factories import add_line
 
     add_line(big, "implementation", "cost", "capital", "Anlæg", {2021: 5580})
+    refresh_summary(big)  # what a service does after changing the lines
     client = login(client, central)
     url = reverse("review:case_list")
     with CaptureQueriesContext(connection) as queries:

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.interchange import InterchangeError
-from cases.services import import_json
+from cases.services import import_file
 
 
 class Command(BaseCommand):
@@ -15,11 +15,12 @@ class Command(BaseCommand):
     def handle(self, *args, files, **options):
         for path in files:
             try:
-                raw = path.read_bytes()
+                file = path.open("rb")
             except OSError as exc:
                 raise CommandError(f"{path}: kan ikke læses ({exc.strerror})") from None
             try:
-                result = import_json(raw)
+                with file:  # read as a stream: a large catalogue is never in memory whole
+                    result = import_file(file)
             except InterchangeError as exc:
                 raise CommandError(f"{path}: {exc}") from None
             self.stdout.write(f"{path}: {result.summary()}")

@@ -1,0 +1,97 @@
+"""Prints and exports of any size: the proposals stream past in chunks (a fixed number of
+queries per chunk, their inputs released afterwards) and the workbook keeps one sheet
+file open at a time."""
+
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annex import pdf, xlsx_export
+from tests.factories import CatalogFactory, ProposalFactory, add_line, committee
+
+
+def catalogue(count: int):
+    catalog = CatalogFactory(key="stream")
+    for i in range(count):
+        proposal = ProposalFactory(
+            catalog=catalog,
+            number=f"F{i + 1}",
+            committee=committee(("KFU", "ØU", "BUU")[i % 3]),
+        )
+        add_line(proposal, "permanent", "saving", "service", "Besparelse", {2021: -10 - i})
+        add_line(proposal, "implementation", "cost", "capital", "Anlæg", {2021: 100 + i})
+    return catalog
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_the_workbook_keeps_one_sheet_file_open_at_a_time(db, monkeypatch):
+    catalog = catalogue(30)
+    counts = []
+    write = xlsx_export.write_proposal_sheet
+
+    def counting(*args, **kwargs):
+        written = write(*args, **kwargs)
+        counts.append(open_files())
+        return written
+
+    monkeypatch.setattr(xlsx_export, "write_proposal_sheet", counting)
+    buffer = io.BytesIO()
+    assert xlsx_export.export_catalog_xlsx(catalog, buffer) == 30
+
+    assert len(counts) == 30
+    assert max(counts) - min(counts) == 0
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.sheetnames[0] == "Oversigt"
+    assert len(workbook.sheetnames) == 31
+    overview = workbook["Oversigt"]
+    numbers = [overview.cell(row=r, column=2).value for r in range(4, 34)]
+    # the annex's order: committee (ØU, BUU, KFU by their order), then number
+    assert numbers == [p.number for p in pdf.select_proposals(catalog)]
+    assert overview.cell(row=34, column=1).value == "I alt"
+
+
+def test_streamed_proposals_come_in_the_annex_order_with_their_inputs(db):
+    catalog = catalogue(7)
+    streamed = list(pdf.stream_figures(pdf.stream_proposals(catalog, chunk=3)))
+    selected = pdf.figures_of(pdf.select_proposals(catalog))
+    assert [(p.number, f) for p, f in streamed] == [(p.number, f) for p, f in selected]
+
+
+def test_streamed_proposals_release_their_inputs_after_their_chunk(db):
+    catalog = catalogue(5)
+    stream = pdf.stream_proposals(catalog, chunk=2)
+    first = next(stream)
+    assert len(first.lines.all()) == 2  # prefetched
+    next(stream)
+    third = next(stream)  # the second chunk is loaded: the first one is released
+    assert first._prefetched_objects_cache == {}
+    assert len(third.lines.all()) == 2
+
+
+def test_streaming_costs_a_fixed_number_of_queries_per_chunk(db):
+    """However many proposals, lines and years: one query for the order, then the same
+    queries for every chunk."""
+    small = catalogue(3)
+    large = CatalogFactory(key="stream-large")
+    for i in range(9):
+        proposal = ProposalFactory(catalog=large, number=f"G{i + 1}")
+        for j in range(4):
+            add_line(proposal, "permanent", "saving", "service", f"L{j}", {2021: -1, 2022: -2})
+
+    def queries(catalog, chunk):
+        with CaptureQueriesContext(connection) as captured:
+            list(pdf.stream_proposals(catalog, chunk=chunk))
+        return len(captured)
+
+    one_chunk = queries(small, 10)
+    assert queries(large, 10) == one_chunk
+    assert queries(large, 3) == 1 + 3 * (one_chunk - 1)
