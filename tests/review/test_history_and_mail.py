@@ -192,6 +192,8 @@ def test_bc01_overview_as_printed(reference_catalogs):
 
 def test_stale_summaries_are_found_and_refreshed(finance):
     proposal = kfu_proposal()
+    assert not stale_proposals().exists()  # stored as the services store it
+    ProposalSummary.objects.filter(proposal=proposal).delete()  # data from elsewhere
     assert list(stale_proposals()) == [proposal]
     assert ensure_fresh() == 1
     assert not stale_proposals().exists()
