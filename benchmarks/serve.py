@@ -378,7 +378,7 @@ def run_database(args) -> dict:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
     with contextlib.redirect_stdout(sys.stderr):
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--demo-users", verbosity=0)
     from cases.models import Proposal
 
     demo = Proposal.objects.get(catalog__key=DEMO_CATALOG, number=DEMO_NUMBER)
