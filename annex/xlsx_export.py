@@ -15,6 +15,7 @@ formula into a finance officer's spreadsheet.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import tempfile
@@ -460,7 +461,11 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
             )
         ]
     )
-    price_level = items[0][0].price_level_year if items else catalog.budget_year
+    # the first proposal's price level heads the sheet (peeked from the stream)
+    items = iter(items)
+    first = next(items, None)
+    price_level = first[0].price_level_year if first else catalog.budget_year
+    items = itertools.chain([first], items) if first else iter(())
     unit = f"Mio. kr. {price_level} p/l · budget {catalog.budget_year}"
     rows.append([lean_text(unit, 0, plain_q)])
     header = {"font": BOLD, "fill": HEADER_FILL, "alignment": WRAP}
