@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cases.limits import clean_text
 from cases.models import Proposal
 from cases.permissions import involved_committee_ids
 from committees.models import Role
@@ -77,11 +78,18 @@ def case_url(proposal: Proposal) -> str:
 def message_for(event: WorkflowEvent) -> tuple[str, str]:
     proposal = event.proposal
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("%(number)s %(title)s: %(action)s") % {
-            "number": proposal.number,
-            "title": proposal.title[:80],
-            "action": event.get_action_display().lower(),
-        }
+        # One line, no control characters, whatever is stored (a title saved before the
+        # input was cleaned may hold a line break): mail headers refuse them and the
+        # mail would be lost silently (issue 11, finding 15).
+        subject = clean_text(
+            _("%(number)s %(title)s: %(action)s")
+            % {
+                "number": proposal.number,
+                "title": proposal.title[:80],
+                "action": event.get_action_display().lower(),
+            },
+            multiline=False,
+        )
         lines = [
             _("%(user)s: %(action)s.")
             % {

@@ -71,3 +71,18 @@ def test_finding_23_no_committee_sorts_last(client, central):
     for sort in ("committee", "-committee"):
         response = client.get(reverse("review:case_list"), {"sort": sort})
         assert numbers(response) == ["BC02", "BC01"], sort
+
+
+def test_finding_15_a_title_with_a_line_break_still_gets_its_mails(
+    finance, central, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A title stored with a line break (before the input was cleaned) used to make
+    every workflow mail fail silently ("Header values may not contain linefeed")."""
+    from review import workflow
+
+    proposal = kfu_proposal(number="BC01", title="Lys\ni hallen\r\n\x00")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(finance, proposal)
+    assert mailoutbox, "no mail was sent"
+    assert all("\n" not in m.subject and "\x00" not in m.subject for m in mailoutbox)
+    assert mailoutbox[0].subject.startswith("BC01 Lys i hallen")
