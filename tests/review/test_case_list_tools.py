@@ -171,7 +171,7 @@ def test_list_export_carries_the_status(client, central):
     set_status(kfu_proposal(number="BC01", title="Et"), Status.SUBMITTED)
     client.force_login(central)
     content = client.get(reverse("review:case_list_csv")).content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(content)))
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0][rows[0].index("Status")] == "Status"
     assert rows[1][rows[0].index("Status")] == "Indsendt"
 
