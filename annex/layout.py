@@ -34,6 +34,7 @@ from cases.models import Catalog
 LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
 NOTE_TEXT = "Alle besparelser er angivet med negativt (-) fortegn"
 NUMBERING = re.compile(r"^\s*(?:tabel\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
+PRINTED_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*\.?)\s+")
 
 BLOCK_TYPES = {
     "economy_table", "sign_note", "chart", "productivity", "other_text", "citizen_permanent",
@@ -62,12 +63,22 @@ class Layout:
     tables: dict[str, str] = field(default_factory=dict)
     admin_notes: tuple[str, ...] = ()
     criteria_columns: tuple[tuple[str, str], ...] = ()  # innovation: (key, header)
+    note_headings: tuple[str, ...] = ()  # headings of notes, never numbered in any edition
 
     def section_number(self, proposal_number: str, n: int) -> str:
         return self.numbering.format(number=proposal_number, n=n)
 
-    def caption(self, n: int, caption: str) -> str:
+    def caption(self, n: int | str, caption: str) -> str:
         return self.table_caption.format(n=n, caption=caption)
+
+    def section_position(self, proposal_number: str, printed: str) -> int | None:
+        """The position ``n`` a printed section number stands for in this form's
+        numbering ("1.4." → 4 in "1.{n}."; "2.5" → 5 for proposal 2 in "{number}.{n}"),
+        or None if it does not follow the numbering."""
+        pattern = re.escape(self.numbering.rstrip(".")).replace(r"\{n\}", r"(\d+)")
+        pattern = pattern.replace(r"\{number\}", re.escape(proposal_number or ""))
+        match = re.fullmatch(pattern + r"\.?", (printed or "").strip())
+        return int(match.group(1)) if match else None
 
 
 def _validate(data: dict, path: Path) -> Layout:
@@ -89,6 +100,7 @@ def _validate(data: dict, path: Path) -> Layout:
             tables=dict(data.get("tables", {})),
             admin_notes=tuple(data.get("admin_notes", [])),
             criteria_columns=tuple(tuple(c) for c in data.get("criteria_columns", [])),
+            note_headings=tuple(data.get("note_headings", [])),
         )
     except KeyError as exc:
         raise LayoutError(f"{path.name}: {exc.args[0]} is missing") from None
@@ -123,6 +135,7 @@ class Section:
     heading: str
     blocks: list[dict[str, Any]]
     number: str = ""
+    own: list[dict] = field(default_factory=list)  # the proposal's texts it claims
 
 
 def claimed_texts(layout: Layout, other_sections: list[dict]) -> dict[str, list[dict]]:
@@ -134,15 +147,58 @@ def claimed_texts(layout: Layout, other_sections: list[dict]) -> dict[str, list[
         for name in [section.get("heading", ""), *section.get("aliases", [])]:
             if name:
                 names.setdefault(heading_key(name), section["id"])
+    notes = {heading_key(h) for h in layout.note_headings}
     out: dict[str, list[dict]] = {}
     for extra in other_sections or []:
         text = (extra.get("text") or "").strip()
         if not text or NOTE_TEXT in text:
             continue
         heading = extra.get("heading") or ""
+        number = PRINTED_NUMBER.match(heading)
         out.setdefault(names.get(heading_key(heading), ""), []).append(
-            {"heading": NUMBERING.sub("", heading).strip(), "text": text}
+            {
+                "heading": NUMBERING.sub("", heading).strip(),
+                "text": text,
+                # the section number the source printed ("" for none); None: not a
+                # section's heading (a note), so it says nothing about the numbering
+                "printed_number": (
+                    None if heading_key(heading) in notes else number.group(1) if number else ""
+                ),
+            }
         )
+    return out
+
+
+def printed_numbers(layout: Layout, proposal_number: str, sections: list[Section]) -> list[str]:
+    """The section numbers as the source document printed them, where its own headings
+    (the transcribed extra sections a form section claims) show them; the form's
+    numbering otherwise.
+
+    - Every such heading printed without a number: the source numbered no section, and
+      neither does the print.
+    - A heading whose number follows the form's numbering but stands elsewhere than the
+      form counts (investment 2020 BC09: "1.4. Kriterier …" where the form has 1.5)
+      shifts the numbers from there on, and the sections before it alike, none below 1.
+    - A number that does not follow the numbering ("1. OPFØLGNING" in proposal 2) is a
+      slip of the source: the form's number is printed.
+    """
+    anchors: list[tuple[int, str]] = [
+        (pos, own[0]["printed_number"])
+        for pos, section in enumerate(sections, start=1)
+        if (own := [t for t in section.own if t.get("printed_number") is not None])
+    ]
+    if anchors and all(number == "" for _pos, number in anchors):
+        return [""] * len(sections)
+    offsets: list[tuple[int, int]] = []
+    for pos, number in anchors:
+        n = layout.section_position(proposal_number, number)
+        if n is not None:
+            offsets.append((pos, n - pos))
+    out = []
+    first = offsets[0][1] if offsets else 0
+    for pos in range(1, len(sections) + 1):
+        offset = next((o for p, o in reversed(offsets) if p <= pos), first)
+        out.append(layout.section_number(proposal_number, max(1, pos + offset)))
     return out
 
 
@@ -194,9 +250,9 @@ def build_sections(
         own = [t["heading"] for t in texts.get(spec["id"], []) if t["heading"]]
         if own and heading_key(own[0]) != heading_key(heading) and spec["id"] != "economy":
             heading = own[0]
-        out.append(Section(spec["id"], heading, blocks))
-    for n, section in enumerate(out, start=1):
-        section.number = layout.section_number(proposal_number, n)
+        out.append(Section(spec["id"], heading, blocks, own=texts.get(spec["id"], [])))
+    for section, number in zip(out, printed_numbers(layout, proposal_number, out), strict=True):
+        section.number = number
     return out
 
 

@@ -38,7 +38,7 @@ from finance.formatting import format_amount
 from finance.overview import overview_total
 from review.workflow import approval_text
 
-from . import layout, technical
+from . import captions, layout, technical
 
 
 def form_title(pool: str) -> str:
@@ -591,27 +591,22 @@ def proposal_context(
     ]
     if proposal.priority_criteria and form.tables.get("criteria"):
         printed_captions.append(form.tables["criteria"])  # the grid prints it
-    counter = {"n": 0}
+    caps = captions.Captions(form, proposal.other_tables)
 
     # The source's own numbered tables that the form does not print from the engine
     # ("Tabel 3. Årlig kommunal fremadrettet besparelse …"): printed before the first
     # form table that follows them in the source, so that the numbers run as printed.
     source_keys, others = source_tables(proposal.other_tables)
-    used_keys: set[int] = set()
     due: list[dict] = []
 
-    def numbered(caption: str) -> str:
-        key = richtext.caption_key(caption)
-        k = next((i for i, x in enumerate(source_keys) if x == key and i not in used_keys), None)
+    def numbered(caption: str, role: str = "") -> str:
+        k = caps.position(caption, role)
         if k is not None:
-            used_keys.add(k)
             while others and others[0][0] < k:
-                _index, other = others.pop(0)
-                counter["n"] += 1
-                other["caption"] = form.caption(counter["n"], other["caption"])
+                index, other = others.pop(0)
+                other["caption"] = caps.source_text(index)
                 due.append(other)
-        counter["n"] += 1
-        return form.caption(counter["n"], caption)
+        return caps.number(caption, role)[0]
 
     def table_block(table: Table | None) -> dict | None:
         if table is None:
@@ -671,12 +666,20 @@ def proposal_context(
             table = dists.get(name.removeprefix("distribution:"))
             if table is None:
                 return None
-            table.caption = numbered(table.caption)
+            table.caption = numbered(table.caption, table.role)
             return {"type": "dists", "tables": year_blocks(table)}
         if name == "technical":
             tables = []
-            for table in dists.values():
-                table.caption = numbered(table.caption)
+            # The tables the source printed first, in its order; then those it did not.
+            ranked = sorted(
+                dists.values(),
+                key=lambda t: (
+                    caps.position(t.caption, t.role) is None,
+                    caps.position(t.caption, t.role) or 0,
+                ),
+            )
+            for table in ranked:
+                table.caption = numbered(table.caption, table.role)
                 tables += year_blocks(table)
             return {"type": "dists", "tables": tables} if tables else None
         if name == "admin_notes":
