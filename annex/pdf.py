@@ -34,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from pikepdf import Name, OutlineItem
 
+from cases.appraisal import appraisal_settings
 from cases.models import Catalog, Proposal
 from cases.permissions import visible_proposals
 from cases.selectors import figures_for, proposals_with_inputs
@@ -64,6 +65,8 @@ def render_fingerprint() -> str:
         APP_DIR.parent / "finance" / "technical_annex.py",
         APP_DIR / "weasy.py",
         APP_DIR.parent / "cases" / "charts.py",
+        APP_DIR.parent / "cases" / "appraisal.py",
+        APP_DIR.parent / "finance" / "appraisal.py",
         # the print builds its tables with these (rows, labels, line data)
         APP_DIR.parent / "cases" / "presentation.py",
         APP_DIR.parent / "cases" / "richtext.py",
@@ -114,6 +117,13 @@ def open_cached(stack: contextlib.ExitStack, name: str) -> pikepdf.Pdf:
     return stack.enter_context(pikepdf.open(source))
 
 
+def appraisal_key(catalog) -> str:
+    """What of the catalogue shapes the optional appraisal rows of a part."""
+    if not catalog.print_appraisal:
+        return "-"
+    return repr(appraisal_settings(catalog))
+
+
 def part_key(proposal: Proposal) -> str:
     catalog = proposal.catalog
     raw = "|".join(
@@ -127,6 +137,8 @@ def part_key(proposal: Proposal) -> str:
             # the committee approval the part prints (changes with every approval of
             # the current submission, and lapses when the proposal is sent back)
             printing.approval_line(proposal),
+            # the optional present value rows and their settings
+            appraisal_key(catalog),
             render_fingerprint(),
         ]
     )

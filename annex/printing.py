@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import pgettext
 
 from cases import richtext
+from cases.appraisal import block_context
 from cases.charts import net_flow_svg
 from cases.exporting import SECTION_FIELDS
 from cases.models import Catalog, Pool, Proposal, Status
@@ -563,6 +564,29 @@ def source_table_block(table: dict) -> dict:
     return {"type": "source_table", "caption": caption, "columns": heads, "rows": rows}
 
 
+def appraisal_context(catalog: Catalog, figures: engine.Figures) -> dict[str, Any]:
+    """The optional present value / sensitivity rows of the print (off by default, so
+    the annex stays the seeds' document): the same arrangement the page shows
+    (`cases.appraisal.block_context`)."""
+    if not catalog.print_appraisal:
+        return {"appraisal": None}
+    return block_context(catalog, figures)
+
+
+def add_appraisal_block(sections: list[layout.Section], context: dict[str, Any]) -> None:
+    """Put the appraisal rows (`appraisal_context`) into the form's economy section,
+    after its chart (or, in a form without one, after its first table); a form without
+    an economy section prints them after its last section."""
+    if context.get("appraisal") is None or not sections:
+        return
+    block = {"type": "appraisal", **context}
+    section = next((s for s in sections if s.id == "economy"), sections[-1])
+    kinds = [b.get("type") for b in section.blocks]
+    anchor = "chart" if "chart" in kinds else "table"
+    at = kinds.index(anchor) + 1 if anchor in kinds else len(kinds)
+    section.blocks.insert(at, block)
+
+
 def proposal_context(
     proposal: Proposal,
     figures: engine.Figures,
@@ -735,6 +759,7 @@ def proposal_context(
         return next((i for i, k in enumerate(source_keys) if k == key), None)
 
     form_sections = layout.build_sections(form, proposal.number, make_block, texts, source_order)
+    add_appraisal_block(form_sections, appraisal_context(catalog, figures))
     return {
         "proposal": proposal,
         "catalog": catalog,

@@ -34,6 +34,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 from openpyxl.xml.functions import fromstring as xml_fromstring
 
+from cases.appraisal import appraisal_for, appraisal_settings, summary_rows, switching_rows
 from cases.models import Catalog
 from cases.presentation import AREA_LABELS
 from cases.selectors import grid_lines, line_amounts
@@ -491,8 +492,11 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
     taken = {"oversigt"}
     first_data = 4
     count = 0
+    appraisal = AppraisalRows(catalog) if catalog.print_appraisal else None
     for proposal, figures in items:
         name = sheet_name(proposal.number, taken)
+        if appraisal is not None:
+            appraisal.add(proposal, figures)
         ref = _key_refs(name, proposal)
         payback = figures.payback_years_service
         invest = (
@@ -531,11 +535,73 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
     rows.append(total)
     rows.append([lean_text("*Tværgående forslag", 0, plain_q)])
     rows.close()
+    if appraisal is not None:
+        write_appraisal_sheet(wb, sheet_name(APPRAISAL_SHEET, taken), appraisal)
     report = catalogue_report(catalog, user)
     if report["entries"]:
         write_followup_sheet(wb, sheet_name(FOLLOWUP_SHEET, taken), report)
     wb.save(output)
     return count
+
+
+APPRAISAL_SHEET = "Nutidsværdi"
+PCT_FORMAT = '0.0" %"'
+
+
+class AppraisalRows:
+    """The "Nutidsværdi" sheet's rows, collected while the proposals stream past (a few
+    numbers each): present value, both paybacks, each sensitivity scenario's present
+    value and the switching values (`cases.appraisal`: the rows the proposal page and
+    the PDF show)."""
+
+    def __init__(self, catalog: Catalog):
+        self.settings = appraisal_settings(catalog)
+        self.rows: list[tuple[str, str, list, list]] = []
+
+    def add(self, proposal, figures: engine.Figures) -> None:
+        appraisal = appraisal_for(figures, self.settings)
+        if appraisal is not None:
+            self.rows.append(
+                (
+                    proposal.number,
+                    proposal.title,
+                    summary_rows(appraisal),
+                    switching_rows(appraisal),
+                )
+            )
+
+
+def write_appraisal_sheet(wb: Workbook, name: str, collected: AppraisalRows) -> None:
+    """One row per proposal of `collected`, values as numbers (1.000 kr., years, %)."""
+    settings = collected.settings
+    ws = wb.create_sheet(name)
+    for letter, width in zip("ABCDEFGHIJKL", (8, 50, *[14] * 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    _open_writer(ws)
+    bold = {"font": BOLD}
+    header = {"font": BOLD, "fill": HEADER_FILL, "alignment": WRAP}
+    ws.append([text_cell(ws, "Nutidsværdi og følsomhed (1.000 kr.)", **bold)])
+    ws.append([text_cell(ws, f"Diskonteringsrente: {settings.rate_label}; "
+                             f"horisont {settings.horizon} år")])  # fmt: skip
+    if not collected.rows:
+        return
+    _number, _title, first_summary, first_switching = collected.rows[0]
+    titles = ["NR", "Forslag", "Tilbagebetalingstid (år)", "Diskonteret tilbagebetalingstid (år)"]
+    titles += [f"Nutidsværdi: {row.label}" for row in first_summary]
+    titles += [label for label, _value in first_switching]
+    ws.append([text_cell(ws, t, **header) for t in titles])
+    for number, title, summary, switching in collected.rows:
+        base = summary[0]
+        ws.append(
+            [
+                text_cell(ws, number),
+                text_cell(ws, title),
+                number_cell(ws, base.payback_years, "0"),
+                number_cell(ws, base.discounted_payback_years, "0"),
+                *(number_cell(ws, row.npv) for row in summary),
+                *(number_cell(ws, value, PCT_FORMAT) for _label, value in switching),
+            ]
+        )
 
 
 FOLLOWUP_SHEET = "Opfølgning"

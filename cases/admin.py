@@ -52,6 +52,7 @@ class CatalogAdmin(admin.ModelAdmin):
                     "sensitivity_savings_cut_pct",
                     "sensitivity_delay_years",
                     "sensitivity_cost_rise_pct",
+                    "print_appraisal",
                 )
             },
         ),

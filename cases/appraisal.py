@@ -23,6 +23,7 @@ __all__ = [
     "SummaryRow",
     "appraisal_for",
     "appraisal_settings",
+    "block_context",
     "scenario_label",
     "summary_rows",
     "switching_rows",
@@ -134,3 +135,19 @@ def switching_rows(appraisal: fa.Appraisal) -> list[tuple[str, Decimal | None]]:
         (_("Implementation may rise by (not paid back within %(years)d years)") % horizon,
          appraisal.switch_costs_payback_pct),
     ]  # fmt: skip
+
+
+def block_context(catalog, figures: Figures) -> dict:
+    """The template context of the appraisal block (page and print alike): the
+    appraisal at the catalogue's settings, its rows and switching values;
+    ``{"appraisal": None}`` when there is nothing to appraise."""
+    settings = appraisal_settings(catalog)
+    appraisal = appraisal_for(figures, settings)
+    if appraisal is None:
+        return {"appraisal": None}
+    return {
+        "appraisal": appraisal,
+        "appraisal_settings": settings,
+        "appraisal_rows": summary_rows(appraisal),
+        "switching_rows": switching_rows(appraisal),
+    }

@@ -86,6 +86,11 @@ class Catalog(models.Model):
         default=DEFAULT_DELAY_YEARS,
         validators=[MaxValueValidator(20)],
     )
+    print_appraisal = models.BooleanField(
+        _("print present value and sensitivity"),
+        default=False,
+        help_text=_("Off: the printed annex stays the document the committees know."),
+    )
     sensitivity_cost_rise_pct = models.DecimalField(
         _("sensitivity: implementation higher by (%)"),
         max_digits=6,

@@ -21,7 +21,7 @@ from finance import engine
 from finance.overview import SUMMED
 
 from . import charts, limits, plausibility, presentation, services
-from .appraisal import appraisal_for, appraisal_settings, summary_rows, switching_rows
+from .appraisal import appraisal_settings, block_context
 from .changes import FieldConflict, differences, snapshot
 from .formerrors import error_links
 from .forms import (
@@ -153,17 +153,10 @@ def _visible_proposal(request, key, number) -> Proposal:
 
 def _appraisal_context(proposal: Proposal, figures) -> dict:
     """The optional present value / sensitivity block (the catalogue's settings)."""
-    settings = appraisal_settings(proposal.catalog)
-    appraisal = appraisal_for(figures, settings)
-    if appraisal is None:
-        return {"appraisal": None}
-    return {
-        "appraisal": appraisal,
-        "appraisal_settings": settings,
-        "appraisal_rows": summary_rows(appraisal),
-        "switching_rows": switching_rows(appraisal),
-        "tornado": charts.tornado_svg(appraisal),
-    }
+    context = block_context(proposal.catalog, figures)
+    if context["appraisal"] is not None:
+        context["tornado"] = charts.tornado_svg(context["appraisal"])
+    return context
 
 
 def proposal_detail(request, key, number):
