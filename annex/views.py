@@ -21,8 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Catalog, Proposal, Status
 from cases.permissions import sees_everything, visible_proposals
+from cases.price_levels import choose_price_level
 from cases.selectors import proposals_with_inputs
 from committees.models import Role
+from finance.prices import PriceLevelError
 from followup.report import catalogue_report
 
 from .models import AnnexJob
@@ -150,9 +152,24 @@ def proposal_pdf(request, key, number):
 
 
 def catalog_xlsx(request, key):
+    """The catalogue's workbook; ``pl=2024`` shows it in another price level (a refused
+    choice is said on the catalogue's page)."""
     catalog = get_object_or_404(Catalog, key=key)
+    choice = choose_price_level(request.GET.get("pl"))
     buffer = io.BytesIO()
-    export_catalog_xlsx(catalog, buffer, statuses=request.GET.getlist("status"), user=request.user)
+    try:
+        if choice.error:
+            raise PriceLevelError(choice.error)
+        export_catalog_xlsx(
+            catalog,
+            buffer,
+            statuses=request.GET.getlist("status"),
+            user=request.user,
+            price_level=choice,
+        )
+    except PriceLevelError as exc:
+        messages.error(request, str(exc))
+        return redirect(catalog.get_absolute_url())
     buffer.seek(0)
     return FileResponse(
         buffer,

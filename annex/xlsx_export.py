@@ -37,7 +37,8 @@ from openpyxl.xml.functions import fromstring as xml_fromstring
 from cases.appraisal import appraisal_for, appraisal_settings, summary_rows, switching_rows
 from cases.models import Catalog
 from cases.presentation import AREA_LABELS
-from cases.selectors import grid_lines, line_amounts
+from cases.price_levels import convert_proposal_case
+from cases.selectors import case_from_proposal, grid_lines, line_amounts
 
 # The cell primitives live in cases.spreadsheet (the review's list export uses them too);
 # imported here under their old names, which this module and its callers keep using.
@@ -250,8 +251,16 @@ class _SheetStyles:
         return cached
 
 
-def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figures) -> dict:
-    """One proposal's sheet; returns the cell addresses of its key figures."""
+def write_proposal_sheet(
+    wb: Workbook,
+    name: str,
+    proposal,
+    figures: engine.Figures,
+    converted: tuple[int, list[dict]] | None = None,
+) -> dict:
+    """One proposal's sheet; returns the cell addresses of its key figures.
+    ``converted``: (p/l year, each grid line's amounts in it) when the workbook is shown
+    in another price level (`converted_items`)."""
     ws = new_sheet(wb, name)
     st = _SheetStyles.of(wb, ws)
     years = list(figures.years)
@@ -263,13 +272,18 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     ws.freeze_panes = "D4"
     out = LeanRows(ws)
     all_lines = grid_lines(proposal)
+    level = proposal.price_level_year
+    amounts_of = {id(ln): line_amounts(ln) for ln in all_lines}
+    if converted is not None:
+        level, converted_amounts = converted
+        amounts_of = {id(ln): a for ln, a in zip(all_lines, converted_amounts, strict=True)}
     # Amounts with decimals are shown with them, so that the rows the sheet shows add
     # up to the totals it shows (whole thousands would round each cell on its own: two
     # lines of -0,4 shown as 0 and 0 under -1). Issue 11, finding 11.
     if any(
         value != value.to_integral_value()
         for ln in all_lines
-        for value in line_amounts(ln).values()
+        for value in amounts_of[id(ln)].values()
         if value is not None
     ):
         amount_style, total_style = st.cents, st.bold_cents
@@ -289,7 +303,7 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
         return ("f", value, sid)
 
     out.append([text(f"{proposal.number} {proposal.title}", st.title, st.title_q)])
-    out.append([text(f"1.000 kr. {proposal.price_level_year} p/l")])
+    out.append([text(f"1.000 kr. {level} p/l")])
     header = [text(v, st.header, st.header_q) for v in ("Linje", "Afsnit", "Styringsområde")]
     header += [("n", y, st.year) for y in years]
     out.append(header)
@@ -299,7 +313,7 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
         lines = [ln for ln in all_lines if ln.section == section]
         first = row + 1
         for ln in lines:
-            amounts = line_amounts(ln)
+            amounts = amounts_of[id(ln)]
             out.append(
                 [
                     text(ln.label),
@@ -428,18 +442,38 @@ def write_proposal_sheet(wb: Workbook, name: str, proposal, figures: engine.Figu
     return addresses
 
 
-def export_catalog_xlsx(catalog: Catalog, output, *, statuses=None, user=None) -> int:
+def export_catalog_xlsx(
+    catalog: Catalog, output, *, statuses=None, user=None, price_level=None
+) -> int:
     """Write the catalogue's workbook to `output` (path or binary file); returns the
     number of proposals. When the catalogue has adopted proposals, a last sheet
     "Opfølgning" holds the follow-up report (with `user`, only the plans that user may
-    read)."""
+    read). ``price_level``: a `cases.price_levels.PriceLevelChoice` with a year: every
+    amount and figure in that p/l (`converted_items`); raises
+    ``finance.prices.PriceLevelError`` when a proposal's own year has no index."""
     items = stream_figures(stream_proposals(catalog, statuses, user=user))
+    converted: dict[int, tuple[int, list[dict]]] = {}
+    if price_level is not None and price_level.year is not None:
+        items = converted_items(items, price_level, converted)
     wb = Workbook(write_only=True)
     with _scratch(wb):
-        return _write_catalog(wb, catalog, items, output, user)
+        return _write_catalog(wb, catalog, items, output, user, converted)
 
 
-def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
+def converted_items(items, price_level, converted: dict):
+    """(proposal, figures) pairs in the chosen p/l: each proposal's case converted by
+    `finance.prices.convert_case` and computed again; its grid lines' converted amounts
+    are left in ``converted[proposal.pk]`` (p/l year, amounts per grid line) for its
+    sheet, which takes them out again."""
+    for proposal, _figures in items:
+        case = convert_proposal_case(proposal, case_from_proposal(proposal), price_level)
+        converted[proposal.pk] = (price_level.year, [ln.amounts for ln in case.lines])
+        yield proposal, engine.compute(case)
+
+
+def _write_catalog(
+    wb: Workbook, catalog: Catalog, items, output, user, converted: dict | None = None
+) -> int:
     """The overview sheet comes first in the workbook but is written last: its rows are
     collected (a few hundred bytes each) while the proposals stream past, each writing
     and closing its own sheet, so that neither memory nor open files grow with the
@@ -466,6 +500,8 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
     items = iter(items)
     first = next(items, None)
     price_level = first[0].price_level_year if first else catalog.budget_year
+    if first and converted:
+        price_level = converted[first[0].pk][0]
     items = itertools.chain([first], items) if first else iter(())
     unit = f"Mio. kr. {price_level} p/l · budget {catalog.budget_year}"
     rows.append([lean_text(unit, 0, plain_q)])
@@ -523,7 +559,8 @@ def _write_catalog(wb: Workbook, catalog: Catalog, items, output, user) -> int:
                 *values,
             ]
         )
-        written = write_proposal_sheet(wb, name, proposal, figures)
+        own = converted.pop(proposal.pk, None) if converted is not None else None
+        written = write_proposal_sheet(wb, name, proposal, figures, own)
         assert all(written[k] == v for k, v in ref.items()), (written, ref)
         count += 1
     last = first_data + count - 1

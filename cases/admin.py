@@ -7,6 +7,10 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import Catalog, PoolBudget, Proposal
+from .signals import catalog_settings_changed
+
+# The settings the stored summaries' present value and discounted payback depend on.
+SUMMARY_SETTINGS = ("discount_rate_pct", "appraisal_horizon")
 
 
 @admin.register(Proposal)
@@ -59,10 +63,19 @@ class CatalogAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("source_file",)
     ordering = ("-budget_year", "key")
+
     def get_fieldsets(self, request, obj=None):
         """A new budget round starts with its identity; the appraisal settings (their
         defaults) and the pool's budget are set on the catalogue once it exists."""
         return self.fieldsets if obj is not None else self.fieldsets[:1]
+
+    def save_model(self, request, obj, form, change):
+        """Save; when a setting of the stored present values changed, the layers above
+        refresh them (`cases.signals.catalog_settings_changed`, in the admin's
+        transaction)."""
+        super().save_model(request, obj, form, change)
+        if change and any(name in form.changed_data for name in SUMMARY_SETTINGS):
+            catalog_settings_changed.send(sender=Catalog, catalog=obj)
 
     def get_inlines(self, request, obj):
         return [PoolBudgetInline] if obj is not None else []

@@ -23,6 +23,7 @@ __all__ = [
     "SummaryRow",
     "appraisal_for",
     "appraisal_settings",
+    "base_for",
     "block_context",
     "scenario_label",
     "summary_rows",
@@ -79,6 +80,15 @@ def appraisal_for(figures: Figures, settings: AppraisalSettings) -> fa.Appraisal
         settings.delay_years,
         settings.cost_rise_pct,
     )
+
+
+def base_for(figures: Figures, settings: AppraisalSettings) -> fa.Scenario | None:
+    """Present value, payback and discounted payback of the proposal as entered at the
+    catalogue's settings (`finance.appraisal.base_scenario`: the first row of the
+    block), or ``None`` when it has no years. For lists and stored summaries."""
+    if not figures.years:
+        return None
+    return fa.base_scenario(figures, settings.schedule, settings.horizon)
 
 
 def scenario_label(appraisal: fa.Appraisal, key: str) -> str:

@@ -11,3 +11,10 @@ from django.dispatch import Signal
 # A receiver that raises rolls the whole change back (it is sent with `send`, not
 # `send_robust`).
 inputs_changed = Signal()
+
+# Sent inside the transaction that changed a catalogue's appraisal settings (discount
+# rate, horizon; the admin's save), after the change is written.
+# Arguments: catalog (cases.models.Catalog).
+# `review` refreshes the stored summaries of the catalogue's proposals (their present
+# value and discounted payback depend on the settings).
+catalog_settings_changed = Signal()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from committees.models import Administration, Committee
 from finance import engine
 from finance.overview import SUMMED
+from finance.prices import PriceLevelError, convert_rows
 
 from . import charts, limits, plausibility, presentation, services
 from .appraisal import appraisal_settings, block_context
@@ -41,7 +42,14 @@ from .numbers import format_number, query_int
 from .paging import CountedPaginator
 from .permissions import can_create, can_edit, sees_everything, visible_proposals
 from .portfolio import CRITERIA, portfolio_page
-from .selectors import all_checks, figures_for, printed_overview, proposals_with_inputs
+from .price_levels import choose_price_level, convert_proposal_case, level_note
+from .selectors import (
+    all_checks,
+    case_from_proposal,
+    figures_for,
+    printed_overview,
+    proposals_with_inputs,
+)
 
 
 def catalog_list(request):
@@ -85,13 +93,19 @@ def catalog_detail(request, key):
     rows = [{"proposal": p, "overview": _stored_overview(p)} for p in page.object_list]
     stale = {row["proposal"].pk: row for row in rows if row["overview"] is None}
     if stale:
-        overview = printed_overview(catalog)
-        for proposal in proposals_with_inputs(Proposal.objects.filter(pk__in=stale)):
-            figures = figures_for(proposal)
-            stale[proposal.pk]["overview"] = {
-                **engine.overview_row(figures),
-                "check_count": len(all_checks(proposal, figures, overview)),
-            }
+        for pk, overview in _computed_overviews(catalog, stale).items():
+            stale[pk]["overview"] = overview
+    choice = choose_price_level(request.GET.get("pl"))
+    error, shown = choice.error, None
+    if choice.year is not None:
+        try:
+            converted, total = _converted_overview(catalog, proposals, choice)
+        except PriceLevelError as exc:
+            error = str(exc)
+        else:
+            shown = choice.year
+            for row in rows:
+                row["overview"] = {**row["overview"], **converted[row["proposal"].pk]}
     return render(
         request,
         "cases/catalog_detail.html",
@@ -102,8 +116,58 @@ def catalog_detail(request, key):
             "total": total,
             "can_create": can_create(request.user),
             "can_see_portfolio": sees_everything(request.user),
+            "price_level": choice,
+            "shown_level": shown,
+            "price_level_error": error,
         },
     )
+
+
+def _computed_overviews(catalog: Catalog, pks) -> dict[int, dict]:
+    """Overview rows computed from the inputs (for proposals whose stored figures are
+    missing or stale); nothing is written."""
+    overview = printed_overview(catalog)
+    out = {}
+    for proposal in proposals_with_inputs(Proposal.objects.filter(pk__in=pks)):
+        figures = figures_for(proposal)
+        out[proposal.pk] = {
+            **engine.overview_row(figures),
+            "check_count": len(all_checks(proposal, figures, overview)),
+        }
+    return out
+
+
+# the stored summary's exact amount (1.000 kr.) of each overview column
+EXACT_FIELDS = {
+    "investment_service": "investment_service_exact",
+    "investment_capital": "investment_capital_exact",
+    "full_effect_service": "full_effect_service_exact",
+    "full_effect_transfers": "full_effect_transfers_exact",
+    "innovation_pool": "investment_total",
+}
+
+
+def _converted_overview(catalog: Catalog, proposals, choice) -> tuple[dict, dict]:
+    """Every visible proposal's overview amounts in the chosen p/l, mio. kr. with one
+    decimal, and the totals (`finance.prices.convert_rows` on the exact amounts: the
+    rows add up to the totals exactly). One query of the stored figures; a proposal
+    whose stored figures are stale or older than the exact amounts is computed."""
+    fields = [f"figures__{EXACT_FIELDS[key]}" for key in SUMMED]
+    stored = proposals.values_list(
+        "pk", "price_level_year", "version", "figures__proposal_version", *fields
+    )
+    rows, stale = {}, {}
+    for pk, level, version, stored_version, *values in stored:
+        if stored_version != version or any(v is None for v in values):
+            stale[pk] = level
+        else:
+            rows[pk] = (level, {k: v / 1000 for k, v in zip(SUMMED, values, strict=True)})
+    if stale:
+        for proposal in proposals_with_inputs(Proposal.objects.filter(pk__in=stale)):
+            amounts = engine.overview_amounts(figures_for(proposal))
+            rows[proposal.pk] = (stale[proposal.pk], {k: amounts[k] / 1000 for k in SUMMED})
+    converted, totals = convert_rows(rows, choice.service_index, choice.year, 1)
+    return converted, {key: totals.get(key) or Decimal(0) for key in SUMMED}
 
 
 def catalog_portfolio(request, key):
@@ -165,14 +229,25 @@ def proposal_detail(request, key, number):
         queryset.select_related("catalog", "committee", "presenting_administration"),
         number=number,
     )
+    choice = choose_price_level(request.GET.get("pl"))
+    error = choice.error
+    body = None
+    if choice.year is not None and choice.year != proposal.price_level_year:
+        try:
+            body = converted_body(proposal, choice)
+        except PriceLevelError as exc:
+            error = str(exc)
     return render(
         request,
         "cases/proposal_detail.html",
         {
             "proposal": proposal,
-            "body": proposal_body(proposal),
+            "body": body if body is not None else proposal_body(proposal),
             "can_edit": can_edit(request.user, proposal),
             "can_copy": can_create(request.user),
+            "price_level": choice,
+            "shown_level": choice.year if body is not None else proposal.price_level_year,
+            "price_level_error": error,
         },
     )
 
@@ -195,28 +270,52 @@ def proposal_body(proposal: Proposal) -> str:
     if html is None:
         full = proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get()
         figures = figures_for(full)
-        affected = {a.code for a in full.affected_administrations.all()}
-        html = render_to_string(
-            "cases/_proposal_body.html",
-            {
-                "proposal": full,
-                "figures": figures,
-                "checks": all_checks(full, figures),
-                "economy": presentation.economy_table(full, figures),
-                "detail_tables": presentation.detail_tables(full, figures),
-                "admin": presentation.admin_table(full, figures),
-                "sections": presentation.sections(full),
-                "distributions": presentation.distribution_tables(figures),
-                "administrations": [
-                    (a, a.code in affected) for a in Administration.objects.order_by("order")
-                ],
-                "unit": presentation.unit_label(full),
-                "chart": charts.net_flow_svg(figures) if figures.years else "",
-                **_appraisal_context(full, figures),
-            },
-        )
+        html = _render_body(full, case_from_proposal(full), figures, all_checks(full, figures), {})
         cache.set(key, html, BODY_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
+
+
+def converted_body(proposal: Proposal, choice) -> str:
+    """The proposal page's body in another p/l ("Vis i 2024 p/l"): the economy converted
+    by `finance.prices.convert_case`, every table, the chart and the appraisal computed
+    from the converted figures; the checks are those of the proposal as entered (they
+    concern what was typed in). Not cached (the index may change in the admin). Raises
+    ``PriceLevelError`` when the proposal's own year has no index."""
+    full = proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get()
+    own = figures_for(full)
+    case = convert_proposal_case(full, case_from_proposal(full), choice)
+    figures = engine.compute(case)
+    extra = {
+        "shown_level": choice.year,
+        "level_note": level_note(full.price_level_year, choice.year, choice),
+    }
+    html = _render_body(full, case, figures, all_checks(full, own), extra)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
+
+
+def _render_body(full: Proposal, case, figures, checks, extra: dict) -> str:
+    affected = {a.code for a in full.affected_administrations.all()}
+    unit = presentation.unit_for(extra.get("shown_level") or full.price_level_year)
+    return render_to_string(
+        "cases/_proposal_body.html",
+        {
+            "proposal": full,
+            "figures": figures,
+            "checks": checks,
+            "economy": presentation.economy_table_for(case, figures, unit),
+            "detail_tables": presentation.detail_tables_for(case, figures, unit),
+            "admin": presentation.admin_table_for(case, figures, unit),
+            "sections": presentation.sections(full),
+            "distributions": presentation.distribution_tables(figures),
+            "administrations": [
+                (a, a.code in affected) for a in Administration.objects.order_by("order")
+            ],
+            "unit": unit,
+            "chart": charts.net_flow_svg(figures) if figures.years else "",
+            **_appraisal_context(full, figures),
+            **extra,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- the editor

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Administration, Committee, Profile
+from .models import Administration, Committee, PriceIndex, Profile
 
 
 class UnitInline(admin.TabularInline):
@@ -63,3 +63,13 @@ class BilagUserAdmin(UserAdmin):
     def role(self, user):
         profile = getattr(user, "profile", None)
         return profile.get_role_display() if profile else _("no role")
+
+
+@admin.register(PriceIndex)
+class PriceIndexAdmin(admin.ModelAdmin):
+    """The p/l index pages and exports convert with (docs/APPRAISAL.md)."""
+
+    list_display = ("series", "year", "value", "source")
+    list_filter = ("series",)
+    list_editable = ("value",)
+    ordering = ("series", "year")

@@ -1,6 +1,8 @@
 """The municipality's organisation: committees and ØU's units, administrations, who works
 where and in which role. The bottom Django layer: it imports no other app."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -104,3 +106,43 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class PriceIndex(models.Model):
+    """One year of a price and wage index (pris- og lønindeks, p/l) that pages and exports
+    convert amounts between price levels with (`finance.prices`). Any base: only the
+    ratios between years count. Series "service" (drift) is needed; "anlaeg" (a
+    construction cost index) is used for anlæg lines where it covers both years.
+    Loaded with a default series by a data migration (`reference_data`), editable in
+    the admin."""
+
+    class Series(models.TextChoices):
+        SERVICE = "service", _("service (operating)")
+        CAPITAL = "anlaeg", _("construction (anlæg)")
+
+    series = models.CharField(
+        _("series"), max_length=10, choices=Series.choices, default=Series.SERVICE
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("index"), max_digits=12, decimal_places=4)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("price and wage index")
+        verbose_name_plural = _("price and wage indexes")
+        ordering = ["series", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="price_index_series_year"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="price_index_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_series_display()} {self.year}: {self.value}"
+
+    @classmethod
+    def series_map(cls) -> dict[str, dict[int, Decimal]]:
+        """Every series as ``{series: {year: value}}`` (one query)."""
+        out: dict[str, dict] = {}
+        for series, year, value in cls.objects.values_list("series", "year", "value"):
+            out.setdefault(series, {})[year] = value
+        return out

@@ -43,6 +43,7 @@ __all__ = [
     "RateSchedule",
     "Scenario",
     "appraise",
+    "base_scenario",
     "discounted_payback",
     "flat_rate",
     "horizon_flows",
@@ -423,6 +424,18 @@ def _scenario(key: str, flows: _Flows, start: int | None, schedule: RateSchedule
         _discounted_payback(flows, start, schedule),
         round_ratio_half_up(*flows.gain(schedule, horizon), NPV_PLACES),
     )
+
+
+def base_scenario(
+    figures: Figures, schedule: RateSchedule = FM_2021, horizon: int = DEFAULT_HORIZON
+) -> Scenario:
+    """The proposal as entered: payback, discounted payback and present value over
+    ``horizon`` years, exactly as ``appraise`` gives them in its first scenario (the
+    same function), without the sensitivity and switching values: for lists that show
+    the present value of many proposals.  Raises ``ValueError`` for a horizon < 1."""
+    if horizon < 1:
+        raise ValueError("the horizon is at least one year")
+    return _scenario("base", _parts(figures).flows(), _start(figures), schedule, horizon)
 
 
 def _ratio(pct: Decimal) -> tuple[int, int]:

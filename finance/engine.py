@@ -67,6 +67,7 @@ __all__ = [
     "check_printed_distribution",
     "compute",
     "first_year_with_amount",
+    "overview_amounts",
     "overview_row",
     "payback",
     "reconcile",
@@ -1043,19 +1044,34 @@ def _mio(value: Decimal) -> Decimal:
     return round_half_up(value / 1000, 1)
 
 
+def overview_amounts(figures: Figures) -> dict[str, Decimal]:
+    """The amounts of a proposal's overview row before rounding, in 1.000 kr., exact
+    (full effects positive for savings; ``innovation_pool`` is the whole investment):
+    what ``overview_row`` prints in mio. kr., and what a conversion to another p/l
+    starts from."""
+    return {
+        "investment_service": figures.investment[SERVICE],
+        "investment_capital": figures.investment[CAPITAL],
+        "full_effect_service": -figures.full_effect[SERVICE],
+        "full_effect_transfers": -figures.full_effect[TRANSFERS],
+        "innovation_pool": figures.investment["total"],
+    }
+
+
 def overview_row(figures: Figures) -> dict[str, Decimal | int | None]:
     """The proposal's row of a catalogue overview table ("mio. kr.", one decimal).
 
     Full effects are printed positive for savings; ``payback_years`` is the service
     variant; ``innovation_pool`` is the whole investment.
     """
+    amounts = overview_amounts(figures)
     return {
-        "investment_service": _mio(figures.investment[SERVICE]),
-        "investment_capital": _mio(figures.investment[CAPITAL]),
-        "full_effect_service": _mio(-figures.full_effect[SERVICE]),
-        "full_effect_transfers": _mio(-figures.full_effect[TRANSFERS]),
+        "investment_service": _mio(amounts["investment_service"]),
+        "investment_capital": _mio(amounts["investment_capital"]),
+        "full_effect_service": _mio(amounts["full_effect_service"]),
+        "full_effect_transfers": _mio(amounts["full_effect_transfers"]),
         "payback_years": figures.payback_years_service,
-        "innovation_pool": _mio(figures.investment["total"]),
+        "innovation_pool": _mio(amounts["innovation_pool"]),
     }
 
 

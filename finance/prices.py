@@ -16,20 +16,28 @@ Entry units: amounts may be typed in kr., 1.000 kr. or mio. kr.; they are stored
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from . import engine
 from .formatting import format_amount
-from .rounding import round_fraction_half_up, round_to_total
+from .rounding import round_fraction_half_up, round_half_up, round_to_total
 
 __all__ = [
+    "CAPITAL_SERIES",
     "CONVERTED_PLACES",
+    "SERVICE_SERIES",
     "ENTRY_UNITS",
     "STORED_PLACES",
     "PriceLevelError",
     "UnitError",
+    "chain_index",
     "convert_amount",
+    "convert_case",
+    "convert_rows",
+    "convert_sums",
     "convert_series",
     "convert_table",
     "factor",
@@ -47,6 +55,10 @@ ENTRY_UNITS: dict[str, Decimal] = {
     "mio.kr": Decimal(1000),
 }
 UNIT_LABELS = {"kr": "kr.", "t.kr": "1.000 kr.", "mio.kr": "mio. kr."}
+
+
+SERVICE_SERIES = "service"  # drift: the general price and wage index
+CAPITAL_SERIES = "anlaeg"  # anlæg: a construction cost index, where one is kept
 
 
 class PriceLevelError(ValueError):
@@ -136,6 +148,193 @@ def convert_table[K: Hashable](
             if year in rows[key]:
                 out[key][year] = value
     return out, totals
+
+
+def chain_index(
+    rises_pct: Mapping[int, Decimal | str], base_year: int, base: Decimal = Decimal(100),
+    places: int = 4,
+) -> dict[int, Decimal]:  # fmt: skip
+    """An index series from yearly rises in per cent (as the pris- og lønskøn publish
+    them): ``base`` in ``base_year``, each following year the previous one times
+    ``1 + rise / 100``, chained exactly and each value rounded half up once to
+    ``places`` decimals.  ``rises_pct[year]`` is the rise from ``year - 1`` to ``year``;
+    the years must follow ``base_year`` without a gap (``PriceLevelError``).
+
+    ``chain_index({2011: "1.3", 2012: "1.6"}, 2010)`` ->
+    ``{2010: 100.0000, 2011: 101.3000, 2012: 102.9208}``.
+    """
+    out = {base_year: round_half_up(Decimal(base), places)}
+    exact = Fraction(Decimal(base))
+    for year in range(base_year + 1, base_year + 1 + len(rises_pct)):
+        if year not in rises_pct:
+            raise PriceLevelError(f"Stigningen for {year} mangler i pris- og lønindekset")
+        exact *= 1 + Fraction(Decimal(rises_pct[year])) / 100
+        out[year] = round_fraction_half_up(exact, places)
+    return out
+
+
+def _series_of(
+    line: engine.Line, indexes: Mapping[str, Mapping[int, Decimal]], years: tuple[int, int]
+) -> str:
+    """The series a line is converted by: anlæg lines by the anlæg series where one
+    covers both years, everything else by the service series."""
+    if line.effective_area == engine.CAPITAL:
+        capital = indexes.get(CAPITAL_SERIES) or {}
+        if all(capital.get(year, 0) > 0 for year in years):
+            return CAPITAL_SERIES
+    return SERVICE_SERIES
+
+
+def _spread(
+    parts: Sequence[Decimal], line: Decimal, f: Fraction, converted_line: Decimal
+) -> list[Decimal]:
+    """A line's specification ``parts`` (one year) in the new p/l, whole kroner.  Parts
+    that add up to the ``line`` are rounded to the converted line by the largest
+    remainder, so they still add up to it; parts that did not add up are converted as
+    a column of their own (the engine's check keeps showing the difference)."""
+    quantum = 10**CONVERTED_PLACES
+    exact = [Fraction(p) * f * quantum for p in parts]
+    if sum(parts, Decimal(0)) == line:
+        # the converted line is its exact value rounded down or up, so it lies between
+        # the parts' floors and their floors plus one for each part that is not whole
+        target = int(converted_line.scaleb(CONVERTED_PLACES))
+    else:
+        own = round_fraction_half_up(sum(exact, Fraction(0)) / quantum, CONVERTED_PLACES)
+        target = int(own.scaleb(CONVERTED_PLACES))
+    return [Decimal(n).scaleb(-CONVERTED_PLACES) for n in round_to_total(exact, target)]
+
+
+def convert_case(
+    case: engine.Case,
+    indexes: Mapping[str, Mapping[int, Decimal]],
+    from_year: int,
+    to_year: int,
+) -> engine.Case:
+    """A proposal's economy in ``to_year`` p/l, for display and export.
+
+    ``indexes``: series name (``SERVICE_SERIES``, optionally ``CAPITAL_SERIES``) ->
+    year -> index value.  Anlæg lines go by the anlæg series when it covers both years,
+    all other lines by the service series.  Per section, series and year, the section's
+    total is converted and rounded half up to whole kroner and its lines are rounded to
+    it by the largest remainder (``convert_table``), so the converted lines add up to the
+    converted section totals exactly; a line's specifications are spread over the
+    converted line the same way.  Administration lines and distributions given as
+    amounts are converted alike.  What the source printed (``stated``, printed
+    distributions) belongs to the original p/l and is left out.  Raises
+    ``PriceLevelError`` when a needed year has no index value.
+    """
+    years = (from_year, to_year)
+    if SERVICE_SERIES not in indexes:
+        raise PriceLevelError("Der er intet pris- og lønindeks for service")
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, line in enumerate(case.lines):
+        groups.setdefault((line.section, _series_of(line, indexes, years)), []).append(i)
+    lines = list(case.lines)
+    for (_section, series), members in groups.items():
+        index = indexes[series]
+        f = factor(index, from_year, to_year)
+        converted, _totals = convert_table(
+            {i: case.lines[i].amounts for i in members}, index, from_year, to_year
+        )
+        for i in members:
+            line = case.lines[i]
+            specs = line.specifications
+            if specs:
+                new_specs = list(specs)
+                for year, amount in line.amounts.items():
+                    parts = [s.amounts.get(year) for s in specs]
+                    present = [k for k, v in enumerate(parts) if v is not None]
+                    if not present:
+                        continue
+                    spread = _spread([parts[k] for k in present], amount, f, converted[i][year])
+                    for k, value in zip(present, spread, strict=True):
+                        spec = new_specs[k]
+                        new_specs[k] = dataclasses.replace(
+                            spec, amounts={**spec.amounts, year: value}
+                        )
+                specs = tuple(new_specs)
+            lines[i] = dataclasses.replace(line, amounts=converted[i], specifications=specs)
+    service = indexes[SERVICE_SERIES]
+    admin, _totals = convert_table(
+        {i: a.amounts for i, a in enumerate(case.admin_lines)}, service, from_year, to_year
+    )
+    admin_lines = [dataclasses.replace(a, amounts=admin[i]) for i, a in enumerate(case.admin_lines)]
+    distributions = []
+    for d in case.distributions:
+        amounts = {i: r.amounts for i, r in enumerate(d.rows) if r.amounts is not None}
+        converted, _totals = convert_table(amounts, service, from_year, to_year)
+        rows = tuple(
+            dataclasses.replace(r, amounts=converted[i]) if i in converted else r
+            for i, r in enumerate(d.rows)
+        )
+        distributions.append(dataclasses.replace(d, rows=rows))
+    return engine.Case(
+        years=case.years,
+        lines=tuple(lines),
+        admin_lines=tuple(admin_lines),
+        distributions=tuple(distributions),
+    )
+
+
+def convert_rows[K: Hashable, C: Hashable](
+    rows: Mapping[K, tuple[int, Mapping[C, Decimal | None]]],
+    index: Mapping[int, Decimal],
+    to_year: int,
+    places: int,
+) -> tuple[dict[K, dict[C, Decimal | None]], dict[C, Decimal | None]]:
+    """Rows kept at their own price levels (key -> (p/l year, column -> amount)) in
+    ``to_year`` p/l, with the column totals: per column, the exact converted amounts are
+    added up and the total rounded half up once to ``places`` decimals (the unit of the
+    amounts: one decimal for the overview's mio. kr.); the rows are rounded to that
+    total by the largest remainder, ties to the smaller ``str(key)``, so they add up to
+    it exactly.  ``None`` stays ``None``; a column without amounts totals ``None``.
+    Raises ``PriceLevelError`` when a year has no index value.  A catalogue's overview
+    shown in another p/l is this with one row per proposal."""
+    quantum = 10**places
+    keys = sorted(rows, key=str)
+    factors = {year: factor(index, year, to_year) for year in {rows[k][0] for k in keys}}
+    columns: list = []
+    for key in keys:
+        for column in rows[key][1]:
+            if column not in columns:
+                columns.append(column)
+    out: dict[K, dict[C, Decimal | None]] = {key: {} for key in keys}
+    totals: dict[C, Decimal | None] = {}
+    for column in columns:
+        present = [k for k in keys if rows[k][1].get(column) is not None]
+        for k in keys:
+            if column in rows[k][1] and k not in present:
+                out[k][column] = None
+        if not present:
+            totals[column] = None
+            continue
+        exact = [Fraction(rows[k][1][column]) * factors[rows[k][0]] * quantum for k in present]
+        total = round_fraction_half_up(sum(exact, Fraction(0)) / quantum, places)
+        units = round_to_total(exact, int(total.scaleb(places)))
+        for k, n in zip(present, units, strict=True):
+            out[k][column] = Decimal(n).scaleb(-places)
+        totals[column] = total
+    return out, totals
+
+
+def convert_sums(
+    sums: Mapping[int, Decimal | None],
+    index: Mapping[int, Decimal],
+    to_year: int,
+    places: int,
+) -> Decimal | None:
+    """Amounts kept at different price levels (p/l year -> sum at that p/l) added up in
+    ``to_year`` p/l: each converted exactly, the sum rounded half up once to ``places``
+    decimals (the unit of the sums: one decimal for mio. kr.).  ``None`` when every sum
+    is ``None``.  Used where an overview adds up catalogues of different p/l."""
+    present = {year: v for year, v in sums.items() if v is not None}
+    if not present:
+        return None
+    exact = sum(
+        (Fraction(v) * factor(index, year, to_year) for year, v in present.items()),
+        Fraction(0),
+    )
+    return round_fraction_half_up(exact, places)
 
 
 # --------------------------------------------------------------------------- entry units

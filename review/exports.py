@@ -28,6 +28,8 @@ def columns() -> list[tuple[str, str]]:
         ("full_effect_service", _("Efficiency at full phase-in, service (million kr.)")),
         ("full_effect_transfers", _("Efficiency at full phase-in, transfers (million kr.)")),
         ("payback_years", _("Payback (years)")),
+        ("npv", _("Present value (1,000 kr.)")),
+        ("discounted_payback_years", _("Discounted payback (years)")),
         ("cross_cutting", _("Cross-cutting")),
         ("status", _("Status")),
         ("administration", pgettext_lazy("organisation", "Administration")),
@@ -43,7 +45,13 @@ NUMERIC = {
     "full_effect_service",
     "full_effect_transfers",
     "payback_years",
+    "npv",
+    "discounted_payback_years",
 }
+
+
+# the xlsx number format of a column (default: mio. kr., one decimal)
+FORMATS = {"payback_years": "0", "discounted_payback_years": "0", "npv": "#,##0.00"}
 
 
 def row_values(proposal: Proposal) -> dict:
@@ -57,6 +65,8 @@ def row_values(proposal: Proposal) -> dict:
         "full_effect_service": summary.full_effect_service,
         "full_effect_transfers": summary.full_effect_transfers,
         "payback_years": summary.payback_years,
+        "npv": summary.npv,
+        "discounted_payback_years": summary.discounted_payback_years,
         "cross_cutting": _("Yes") if proposal.cross_cutting else "",
         "status": proposal.get_status_display(),
         "administration": (
@@ -121,7 +131,7 @@ def to_xlsx(proposals: Iterable[Proposal], output) -> None:
         for key, _heading in cols:
             value = values[key]
             if key in NUMERIC:
-                fmt = "0" if key == "payback_years" else DECIMAL_FORMAT
+                fmt = FORMATS.get(key, DECIMAL_FORMAT)
                 if isinstance(value, Decimal):
                     value = float(value)
                 cells.append(number_cell(ws, value, number_format=fmt))

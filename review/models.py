@@ -323,6 +323,29 @@ class ProposalSummary(models.Model):
     full_effect_total = models.DecimalField(max_digits=16, decimal_places=2)
     check_count = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(default=timezone.now)
+    # The overview's amounts before rounding (thousand kroner, engine.overview_amounts):
+    # what a conversion to another price level starts from. Empty in a summary stored
+    # before they were (such a row is computed when converted).
+    investment_service_exact = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    investment_capital_exact = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    full_effect_service_exact = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    full_effect_transfers_exact = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    # Present value of the net gain (thousand kroner) and discounted payback at the
+    # catalogue's appraisal settings (finance.appraisal.base_scenario); refreshed when
+    # the settings change (cases.signals.catalog_settings_changed).
+    npv = models.DecimalField(_("present value"), max_digits=16, decimal_places=2, null=True,
+                              blank=True)  # fmt: skip
+    discounted_payback_years = models.PositiveSmallIntegerField(
+        _("discounted payback (years)"), null=True, blank=True
+    )
 
     class Meta:
         db_table = "committees_proposalsummary"
@@ -332,6 +355,7 @@ class ProposalSummary(models.Model):
             models.Index(fields=["payback_years"]),
             models.Index(fields=["investment_capital"]),
             models.Index(fields=["full_effect_service"]),
+            models.Index(fields=["npv"]),
         ]
 
     def __str__(self):

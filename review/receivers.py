@@ -9,3 +9,9 @@ def record_changed_inputs(sender, *, proposals, user=None, reason="", **kwargs) 
     every proposal whose inputs changed, in the sender's transaction."""
     record_versions(proposals, user, reason)
     refresh_summaries(proposals)
+
+
+def refresh_catalog_summaries(sender, *, catalog, **kwargs) -> None:
+    """`cases.signals.catalog_settings_changed`: the stored present values and
+    discounted paybacks of the catalogue's proposals at the new settings."""
+    refresh_summaries(catalog.proposals.all())

@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce
 
 from cases.models import Proposal, Status
 from cases.permissions import involving_committee, profile, role, visible_proposals
-from committees.models import Role
+from committees.models import PriceIndex, Role
+from finance.prices import CONVERTED_PLACES, SERVICE_SERIES, convert_sums
 
 from .models import Action, CommitteeApproval, ProposalSummary, WorkflowEvent
 
@@ -88,15 +89,91 @@ def case_list(user) -> QuerySet[Proposal]:
     )
 
 
+SUMMED_TOTALS = (*OVERVIEW_FIELDS, "innovation_pool", "npv")
+
+
 def totals(queryset: QuerySet[Proposal]) -> dict:
     """The totals row of a (filtered) list: sums of the printed, rounded overview
-    figures, as the annex's "I alt" adds them up."""
-    sums = queryset.order_by().aggregate(
-        count=Count("pk"),
-        **{name: Sum(f"figures__{name}") for name in OVERVIEW_FIELDS},
-        innovation_pool=Sum("figures__innovation_pool"),
+    figures, as the annex's "I alt" adds them up (mio. kr.), and of the present values
+    (1.000 kr.). Proposals of different price levels are added up in ONE p/l: each
+    level's sums converted to the newest level by the p/l index
+    (`finance.prices.convert_sums`), rounded once; ``price_level`` says which,
+    ``converted`` whether anything was converted, and ``unconverted`` lists levels the
+    index lacks (then the plain sums, which ``price_level`` None marks). Two queries
+    (the sums per level, the index), however many rows."""
+    by_level = list(
+        queryset.order_by()
+        .values("price_level_year")
+        .annotate(
+            count=Count("pk"),
+            **{name: Sum(f"figures__{name}") for name in OVERVIEW_FIELDS},
+            innovation_pool=Sum("figures__innovation_pool"),
+            npv=Sum("figures__npv"),
+        )
     )
+    levels = sorted(row["price_level_year"] for row in by_level)
+    sums: dict = {"count": sum(row["count"] for row in by_level)}
+    if len(levels) <= 1:
+        for name in SUMMED_TOTALS:
+            sums[name] = by_level[0][name] if by_level else None
+        sums.update(price_level=levels[0] if levels else None, converted=False, unconverted=[])
+        return sums
+    index = PriceIndex.series_map().get(SERVICE_SERIES, {})
+    target = levels[-1]
+    missing = [year for year in levels if year not in index]
+    if missing:
+        for name in SUMMED_TOTALS:
+            values = [row[name] for row in by_level if row[name] is not None]
+            sums[name] = sum(values) if values else None
+        sums.update(price_level=None, converted=False, unconverted=missing)
+        return sums
+    for name in SUMMED_TOTALS:
+        places = 0 if name == "npv" else 1
+        sums[name] = convert_sums(
+            {row["price_level_year"]: row[name] for row in by_level}, index, target, places
+        )
+    sums.update(price_level=target, converted=True, unconverted=[])
     return sums
+
+
+SHARE_KINDS = ("savings", "costs", "investments")
+
+
+def shares_in_one_level(items: list[dict]) -> tuple[list[dict], dict]:
+    """The committee dashboard's shares (rows with group, year, the proposals' p/l year
+    and the three sums) added up per group and year in ONE price level: when the rows
+    span several levels, each is converted to the newest by the p/l index
+    (`finance.prices.convert_sums`, whole kroner). Returns the rows (group, year,
+    savings, costs, investments), ordered by group and year, and what was done:
+    ``{"price_level": year or None, "converted": bool, "unconverted": [years]}`` (levels
+    the index lacks: then plain sums). One query (the index) when levels differ."""
+    levels = sorted({item["proposal__price_level_year"] for item in items})
+    info = {"price_level": levels[0] if len(levels) == 1 else None, "converted": False,
+            "unconverted": []}  # fmt: skip
+    grouped: dict[tuple, dict[int, dict]] = {}
+    for item in items:
+        key = (item["group"], item["year"])
+        grouped.setdefault(key, {})[item["proposal__price_level_year"]] = item
+    index: dict = {}
+    if len(levels) > 1:
+        index = PriceIndex.series_map().get(SERVICE_SERIES, {})
+        info["unconverted"] = [year for year in levels if year not in index]
+        if not info["unconverted"]:
+            info.update(price_level=levels[-1], converted=True)
+    rows = []
+    for (group, year), by_level in sorted(
+        grouped.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])
+    ):
+        row = {"group": group, "year": year}
+        for kind in SHARE_KINDS:
+            sums = {level: item[kind] for level, item in by_level.items()}
+            if info["converted"]:
+                row[kind] = convert_sums(sums, index, info["price_level"], CONVERTED_PLACES)
+            else:
+                present = [v for v in sums.values() if v is not None]
+                row[kind] = sum(present) if present else None
+        rows.append(row)
+    return rows, info
 
 
 def summaries_of(queryset: QuerySet[Proposal]) -> QuerySet[ProposalSummary]:

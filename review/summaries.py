@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from cases.appraisal import AppraisalSettings, appraisal_settings, base_for
 from cases.models import Proposal
 from cases.selectors import all_checks, case_from_proposal, printed_overview, proposals_with_inputs
 from committees.models import Committee
@@ -33,8 +34,12 @@ SAVINGS, COSTS, INVESTMENTS = "savings", "costs", "investments"
 INVESTMENT_SUBJECTS = tuple(f"implementation_{area}" for area in engine.IMPLEMENTATION_AREAS)
 
 
-def _summary(proposal: Proposal, figures: engine.Figures, check_count: int) -> ProposalSummary:
+def _summary(
+    proposal: Proposal, figures: engine.Figures, check_count: int, settings: AppraisalSettings
+) -> ProposalSummary:
     row = engine.overview_row(figures)
+    exact = engine.overview_amounts(figures)
+    base = base_for(figures, settings)
     return ProposalSummary(
         proposal=proposal,
         proposal_version=proposal.version,
@@ -49,6 +54,12 @@ def _summary(proposal: Proposal, figures: engine.Figures, check_count: int) -> P
         full_effect_total=figures.full_effect["total"],
         check_count=check_count,
         refreshed_at=timezone.now(),
+        investment_service_exact=exact["investment_service"],
+        investment_capital_exact=exact["investment_capital"],
+        full_effect_service_exact=exact["full_effect_service"],
+        full_effect_transfers_exact=exact["full_effect_transfers"],
+        npv=base.npv if base is not None else None,
+        discounted_payback_years=base.discounted_payback_years if base is not None else None,
     )
 
 
@@ -115,6 +126,7 @@ def refresh_summaries(queryset: QuerySet[Proposal] | Iterable[Proposal]) -> int:
     committee_ids = dict(Committee.objects.values_list("code", "pk"))
     refreshed = 0
     overviews: dict[int, dict] = {}
+    settings: dict[int, AppraisalSettings] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         summaries, shares = [], []
@@ -123,8 +135,11 @@ def refresh_summaries(queryset: QuerySet[Proposal] | Iterable[Proposal]) -> int:
             figures = engine.compute(case)
             if proposal.catalog_id not in overviews:
                 overviews[proposal.catalog_id] = printed_overview(proposal.catalog)
+                settings[proposal.catalog_id] = appraisal_settings(proposal.catalog)
             checks = all_checks(proposal, figures, overviews[proposal.catalog_id])
-            summaries.append(_summary(proposal, figures, len(checks)))
+            summaries.append(
+                _summary(proposal, figures, len(checks), settings[proposal.catalog_id])
+            )
             shares += committee_shares(proposal, case, figures, committee_ids)
         ProposalSummary.objects.filter(proposal_id__in=chunk).delete()
         CommitteeShare.objects.filter(proposal_id__in=chunk).delete()

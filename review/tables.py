@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import Proposal
+from finance.rounding import round_half_up
 
 
 def mio(value: Decimal | None) -> str:
@@ -25,8 +26,24 @@ def mio(value: Decimal | None) -> str:
 def footer_label(table):
     from django.utils.translation import gettext
 
-    count = (table.totals or {}).get("count") or 0
-    return gettext("Total (%(count)d proposals)") % {"count": count}
+    totals = table.totals or {}
+    count = totals.get("count") or 0
+    label = gettext("Total (%(count)d proposals)") % {"count": count}
+    if totals.get("converted"):
+        return (
+            label
+            + " "
+            + gettext("in %(year)d p/l (converted by the price and wage index)")
+            % {"year": totals["price_level"]}
+        )
+    if totals.get("unconverted"):
+        return (
+            label
+            + " "
+            + gettext("mixed price levels: no index for %(years)s, not converted")
+            % {"years": ", ".join(str(y) for y in totals["unconverted"])}
+        )
+    return label
 
 
 class MioColumn(tables.Column):
@@ -45,6 +62,20 @@ class MioColumn(tables.Column):
 
     def render_footer(self, bound_column, table):
         return mio((table.totals or {}).get(self.total_key))
+
+
+class ThousandColumn(MioColumn):
+    """Thousand kroner, whole (the present value, as the appraisal block shows it)."""
+
+    def render(self, value):
+        return thousand(value)
+
+    def render_footer(self, bound_column, table):
+        return thousand((table.totals or {}).get(self.total_key))
+
+
+def thousand(value: Decimal | None) -> str:
+    return "" if value is None else number_format(round_half_up(value, 0), 0, force_grouping=True)
 
 
 def nulls_last(field: str):
@@ -102,6 +133,14 @@ class CaseTable(tables.Table):
         accessor="figures__payback_years",
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
+    npv = ThousandColumn(
+        verbose_name=_("Present value (1,000 kr.)"), accessor="figures__npv", total_key="npv"
+    )
+    discounted_payback = tables.Column(
+        verbose_name=_("Discounted payback (years)"),
+        accessor="figures__discounted_payback_years",
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+    )
     status = tables.Column(verbose_name=_("Status"))
     administration = tables.Column(
         verbose_name=pgettext_lazy("organisation", "Administration"),
@@ -125,6 +164,8 @@ class CaseTable(tables.Table):
             "full_effect_service",
             "full_effect_transfers",
             "payback",
+            "npv",
+            "discounted_payback",
             "status",
             "administration",
             "pool",
@@ -154,6 +195,8 @@ class CaseTable(tables.Table):
     order_investment_capital = nulls_last("figures__investment_capital")
     order_full_effect_service = nulls_last("figures__full_effect_service")
     order_full_effect_transfers = nulls_last("figures__full_effect_transfers")
+    order_npv = nulls_last("figures__npv")
+    order_discounted_payback = nulls_last("figures__discounted_payback_years")
 
     def render_number(self, record):
         return format_html(

@@ -43,7 +43,7 @@ from .models import (
     WorkflowEvent,
 )
 from .selectors import case_list as case_list_queryset
-from .selectors import totals, waiting_for
+from .selectors import shares_in_one_level, totals, waiting_for
 from .tables import FIXED_COLUMNS, CaseTable
 
 PAGE_SIZE = 50
@@ -506,10 +506,11 @@ def dashboard(request):
     shares = (
         CommitteeShare.objects.filter(proposal__in=queryset.order_by().values("pk"))
         .annotate(group=share_group)
-        .values("group", "year")
+        .values("group", "year", "proposal__price_level_year")
         .annotate(savings=Sum("savings"), costs=Sum("costs"), investments=Sum("investments"))
         .order_by("group", "year")
     )
+    shares, levels = shares_in_one_level(list(shares))
     committees = {c.pk: c for c in Committee.objects.filter(parent__isnull=True)}
     rows: dict[int, dict] = {}
 
@@ -549,6 +550,7 @@ def dashboard(request):
             "drafts_link": "?" + drafts.urlencode(),
             "statuses": statuses,
             "rows": ordered,
+            "levels": levels,
             "query": urlencode(list(params.lists()), doseq=True),
         },
     )

@@ -92,3 +92,20 @@ def reference_data_after_flush(request):
     if not Committee.objects.exists():
         migration = importlib.import_module("committees.migrations.0002_reference_data")
         migration.create_reference_data(apps, None)
+
+
+@pytest.fixture
+def price_index(db):
+    """The default p/l index as the data migration loads it (a transactional test that
+    ran earlier may have flushed the table); returns `PriceIndex.series_map()`."""
+    from committees.models import PriceIndex
+    from committees.reference_data import GENERAL_PL_RISE_PCT, PRICE_INDEX_SOURCE
+    from finance.prices import SERVICE_SERIES, chain_index
+
+    for year, value in chain_index(GENERAL_PL_RISE_PCT, 2010).items():
+        PriceIndex.objects.update_or_create(
+            series=SERVICE_SERIES,
+            year=year,
+            defaults={"value": value, "source": PRICE_INDEX_SOURCE},
+        )
+    return PriceIndex.series_map()
