@@ -21,12 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Catalog, Proposal, Status
 from cases.permissions import sees_everything, visible_proposals
+from cases.portfolio import catalog_portfolio
 from cases.price_levels import choose_price_level
 from cases.selectors import proposals_with_inputs
 from committees.models import Role
 from finance.prices import PriceLevelError
 from followup.report import catalogue_report
 
+from . import portfolio_exports
 from .models import AnnexJob
 from .pdf import render_followup_report, render_proposal_pdf
 from .tasks import fail_stale_jobs, render_annex_task, restart_job
@@ -177,6 +179,40 @@ def catalog_xlsx(request, key):
         content_type=XLSX,
         filename=_filename(f"{catalog.annex} {catalog.title}", "xlsx"),
     )
+
+
+def _portfolio(request, key):
+    """The catalogue and its portfolio page (central finance only, as the page)."""
+    if not sees_everything(request.user):
+        raise PermissionDenied(_("Only central finance sees the portfolio."))
+    catalog = get_object_or_404(Catalog, key=key)
+    return catalog, catalog_portfolio(catalog, request.GET.get("kriterie", ""))
+
+
+@require_GET
+def portfolio_xlsx(request, key):
+    """The portfolio page as a workbook (the same figures)."""
+    catalog, page = _portfolio(request, key)
+    buffer = io.BytesIO()
+    portfolio_exports.portfolio_xlsx(catalog, page, buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        content_type=XLSX,
+        filename=_filename(f"puljen {catalog.annex} {catalog.title}", "xlsx"),
+    )
+
+
+@require_GET
+def portfolio_pdf(request, key):
+    """The portfolio page as a printable annex page (PDF)."""
+    catalog, page = _portfolio(request, key)
+    data = portfolio_exports.render_portfolio_pdf(catalog, page)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = _filename(f"puljen {catalog.annex} {catalog.title}", "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_GET

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from finance import portfolio as fp
 from finance.engine import Figures
 
-from .appraisal import AppraisalSettings, appraisal_for
+from .appraisal import AppraisalSettings, appraisal_for, appraisal_settings
 from .models import Catalog, Proposal, Status
+from .selectors import figures_for, proposals_with_inputs
 
-__all__ = ["CHOSEN", "CRITERIA", "PortfolioPage", "portfolio_page"]
+__all__ = ["CHOSEN", "CRITERIA", "PortfolioPage", "catalog_portfolio", "portfolio_page"]
 
 # The proposals that count as chosen: recommended by central finance or adopted.
 CHOSEN = (Status.RECOMMENDED, Status.ADOPTED)
@@ -95,4 +96,21 @@ def portfolio_page(
             [c.item for c in candidates if c.item.key in suggestion], budget, years
         ),
         ranked=ranked,
+    )
+
+
+def chosen_criterion(value: str | None) -> str:
+    """The ranking criterion of a ``kriterie`` parameter (unknown: the first)."""
+    return value if value in CRITERIA else next(iter(CRITERIA))
+
+
+def catalog_portfolio(catalog: Catalog, criterion: str) -> PortfolioPage:
+    """The catalogue's portfolio (every proposal, its figures computed): what the page,
+    its Excel workbook and its printed annex page all show."""
+    proposals = proposals_with_inputs(catalog.proposals.all()).order_by("number")
+    return portfolio_page(
+        catalog,
+        [(p, figures_for(p)) for p in proposals],
+        appraisal_settings(catalog),
+        chosen_criterion(criterion),
     )

@@ -22,7 +22,7 @@ from finance.overview import SUMMED
 from finance.prices import PriceLevelError, convert_rows
 
 from . import charts, limits, plausibility, presentation, services
-from .appraisal import appraisal_settings, block_context
+from .appraisal import block_context
 from .changes import FieldConflict, differences, snapshot
 from .formerrors import error_links
 from .forms import (
@@ -41,7 +41,8 @@ from .models import Catalog, Proposal
 from .numbers import format_number, query_int
 from .paging import CountedPaginator
 from .permissions import can_create, can_edit, sees_everything, visible_proposals
-from .portfolio import CRITERIA, portfolio_page
+from .portfolio import CRITERIA
+from .portfolio import catalog_portfolio as catalog_portfolio_page
 from .price_levels import choose_price_level, convert_proposal_case, level_note
 from .selectors import (
     all_checks,
@@ -176,16 +177,7 @@ def catalog_portfolio(request, key):
     if not sees_everything(request.user):
         raise PermissionDenied(_("Only central finance sees the portfolio."))
     catalog = get_object_or_404(Catalog, key=key)
-    criterion = request.GET.get("kriterie", "")
-    if criterion not in CRITERIA:
-        criterion = next(iter(CRITERIA))
-    proposals = proposals_with_inputs(catalog.proposals.all()).order_by("number")
-    page = portfolio_page(
-        catalog,
-        [(p, figures_for(p)) for p in proposals],
-        appraisal_settings(catalog),
-        criterion,
-    )
+    page = catalog_portfolio_page(catalog, request.GET.get("kriterie", ""))
     return render(
         request,
         "cases/portfolio.html",

@@ -29,7 +29,7 @@ def columns() -> list[tuple[str, str]]:
         ("full_effect_transfers", _("Efficiency at full phase-in, transfers (million kr.)")),
         ("payback_years", _("Payback (years)")),
         ("npv", _("Present value (1,000 kr.)")),
-        ("discounted_payback_years", _("Discounted payback (years)")),
+        ("discounted_payback_years", _("Discounted payback, total economy (years)")),
         ("cross_cutting", _("Cross-cutting")),
         ("status", _("Status")),
         ("administration", pgettext_lazy("organisation", "Administration")),

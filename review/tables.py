@@ -137,7 +137,7 @@ class CaseTable(tables.Table):
         verbose_name=_("Present value (1,000 kr.)"), accessor="figures__npv", total_key="npv"
     )
     discounted_payback = tables.Column(
-        verbose_name=_("Discounted payback (years)"),
+        verbose_name=_("Discounted payback, total economy (years)"),
         accessor="figures__discounted_payback_years",
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )

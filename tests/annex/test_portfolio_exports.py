@@ -1,0 +1,72 @@
+"""The pool's portfolio page exported to Excel and printed as an annex page (issue 14):
+the same figures as the page (one page object, `cases.portfolio.catalog_portfolio`),
+for central finance only."""
+
+import io
+import re
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from cases.models import PoolBudget, Status
+
+from ..cases.test_pages import text_of
+from ..factories import ProposalFactory, add_line, bc01
+from .conftest import pdftotext, save_pngs
+
+pytestmark = [pytest.mark.django_db, pytest.mark.tools("pdftotext", "pdftoppm")]
+
+
+def portfolio_catalog():
+    """Budget 6.000 in 2021; BC01 recommended (5.580 invested in 2021), BC02 submitted
+    (1.000 in 2021, -500 a year from 2022). By hand (tests/cases/test_appraisal_pages.py):
+    2021: budget 6.000, invested 5.580, 420 left, -517 permanent, net 5.063."""
+    first = bc01()
+    first.status = Status.RECOMMENDED
+    first.save()
+    second = ProposalFactory(catalog=first.catalog, number="BC02", title="Anden")
+    add_line(second, "permanent", "saving", "service", "Besparelse",
+             {y: -500 for y in range(2022, 2027)})  # fmt: skip
+    add_line(second, "implementation", "cost", "service", "Projekt", {2021: 1000})
+    PoolBudget.objects.create(catalog=first.catalog, year=2021, amount=D(6000))
+    return first.catalog
+
+
+def test_page_excel_and_print_show_the_same_portfolio(client, central_user, tmp_path):
+    catalog = portfolio_catalog()
+    client.force_login(central_user)
+    page = text_of(client.get(reverse("cases:catalog_portfolio", args=[catalog.key])))
+    chosen_2021 = "2021 6.000 5.580 420 -517 5.063 5.063"
+    assert chosen_2021 in page
+    assert "1 BC02 Anden 1.000 4" in page
+
+    response = client.get(reverse("annex:portfolio_pdf", args=[catalog.key]))
+    assert response.status_code == 200
+    out = tmp_path / "puljen.pdf"
+    out.write_bytes(response.getvalue() if hasattr(response, "getvalue") else response.content)
+    printed = re.sub(r"\s+", " ", pdftotext(out))
+    assert "PULJEN OVER FOR RAMMEN" in printed
+    assert chosen_2021 in printed
+    assert "1 BC02 Anden 1.000 4" in printed
+    assert "Ikke med" in printed  # "(over rammen)" may wrap in its narrow column
+    save_pngs(out, "portfolio", pages=1)
+
+    response = client.get(reverse("annex:portfolio_xlsx", args=[catalog.key]))
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(wb["Puljen"].iter_rows(values_only=True))
+    (year,) = [r for r in rows if r[0] == 2021]
+    assert [D(str(v)) for v in year[1:7]] == [D(6000), D(5580), D(420), D(-517), D(5063),
+                                              D(5063)]  # fmt: skip
+    ranked = list(wb["Forslag til prioritering"].iter_rows(values_only=True))
+    first = [r for r in ranked if r and r[0] == 1][0]
+    assert first[1:5] == ("BC02", "Anden", 1000, 4)
+    assert [r for r in ranked if r and r[0] == 2][0][6] == "Nej (over rammen)"
+
+
+def test_portfolio_exports_are_for_central_finance(client, finance_user):
+    catalog = bc01().catalog
+    client.force_login(finance_user)
+    for name in ("annex:portfolio_pdf", "annex:portfolio_xlsx"):
+        assert client.get(reverse(name, args=[catalog.key])).status_code == 403
