@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from committees.reference_data import GENERAL_PL_RISE_PCT  # noqa: E402
 from finance.appraisal import appraise  # noqa: E402
 from finance.engine import (  # noqa: E402
     Case,
@@ -28,6 +29,7 @@ from finance.engine import (  # noqa: E402
     Stated,
     compute,
 )
+from finance.prices import SERVICE_SERIES, chain_index, convert_case  # noqa: E402
 
 COMMITTEES = ("ØU", "KFU", "BUU", "SUD", "SOU", "TMU", "BIU")
 PERMANENT_AREAS = ("service", "transfers", "capital", None)
@@ -234,6 +236,16 @@ def with_appraisal(case: Case):
     return appraise(compute(case))
 
 
+# a p/l index (Økonomistyrelsen's general rise, 2010 = 100; committees.reference_data)
+INDEXES = {SERVICE_SERIES: chain_index(GENERAL_PL_RISE_PCT, 2010)}
+
+
+def with_conversion(case: Case):
+    """The engine on the case converted from 2021 to 2024 p/l (issue 14, "Vis i 2024
+    p/l": finance.prices.convert_case, then compute)."""
+    return compute(convert_case(case, INDEXES, 2021, 2024))
+
+
 def timed(function, cases) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process) of ``function`` over all cases."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -256,6 +268,7 @@ def main() -> None:
     verify(cases)
     engine_wall, engine_cpu, reference_wall, reference_cpu = [], [], [], []
     appraisal_wall, appraisal_cpu = [], []
+    conversion_wall, conversion_cpu = [], []
     for _ in range(args.runs):  # interleaved, so all see the same machine load
         wall, cpu = timed(compute, cases)
         engine_wall.append(wall)
@@ -266,6 +279,9 @@ def main() -> None:
         wall, cpu = timed(with_appraisal, cases)
         appraisal_wall.append(wall)
         appraisal_cpu.append(cpu)
+        wall, cpu = timed(with_conversion, cases)
+        conversion_wall.append(wall)
+        conversion_cpu.append(cpu)
     checks = sum(len(compute(case).checks) for case in cases)
     median = statistics.median
     print(f"proposals: {args.proposals} (built in {build:.3f} s CPU, not timed below)")
@@ -283,6 +299,11 @@ def main() -> None:
         f"values) seconds (median of {args.runs}): {median(appraisal_wall):.3f} wall, "
         f"{median(appraisal_cpu):.3f} CPU; / engine alone (CPU): "
         f"{median(appraisal_cpu) / median(engine_cpu):.2f}"
+    )
+    print(
+        f"conversion to another p/l + engine seconds (median of {args.runs}): "
+        f"{median(conversion_wall):.3f} wall, {median(conversion_cpu):.3f} CPU; / engine "
+        f"alone (CPU): {median(conversion_cpu) / median(engine_cpu):.2f}"
     )
     print(f"proposals/second (CPU): {args.proposals / median(engine_cpu):,.0f}")
     print(f"checks found: {checks}")
