@@ -25,10 +25,11 @@ def test_finding_21_the_csv_is_for_danish_excel(client, central):
     header = text.splitlines()[0]
     assert header.startswith("Udvalg;NR;Forslag;Investering, service (mio. kr.);")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert [len(r) for r in rows] == [14, 14, 14]
+    assert [len(r) for r in rows] == [16, 16, 16]
     assert rows[1][2] == "x;=1+1"  # one field, quoted: no formula cell
     assert rows[2][2] == 'Lys "og" varme\nfase 2'  # one quoted field
     assert rows[1][3] == "0,5" and rows[1][7] == "4"  # decimal comma
+    assert rows[0][8] == "Nutidsværdi (1.000 kr.)" and "," in rows[1][8]
     assert '"x;=1+1"' in text
 
 
