@@ -151,7 +151,7 @@ def claimed_texts(layout: Layout, other_sections: list[dict]) -> dict[str, list[
     out: dict[str, list[dict]] = {}
     for extra in other_sections or []:
         text = (extra.get("text") or "").strip()
-        if not text or NOTE_TEXT in text:
+        if not text or NOTE_TEXT in re.sub(r"[*_]|</?[bi]>", "", text):
             continue
         heading = extra.get("heading") or ""
         number = PRINTED_NUMBER.match(heading)

@@ -98,10 +98,10 @@ def fields_not_asked(pool: str | None) -> set[str]:
     """Names of ProposalForm fields that the pool's form does not ask (empty for None)."""
     if not pool:
         return set()
-    other = {
-        name for key, names in POOL_ONLY_FIELDS.items() if key != pool for name in names
-    }
+    other = {name for key, names in POOL_ONLY_FIELDS.items() if key != pool for name in names}
     return other | set(NOT_IN_POOL.get(pool, ()))
+
+
 YEAR_FIELD = re.compile(r"^y(\d{4})$")
 
 
@@ -291,9 +291,7 @@ class ProposalForm(forms.Form):
     )
     risk_text = long_text(_("Risk assessment"), rows=4)
 
-    def __init__(
-        self, *args, proposal: Proposal | None = None, user=None, pool=None, **kwargs
-    ):
+    def __init__(self, *args, proposal: Proposal | None = None, user=None, pool=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
         for key, label in PRIORITY_CRITERIA:
@@ -1318,7 +1316,10 @@ class ProposalEditor:
         if self.proposal is not None:
             saved = case_from_proposal(self.proposal)
             case = replace(
-                case, stated=saved.stated, printed_distributions=saved.printed_distributions
+                case,
+                stated=saved.stated,
+                printed_distributions=saved.printed_distributions,
+                printed_details=saved.printed_details,
             )
         return case
 

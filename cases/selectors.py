@@ -74,36 +74,59 @@ def _dec(value: Any) -> Decimal | None:
         return None
 
 
+def _printed_rows(table: dict) -> list[engine.PrintedDistributionRow]:
+    rows = []
+    for row in table.get("rows") or []:
+        if not isinstance(row, dict):
+            continue
+        label = str(row.get("label") or "")
+        amounts = {}
+        for year, value in (row.get("amounts") or {}).items():
+            number = _dec(value)
+            if number is not None and str(year).isdigit():
+                amounts[int(year)] = number
+        rows.append(
+            engine.PrintedDistributionRow(
+                label=label,
+                row_kind=row.get("row_kind"),
+                key_pct=_dec(row.get("key_pct")),
+                amounts=amounts,
+                is_total=bool(row.get("bold_total"))
+                or label.strip().lower() in engine.TOTAL_LABELS,
+            )
+        )
+    return rows
+
+
 def printed_distributions(other_tables: list) -> list[engine.PrintedDistribution]:
     """The printed "Fordeling … mellem udvalg" tables of a source document."""
-    tables = []
-    for table in other_tables or []:
-        if not isinstance(table, dict) or table.get("kind") != "distribution":
-            continue
-        rows = []
-        for row in table.get("rows") or []:
-            if not isinstance(row, dict):
-                continue
-            label = str(row.get("label") or "")
-            amounts = {}
-            for year, value in (row.get("amounts") or {}).items():
-                number = _dec(value)
-                if number is not None and str(year).isdigit():
-                    amounts[int(year)] = number
-            rows.append(
-                engine.PrintedDistributionRow(
-                    label=label,
-                    row_kind=row.get("row_kind"),
-                    key_pct=_dec(row.get("key_pct")),
-                    amounts=amounts,
-                    is_total=bool(row.get("bold_total"))
-                    or label.strip().lower() in engine.TOTAL_LABELS,
-                )
-            )
-        tables.append(
-            engine.PrintedDistribution(caption=str(table.get("caption") or ""), rows=rows)
+    return [
+        engine.PrintedDistribution(
+            caption=str(table.get("caption") or ""), rows=_printed_rows(table)
         )
-    return tables
+        for table in other_tables or []
+        if isinstance(table, dict) and table.get("kind") == "distribution"
+    ]
+
+
+PRINTED_DETAIL_SECTIONS = {
+    "permanent_detail": engine.PERMANENT,
+    "implementation_detail": engine.IMPLEMENTATION,
+}
+
+
+def printed_details(other_tables: list) -> list[engine.PrintedDetail]:
+    """The printed detail tables of a source document (kinds ``permanent_detail`` and
+    ``implementation_detail``), for `engine.check_printed_detail`."""
+    return [
+        engine.PrintedDetail(
+            caption=str(table.get("caption") or ""),
+            section=PRINTED_DETAIL_SECTIONS[table["kind"]],
+            rows=_printed_rows(table),
+        )
+        for table in other_tables or []
+        if isinstance(table, dict) and table.get("kind") in PRINTED_DETAIL_SECTIONS
+    ]
 
 
 def engine_lines(proposal: Proposal) -> tuple[engine.Line, ...]:
@@ -176,6 +199,7 @@ def case_from_proposal(proposal: Proposal) -> engine.Case:
             else None
         ),
         printed_distributions=tuple(printed_distributions(proposal.other_tables)),
+        printed_details=tuple(printed_details(proposal.other_tables)),
     )
 
 

@@ -30,6 +30,7 @@ from .rounding import (
     tie_rank,
     to_units,
 )
+from .specifications import match_specifications, same_amounts
 
 __all__ = [
     "AMOUNTS",
@@ -58,12 +59,14 @@ __all__ = [
     "DistributionRow",
     "Figures",
     "Line",
+    "PrintedDetail",
     "PrintedDistribution",
     "PrintedDistributionRow",
     "Specification",
     "Stated",
     "allocate_distribution",
     "check_overview",
+    "check_printed_detail",
     "check_printed_distribution",
     "compute",
     "first_year_with_amount",
@@ -272,6 +275,20 @@ class PrintedDistribution:
 
 
 @dataclass(frozen=True)
+class PrintedDetail:
+    """A printed detail table ("Varige ændringer, service", "Serviceinvesteringer i
+    forslaget", …) of a source document: its rows and total rows as printed, kept to
+    check them against its own total and against the lines of its ``section``."""
+
+    caption: str
+    section: str  # PERMANENT | IMPLEMENTATION
+    rows: tuple[PrintedDistributionRow, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", tuple(self.rows))
+
+
+@dataclass(frozen=True)
 class Case:
     """One proposal's economy: the span of years, its lines and what was printed."""
 
@@ -281,11 +298,13 @@ class Case:
     distributions: tuple[Distribution, ...] = ()
     stated: Stated | None = None
     printed_distributions: tuple[PrintedDistribution, ...] = ()
+    printed_details: tuple[PrintedDetail, ...] = ()
 
     def __post_init__(self) -> None:
         years = tuple(sorted({int(y) for y in self.years}))
         object.__setattr__(self, "years", years)
-        for name in ("lines", "admin_lines", "distributions", "printed_distributions"):
+        names = ("lines", "admin_lines", "distributions", "printed_distributions")
+        for name in (*names, "printed_details"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
@@ -383,6 +402,16 @@ class Check:
                 return (
                     f"{d.get('caption', '')}: fordelingsnøglerne summer til "
                     f"{f(d.get('sum'))} %, ikke 100 %"
+                )
+            case "printed_detail_mismatch":
+                return (
+                    f"{d.get('caption', '')}{where}: i alt er trykt {f(self.stated)}, "
+                    f"rækkerne summer til {f(self.computed)}"
+                )
+            case "printed_detail_row_unmatched":
+                return (
+                    f"{d.get('caption', '')}, »{label}«{where}: trykt {f(self.stated)}, "
+                    "men rækken er hverken en linje i tabel 1.1 eller en specifikation af en"
                 )
             case "printed_distribution_mismatch":
                 return (
@@ -716,6 +745,64 @@ def check_printed_distribution(printed: PrintedDistribution) -> list[Check]:
     return checks
 
 
+def check_printed_detail(printed: PrintedDetail, lines: Iterable[Line]) -> list[Check]:
+    """Check a printed detail table against itself and against the lines.
+
+    ``printed_detail_mismatch``: in a year, the rows do not add up to the printed total
+    row (innovation 2020 BC11: 550 printed, the rows give 650).
+    ``printed_detail_row_unmatched``: a row that is neither a line of the table's section
+    nor a specification row of one, in every year it prints (BC11: "Digitale projekt
+    kompetencer KEID" 150/150/75 where table 1.1 has 225/225): the table disagrees with
+    the proposal's economy, and the print shows the lines (an empty cell counts as 0).
+    """
+    checks: list[Check] = []
+    members = [row for row in printed.rows if not row.is_total]
+    caption = {"caption": printed.caption}
+    for total_row in (row for row in printed.rows if row.is_total):
+        years = sorted({year for row in members for year in row.amounts} | set(total_row.amounts))
+        for year in years:
+            present = [row.amounts[year] for row in members if year in row.amounts]
+            row_sum = sum(present, ZERO) if present else None
+            stated = total_row.amounts.get(year)
+            if (row_sum or ZERO) != (stated or ZERO):
+                checks.append(
+                    Check(
+                        "printed_detail_mismatch",
+                        year=year,
+                        stated=stated,
+                        computed=row_sum,
+                        detail=caption,
+                    )
+                )
+    own = [line for line in lines if line.section == printed.section]
+    known = [line.amounts for line in own] + [s.amounts for ln in own for s in ln.specifications]
+    unknown = [
+        i
+        for i, row in enumerate(members)
+        if any(row.amounts.values()) and not any(same_amounts(row.amounts, k) for k in known)
+    ]
+    # rows that together add up to a line without specifications break it down (as the
+    # import reads them: `specifications.match_specifications`)
+    plain = [line.amounts for line in own if not line.specifications]
+    found = match_specifications(plain, [members[i].amounts for i in unknown])
+    parts = {unknown[j] for indexes in found.values() for j in indexes}
+    for i in unknown:
+        if i in parts:
+            continue
+        row = members[i]
+        for year, amount in sorted(row.amounts.items()):
+            checks.append(
+                Check(
+                    "printed_detail_row_unmatched",
+                    field=printed.section,
+                    year=year,
+                    stated=amount,
+                    detail={**caption, "label": row.label},
+                )
+            )
+    return checks
+
+
 # --------------------------------------------------------------------------- reconciliation
 
 
@@ -983,6 +1070,8 @@ def compute(case: Case) -> Figures:
             checks.extend(found)
     for printed in case.printed_distributions:
         checks.extend(check_printed_distribution(printed))
+    for printed in case.printed_details:
+        checks.extend(check_printed_detail(printed, case.lines))
     checks.extend(specification_checks(case.lines))
 
     net_total = by_year(net)

@@ -293,3 +293,40 @@ def test_the_sources_own_tables_keep_their_place_in_the_numbering(reference_cata
     ctx = context("citizen-2018", "4")
     licences = next(b for s in ctx["sections"] for b in s.blocks if b["type"] == "source_table")
     assert licences["rows"][0] == ["Økonomiudvalget - ekskl. koncernenheder", "177", "7,03 %"]
+
+
+@pytest.mark.django_db
+def test_a_stand_alone_investment_proposal_prints_as_its_source(reference_catalogs):
+    """"Bilag 1" (a stand-alone investment proposal, transcribed in fixtures/catalogs):
+    its tables start at "Tabel 2" as printed, its sections 1.1-1.11 without a Teknisk
+    bilag (it has no distribution)."""
+    ctx = context("investment-2021-borgerservice", "1")
+    assert captions(ctx) == [
+        "Tabel 2. Varige ændringer, service",
+        "Tabel 3. Anlægsinvesteringer i forslaget",
+        "Tabel 4. Varige ændringer, administration",
+    ]
+    assert headings(ctx) == [
+        "1.1. Forslagets samlede økonomiske konsekvenser",
+        "1.2. Baggrund og formål",
+        "1.3. Forslagets indhold",
+        "1.4. Økonomi",
+        "1.5. Effektivisering på administration",
+        "1.6. Implementering af forslaget",
+        "1.7. Inddragelse af samarbejdspartnere",
+        "1.8. Forslagets effekt",
+        "1.9. Opfølgning",
+        "1.10. Risikovurdering",
+        "1.11. Hvem er hørt?",
+    ]
+    assert ctx["control_notes"] == []  # its printed figures are the engine's
+
+
+@pytest.mark.django_db
+def test_the_sign_note_is_printed_once_also_when_the_source_emphasised_it(reference_catalogs):
+    """Innovation BC07's transcription holds "Note til alle tabeller: Alle *besparelser*
+    er angivet …" (italics): it is the form's note, printed once under table 1.1."""
+    economy = context("innovation-2020", "BC07")["sections"][0]
+    assert [b["type"] for b in economy.blocks] == ["table", "sign_note", "chart", "html"]
+    assert "Note til alle tabeller" not in economy.blocks[3]["html"]
+    assert economy.blocks[3]["html"].startswith("<p>For udgifterne gælder")

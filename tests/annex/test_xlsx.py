@@ -71,6 +71,7 @@ def recalculated(rolled_back_db, tmp_path_factory):
 POOLS = {
     "citizen-2018": "efficiency",
     "investment-2021": "investment",
+    "investment-2021-borgerservice": "investment",
     "innovation-2020": "innovation",
 }
 

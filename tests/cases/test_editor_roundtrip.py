@@ -17,7 +17,7 @@ def _export(pk):
 def test_every_reference_proposal_saves_back_unchanged(client, central_user, reference_catalogs):
     client.force_login(central_user)
     proposals = list(Proposal.objects.select_related("catalog").order_by("pk"))
-    assert len(proposals) == 13
+    assert len(proposals) == 14
     for proposal in proposals:
         before = _export(proposal.pk)
         url = f"/katalog/{proposal.catalog.key}/forslag/{proposal.number}/rediger/"

@@ -115,6 +115,27 @@ def test_no_other_stated_mismatch_is_reported(exported):
     assert reported == ANOMALIES
 
 
+def test_printed_detail_tables_are_checked_as_printed(exported):
+    """The detail tables the sources print ("Tabel 1. Serviceinvesteringer i forslaget",
+    …) against their own total and the lines: only what the anomalies describe."""
+    found = set()
+    for key, doc in exported.items():
+        for p in doc["proposals"]:
+            for check in p["computed"]["checks"]:
+                if check["code"].startswith("printed_detail"):
+                    found.add((key, p["number"], check["code"], check["year"],
+                               check.get("stated"), check.get("computed")))
+    assert found == {
+        # BC07: 1.157 + 255 = 1.412, printed 1.411 (also in table 1.1)
+        ("innovation-2020", "BC07", "printed_detail_mismatch", "2020", 1411, 1412),
+        # BC11: 300 + 150 + 200 = 650, printed 550; its KEID row is not table 1.1's
+        ("innovation-2020", "BC11", "printed_detail_mismatch", "2020", 550, 650),
+        ("innovation-2020", "BC11", "printed_detail_row_unmatched", "2020", 150, None),
+        ("innovation-2020", "BC11", "printed_detail_row_unmatched", "2021", 150, None),
+        ("innovation-2020", "BC11", "printed_detail_row_unmatched", "2022", 75, None),
+    }
+
+
 def test_overview_rows_are_checked_against_the_computation(reference_catalogs):
     from cases.selectors import all_checks, figures_for, proposals_with_inputs
 

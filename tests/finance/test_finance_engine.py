@@ -22,8 +22,10 @@ from finance.engine import (
     Distribution,
     DistributionRow,
     Line,
+    PrintedDetail,
     PrintedDistribution,
     PrintedDistributionRow,
+    Specification,
     Stated,
     allocate_distribution,
     check_overview,
@@ -487,6 +489,57 @@ def test_printed_distribution_checks():
         {"code": "printed_distribution_mismatch", "year": "2021", "stated": D("-21.00"),
          "computed": D("-20.99"), "caption": "Tabel 3", "row_kind": "saving"},
     ]  # fmt: skip
+
+
+def test_printed_detail_checks_its_total_and_rows_that_are_no_line():
+    """Innovation 2020 BC11's "Table 1": the total 550 where its rows give 650, and a
+    KEID row 150/150/75 where table 1.1 has 225/225; a row equal to a line (other label)
+    and a row that specifies a line are no finding."""
+    lines = (  # fmt: skip
+        Line(IMPLEMENTATION, COST, SERVICE, "Projekttressourcer KFF",
+             {2020: D(300), 2021: D(300), 2022: D(150)}),
+        Line(IMPLEMENTATION, COST, SERVICE, "Projekttressourcer KEID",
+             {2020: D(225), 2021: D(225)}),
+        Line(IMPLEMENTATION, COST, SERVICE, "IT", {2020: D(200), 2021: D(100)},
+             specifications=(Specification("IT a", {2020: D(150)}),
+                             Specification("IT b", {2020: D(50), 2021: D(100)}))),
+    )
+    rows = (
+        PrintedDistributionRow("Digitale projekt kompetencer KFF", None, None,
+                               {2020: D(300), 2021: D(300), 2022: D(150)}),
+        PrintedDistributionRow("Digitale projekt kompetencer KEID", None, None,
+                               {2020: D(150), 2021: D(150), 2022: D(75)}),
+        PrintedDistributionRow("IT b", None, None, {2020: D(50), 2021: D(100)}),
+        PrintedDistributionRow("Investeringer totalt, service", None, None,
+                               {2020: D(550), 2021: D(550), 2022: D(225)}, is_total=True),
+    )
+    printed = PrintedDetail("Table 1. Serviceinvesteringer i forslaget", IMPLEMENTATION, rows)
+    f = compute(Case(years=(2020, 2021, 2022), lines=lines, printed_details=(printed,)))
+    caption = "Table 1. Serviceinvesteringer i forslaget"
+    assert [c.as_dict() for c in f.checks] == [
+        {"code": "printed_detail_mismatch", "year": "2020", "stated": D(550), "computed": D(500),
+         "caption": caption},
+        *[{"code": "printed_detail_row_unmatched", "field": IMPLEMENTATION, "year": str(y),
+           "stated": D(v), "caption": caption, "label": "Digitale projekt kompetencer KEID"}
+          for y, v in ((2020, 150), (2021, 150), (2022, 75))],
+    ]  # fmt: skip
+    assert f.checks[1].message == (
+        "Table 1. Serviceinvesteringer i forslaget, »Digitale projekt kompetencer KEID« 2020: "
+        "trykt 150, men rækken er hverken en linje i tabel 1.1 eller en specifikation af en"
+    )
+    # the same table in the permanent section: no line there, every row is a finding
+    other = compute(Case(years=(2020, 2021, 2022), lines=lines, printed_details=(
+        PrintedDetail("T", PERMANENT, rows[:1]),)))  # fmt: skip
+    assert [c.code for c in other.checks] == ["printed_detail_row_unmatched"] * 3
+    # rows that add up to a line stored without specifications (an older database) break
+    # it down, as the import reads them: no finding
+    plain = (Line(IMPLEMENTATION, COST, SERVICE, "IT", {2020: D(200), 2021: D(100)}),)
+    split = (
+        PrintedDistributionRow("IT a", None, None, {2020: D(150)}),
+        PrintedDistributionRow("IT b", None, None, {2020: D(50), 2021: D(100)}),
+    )
+    assert compute(Case(years=(2020, 2021), lines=plain, printed_details=(
+        PrintedDetail("T", IMPLEMENTATION, split),))).checks == ()  # fmt: skip
 
 
 # --------------------------------------------------------------------------- overview

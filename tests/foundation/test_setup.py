@@ -61,7 +61,7 @@ def test_load_demo_is_idempotent(db, capsys, development):
     counts = (Catalog.objects.count(), Proposal.objects.count(), get_user_model().objects.count())
     call_command("load_demo")
     assert (Catalog.objects.count(), Proposal.objects.count(),
-            get_user_model().objects.count()) == counts == (3, 13, 4)
+            get_user_model().objects.count()) == counts == (4, 14, 4)
     users = {u.username: u for u in get_user_model().objects.select_related("profile")}
     assert users["admin"].is_superuser
     assert users["finans"].profile.role == Role.FINANCE_STAFF

@@ -74,7 +74,12 @@ def test_sqlite_backup_and_restore_give_every_catalogue_back(tmp_path):
                 "MEDIA_ROOT": str(tmp_path / "restored-media")}
     run(["bash", "scripts/restore.sh", str(tmp_path / "backup")], restored)
     after = export_all(restored, tmp_path / "after")
-    assert sorted(before) == ["citizen-2018.json", "innovation-2020.json", "investment-2021.json"]
+    assert sorted(before) == [
+        "citizen-2018.json",
+        "innovation-2020.json",
+        "investment-2021-borgerservice.json",
+        "investment-2021.json",
+    ]
     assert after == before
     assert media_files(tmp_path / "restored-media") == media_files(tmp_path / "media")
     # restoring over an existing database is refused
@@ -107,7 +112,12 @@ def test_postgresql_dump_and_restore_give_every_catalogue_back(tmp_path):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-    assert sorted(before) == ["citizen-2018.json", "innovation-2020.json", "investment-2021.json"]
+    assert sorted(before) == [
+        "citizen-2018.json",
+        "innovation-2020.json",
+        "investment-2021-borgerservice.json",
+        "investment-2021.json",
+    ]
     assert after == before
     assert media_files(tmp_path / "restored-media") == media_files(tmp_path / "media")
     assert os.path.getsize(tmp_path / "backup" / "bilag.dump") > 0
