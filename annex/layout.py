@@ -34,6 +34,7 @@ from cases.models import Catalog
 LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
 NOTE_TEXT = "Alle besparelser er angivet med negativt (-) fortegn"
 NUMBERING = re.compile(r"^\s*(?:tabel\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
+UNNUMBERED_EVIDENCE = 2
 PRINTED_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*\.?)\s+")
 
 BLOCK_TYPES = {
@@ -174,8 +175,9 @@ def printed_numbers(layout: Layout, proposal_number: str, sections: list[Section
     (the transcribed extra sections a form section claims) show them; the form's
     numbering otherwise.
 
-    - Every such heading printed without a number: the source numbered no section, and
-      neither does the print.
+    - Every such heading printed without a number (at least ``UNNUMBERED_EVIDENCE`` of
+      them: one could be a slip): the source numbered no section, and neither does the
+      print.
     - A heading whose number follows the form's numbering but stands elsewhere than the
       form counts (investment 2020 BC09: "1.4. Kriterier …" where the form has 1.5)
       shifts the numbers from there on, and the sections before it alike, none below 1.
@@ -187,7 +189,7 @@ def printed_numbers(layout: Layout, proposal_number: str, sections: list[Section
         for pos, section in enumerate(sections, start=1)
         if (own := [t for t in section.own if t.get("printed_number") is not None])
     ]
-    if anchors and all(number == "" for _pos, number in anchors):
+    if len(anchors) >= UNNUMBERED_EVIDENCE and all(number == "" for _pos, number in anchors):
         return [""] * len(sections)
     offsets: list[tuple[int, int]] = []
     for pos, number in anchors:

@@ -725,23 +725,31 @@ def check_printed_distribution(printed: PrintedDistribution) -> list[Check]:
                     )
                 )
         for total_row in totals:
-            years = sorted(
-                {year for row in members for year in row.amounts} | set(total_row.amounts)
+            checks += _total_checks(
+                "printed_distribution_mismatch",
+                members,
+                total_row,
+                {"caption": printed.caption, "row_kind": row_kind},
             )
-            for year in years:
-                present = [row.amounts[year] for row in members if year in row.amounts]
-                row_sum = sum(present, ZERO) if present else None
-                stated = total_row.amounts.get(year)
-                if (row_sum or ZERO) != (stated or ZERO):
-                    checks.append(
-                        Check(
-                            "printed_distribution_mismatch",
-                            year=year,
-                            stated=stated,
-                            computed=row_sum,
-                            detail={"caption": printed.caption, "row_kind": row_kind},
-                        )
-                    )
+    return checks
+
+
+def _total_checks(
+    code: str,
+    members: Sequence[PrintedDistributionRow],
+    total_row: PrintedDistributionRow,
+    detail: dict[str, Any],
+) -> list[Check]:
+    """``code`` for every year in which the printed rows do not add up to the printed
+    total row (an empty cell counts as 0; ``computed`` is the rows' sum)."""
+    checks = []
+    years = sorted({year for row in members for year in row.amounts} | set(total_row.amounts))
+    for year in years:
+        present = [row.amounts[year] for row in members if year in row.amounts]
+        row_sum = sum(present, ZERO) if present else None
+        stated = total_row.amounts.get(year)
+        if (row_sum or ZERO) != (stated or ZERO):
+            checks.append(Check(code, year=year, stated=stated, computed=row_sum, detail=detail))
     return checks
 
 
@@ -759,21 +767,7 @@ def check_printed_detail(printed: PrintedDetail, lines: Iterable[Line]) -> list[
     members = [row for row in printed.rows if not row.is_total]
     caption = {"caption": printed.caption}
     for total_row in (row for row in printed.rows if row.is_total):
-        years = sorted({year for row in members for year in row.amounts} | set(total_row.amounts))
-        for year in years:
-            present = [row.amounts[year] for row in members if year in row.amounts]
-            row_sum = sum(present, ZERO) if present else None
-            stated = total_row.amounts.get(year)
-            if (row_sum or ZERO) != (stated or ZERO):
-                checks.append(
-                    Check(
-                        "printed_detail_mismatch",
-                        year=year,
-                        stated=stated,
-                        computed=row_sum,
-                        detail=caption,
-                    )
-                )
+        checks += _total_checks("printed_detail_mismatch", members, total_row, caption)
     own = [line for line in lines if line.section == printed.section]
     known = [line.amounts for line in own] + [s.amounts for ln in own for s in ln.specifications]
     unknown = [

@@ -297,7 +297,7 @@ def test_the_sources_own_tables_keep_their_place_in_the_numbering(reference_cata
 
 @pytest.mark.django_db
 def test_a_stand_alone_investment_proposal_prints_as_its_source(reference_catalogs):
-    """"Bilag 1" (a stand-alone investment proposal, transcribed in fixtures/catalogs):
+    """ "Bilag 1" (a stand-alone investment proposal, transcribed in fixtures/catalogs):
     its tables start at "Tabel 2" as printed, its sections 1.1-1.11 without a Teknisk
     bilag (it has no distribution)."""
     ctx = context("investment-2021-borgerservice", "1")
@@ -330,3 +330,14 @@ def test_the_sign_note_is_printed_once_also_when_the_source_emphasised_it(refere
     assert [b["type"] for b in economy.blocks] == ["table", "sign_note", "chart", "html"]
     assert "Note til alle tabeller" not in economy.blocks[3]["html"]
     assert economy.blocks[3]["html"].startswith("<p>For udgifterne gælder")
+
+
+@pytest.mark.django_db
+def test_one_unnumbered_heading_alone_does_not_unnumber_the_sections(reference_catalogs):
+    proposal = Proposal.objects.get(catalog__key="innovation-2020", number="BC07")
+    proposal.other_sections = [s for s in proposal.other_sections if s["heading"] == "OPFØLGNING"]
+    proposal.save()
+    assert headings(context("innovation-2020", "BC07"))[:2] == [
+        "1.1. Forslagets samlede økonomiske konsekvenser",
+        "1.2. Baggrund og formål",
+    ]
