@@ -29,12 +29,14 @@ def pdftotext(path: Path, *, first: int | None = None, last: int | None = None) 
     return run_tool([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def save_pngs(pdf: Path, name: str, pages: int = 5) -> list[Path]:
-    """PNG renderings of the first pages, for a person to look at (test-artifacts/)."""
+def save_pngs(pdf: Path, name: str, pages: int = 5, first: int = 1) -> list[Path]:
+    """PNG renderings of ``pages`` pages from page ``first``, for a person to look at
+    (test-artifacts/)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     prefix = ARTIFACTS / name
+    last = first + pages - 1
     run_tool(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", str(pages), str(pdf), str(prefix)],
+        ["pdftoppm", "-png", "-r", "60", "-f", str(first), "-l", str(last), str(pdf), str(prefix)],
         check=True,
     )
     shutil.copy(pdf, ARTIFACTS / f"{name}.pdf")

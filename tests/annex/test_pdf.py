@@ -80,6 +80,11 @@ def test_every_title_and_the_form_texts_are_printed(rendered, key):
         form = {"investment": "INVESTERINGSFORSLAG", "innovation": "INNOVATIONSFORSLAG"}
         assert text.count(form[data["pool"]]) == len(data["items"])
     save_pngs(data["path"], key)
+    # the first proposal of each pool, page by page, to look at beside its seed
+    stats = data["stats"]
+    counts = [stats.part_pages[pk] for _n, _t, pk, _f in data["items"]]
+    first = stats.pages - sum(counts) + 1
+    save_pngs(data["path"], f"{key}-{data['items'][0][0]}", pages=counts[0], first=first)
 
 
 def part_text(data, index: int) -> str:
