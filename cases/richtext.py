@@ -129,6 +129,13 @@ def render(text: str, *, skip_captions: Iterable[str] = ()) -> str:
     return clean("".join(parts))
 
 
+def render_inline(text: str) -> str:
+    """Safe HTML of a short text that is no narrative (a table cell such as a hearing
+    remark): inline Markdown and the bits of HTML the transcriptions carry (``<i>…</i>``),
+    line breaks kept, no paragraphs; cleaned like `render`. "" for an empty text."""
+    return clean(_inline(text)) if (text or "").strip() else ""
+
+
 def clean(fragment: str) -> str:
     return nh3.clean(
         fragment,

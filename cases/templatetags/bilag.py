@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Status
 from cases.richtext import render as render_richtext
+from cases.richtext import render_inline
 from finance.formatting import format_amount
 from finance.rounding import round_half_up
 
@@ -168,3 +169,10 @@ def richtext(text, skip=()):
     engine, so that a copy of one in the text is not shown twice."""
     captions = [getattr(t, "caption", t) for t in skip or ()]
     return mark_safe(render_richtext(text or "", skip_captions=captions))  # noqa: S308 (nh3-cleaned)
+
+
+@register.filter
+def richtext_inline(text):
+    """A short text of a table cell (a hearing remark) as safe HTML:
+    `cases.richtext.render_inline`."""
+    return mark_safe(render_inline(str(text or "")))  # noqa: S308 (nh3-cleaned)
