@@ -362,10 +362,12 @@ def _live_context(editor: ProposalEditor) -> dict:
     if figures is None:
         return {"figures": None}
     case = editor.case()
-    header = getattr(editor.header, "cleaned_data", {})
-    unit = presentation.unit_for(
-        header.get("price_level_year") or (editor.span[0] if editor.span else 0)
-    )
+    # Opened (unbound), the editor shows the proposal's own p/l, not the grid's first year.
+    if editor.data is None:
+        level = editor.initial.price_level_year
+    else:
+        level = getattr(editor.header, "cleaned_data", {}).get("price_level_year")
+    unit = presentation.unit_for(level or (editor.span[0] if editor.span else 0))
     return {
         "figures": figures,
         "economy": presentation.economy_table_for(case, figures, unit),
