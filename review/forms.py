@@ -29,6 +29,10 @@ class StepForm(forms.Form):
 
 
 class HearingForm(forms.Form):
+    """A hearing answer. ``bodies``: the proposal's own hearing bodies, offered first so an
+    answer updates the row the proposal has (an imported proposal may name a body in its
+    source's words, e.g. "Ejendomsfaglig høring"), then the standard bodies it lacks."""
+
     body = forms.ChoiceField(label=_("Hearing body"), choices=[(b, b) for b in HEARING_BODIES])
     answer = forms.ChoiceField(label=_("Answer"), choices=HearingAnswer.Answer.choices)
     date_text = forms.CharField(
@@ -43,6 +47,11 @@ class HearingForm(forms.Form):
         max_length=limits.COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, bodies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        names = list(dict.fromkeys([*bodies, *HEARING_BODIES]))
+        self.fields["body"].choices = [(b, b) for b in names]
 
 
 class CommentForm(forms.Form):

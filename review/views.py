@@ -299,6 +299,7 @@ def case(request, pk):
     ]
     involved = list(Committee.objects.filter(pk__in=involved_committee_ids(proposal)))
     approved = {a.committee_id: a for a in workflow.approvals(proposal)}
+    hearing = list(proposal.hearing.select_related("answered_by"))
     return render(
         request,
         "review/case.html",
@@ -307,8 +308,8 @@ def case(request, pk):
             "steps": [(a, STEP_LABELS[a]) for a in actions],
             "step_form": StepForm(),
             "can_answer": workflow.allowed(request.user, proposal, Action.ANSWER_HEARING),
-            "hearing_form": HearingForm(),
-            "hearing": list(proposal.hearing.select_related("answered_by")),
+            "hearing_form": HearingForm(bodies=[h.body for h in hearing]),
+            "hearing": hearing,
             "central_answer": workflow.central_answer(proposal),
             "involved": [(c, approved.get(c.pk)) for c in involved],
             "approved_on": max((a.approved_on for a in approved.values()), default=None)
@@ -454,7 +455,7 @@ def hearing_answer(request, pk):
     return _post(
         request,
         proposal,
-        HearingForm(request.POST),
+        HearingForm(request.POST, bodies=proposal.hearing.values_list("body", flat=True)),
         lambda data: workflow.answer_hearing(request.user, proposal, **data),
         _("Choose a hearing body and an answer."),
         lambda _event: _("The hearing answer is recorded."),
