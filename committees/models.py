@@ -118,7 +118,7 @@ class PriceIndex(models.Model):
 
     class Series(models.TextChoices):
         SERVICE = "service", _("service (operating)")
-        CAPITAL = "anlaeg", _("construction (anlæg)")
+        CAPITAL = "anlaeg", _("construction (capital)")
 
     series = models.CharField(
         _("series"), max_length=10, choices=Series.choices, default=Series.SERVICE
