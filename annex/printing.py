@@ -21,6 +21,7 @@ from cases.appraisal import block_context
 from cases.charts import net_flow_svg
 from cases.exporting import SECTION_FIELDS
 from cases.models import Catalog, Pool, Proposal, Status
+from cases.permissions import DECIDED_STATUSES
 from cases.presentation import (
     Row,
     Table,
@@ -37,6 +38,7 @@ from committees.models import Administration, Committee
 from finance import engine
 from finance.formatting import format_amount
 from finance.overview import overview_total
+from review.models import ChangeAfterDecision
 from review.workflow import approval_text
 
 from . import captions, layout, technical
@@ -479,6 +481,19 @@ def control_notes(figures: engine.Figures) -> list[ControlNote]:
     return notes
 
 
+def changes_after_decision(proposal: Proposal) -> list[ChangeAfterDecision]:
+    """The proposal's changes after the decision ("ændring efter beslutning", issue 11,
+    finding 3), oldest first, for the control notes: who, when, why and each changed
+    field. Only a recommended or decided proposal can have any (no query otherwise)."""
+    if proposal.status not in DECIDED_STATUSES:
+        return []
+    return list(
+        ChangeAfterDecision.objects.filter(proposal=proposal)
+        .select_related("user")
+        .order_by("at", "pk")
+    )
+
+
 MAX_YEARS_PER_BLOCK = 8
 
 
@@ -771,6 +786,7 @@ def proposal_context(
         "sections": form_sections,
         "summary_html": layout.render_text(proposal.summary, ()),
         "control_notes": control_notes(figures),
+        "changes_after_decision": changes_after_decision(proposal),
         "grid": checkbox_grid(proposal, administrations),
     }
 

@@ -50,6 +50,12 @@ class AnnexForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Filled-in template (.xlsx)"))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change (needed for a recommended or decided proposal)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 def _filename(text: str, ext: str) -> str:
@@ -264,7 +270,12 @@ def import_template(request, key):
             }
         else:
             try:
-                result = import_xlsx(upload.read(), catalog, user=request.user)
+                result = import_xlsx(
+                    upload.read(),
+                    catalog,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
             except XlsxImportError as exc:
                 error = str(exc)
             else:

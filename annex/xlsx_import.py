@@ -796,9 +796,11 @@ def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict
 PRESERVED = ("stated", "other_tables", "anomalies", "priority_criteria")
 
 
-def import_xlsx(raw: bytes, catalog: Catalog, *, user=None) -> ImportResult:
+def import_xlsx(raw: bytes, catalog: Catalog, *, user=None, reason: str = "") -> ImportResult:
     """Create or update one proposal of `catalog` from a filled-in template.
 
+    `reason`: why a recommended or decided proposal is changed (required for it:
+    `cases.services.ReasonRequired`, issue 11, finding 3).
     Raises `XlsxImportError` (Danish, with sheet!cell); then nothing has changed."""
     check_file(raw)
     sheets = _read_sheets(raw)
@@ -843,7 +845,7 @@ def import_xlsx(raw: bytes, catalog: Catalog, *, user=None) -> ImportResult:
                     f"{existing.number} ({existing.title})"
                 )
         try:
-            result = import_document(document, user=user)
+            result = import_document(document, user=user, reason=reason)
         except InterchangeError as exc:
             raise XlsxImportError(_located(exc, where)) from None
         if user is not None:

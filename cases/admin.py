@@ -2,19 +2,59 @@
 the catalogues, so that a new budget round is set up without the shell (issue 12), with
 their appraisal settings and the pool's budget per year (issue 14)."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from . import limits, services
 from .models import Catalog, PoolBudget, Proposal
+from .permissions import DECIDED_STATUSES
 from .signals import catalog_settings_changed
 
 # The settings the stored summaries' present value and discounted payback depend on.
 SUMMARY_SETTINGS = ("discount_rate_pct", "appraisal_horizon")
 
 
+class ProposalAdminForm(forms.ModelForm):
+    """The proposal's fields, and for a recommended or decided proposal the reason a
+    change needs (issue 11, finding 3): without one a change is refused, nothing saved."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for a change after the decision"),
+        required=False,
+        max_length=limits.COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Proposal
+        exclude = ("status", "version")  # noqa: DJ006 - the workflow and the services set them
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in self.changed_data if name != "change_reason"]
+        decided = self.instance.pk is not None and self.instance.status in DECIDED_STATUSES
+        if decided and changed and not (cleaned.get("change_reason") or "").strip():
+            self.add_error(
+                "change_reason",
+                _(
+                    "The proposal is %(status)s: a change after the decision needs a reason. "
+                    "Nothing was saved."
+                )
+                % {"status": self.instance.get_status_display().lower()},
+            )
+        return cleaned
+
+
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
+    """Status and version change only through the workflow and the services; every
+    save goes through `services.record_admin_change` (history, summary, and the reason
+    for a decided proposal)."""
+
+    form = ProposalAdminForm
+    readonly_fields = ("status", "version")
     list_display = (
         "number",
         "title",
@@ -28,6 +68,21 @@ class ProposalAdmin(admin.ModelAdmin):
     search_fields = ("number", "title", "summary")
     list_select_related = ("committee", "presenting_administration", "catalog")
     ordering = ("catalog", "number")
+
+    def save_model(self, request, obj, form, change):
+        form.decided_before = (
+            services.decided_inputs(Proposal.objects.get(pk=obj.pk)) if change else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_admin_change(
+            request.user,
+            form.instance,
+            getattr(form, "decided_before", None),
+            form.cleaned_data.get("change_reason", ""),
+        )
 
 
 class PoolBudgetInline(admin.TabularInline):

@@ -167,6 +167,15 @@ def export_proposal(proposal: Proposal) -> dict[str, Any]:
     return data
 
 
+def export_inputs(proposal: Proposal) -> dict[str, Any]:
+    """A prefetched proposal's inputs (`proposals_with_inputs`): the budget-cases/1
+    proposal document without its `computed` block, as plain JSON values (what a
+    version of the history stores, and what "changed" means for a decided proposal)."""
+    data = export_proposal(proposal)
+    data.pop("computed", None)
+    return json.loads(json.dumps(data))
+
+
 def _followup_row(criterion) -> dict[str, Any]:
     row = {
         "criterion": _nullable(criterion.criterion),

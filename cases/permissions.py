@@ -28,6 +28,11 @@ from .models import DistributionRow, Proposal, Status
 # a proposal returned to the author. After submission it is read-only for finance staff.
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
 
+# Statuses after the decision that the printed annex and the adopted budget rest on: from
+# Indstillet (recommended, printed) on. A change of inputs then needs a stated reason and
+# is recorded as "ændring efter beslutning" (issue 11, finding 3; `cases.services`).
+DECIDED_STATUSES = frozenset({Status.RECOMMENDED, Status.ADOPTED, Status.NOT_ADOPTED})
+
 
 def involving_committee(committee_id: int) -> Q:
     """Proposals a committee takes part in: those it (or one of its units) owns, and the

@@ -15,13 +15,15 @@ from django.db.models import F
 
 from committees.models import Administration, Committee
 
-from . import permissions
+from . import limits, permissions
+from .exporting import export_inputs
 from .interchange import (
     CatalogData,
     HearingData,
     InterchangeError,
     NotStreamable,
     ProposalData,
+    _text,
     decode,
     parse_document,
     stream_document,
@@ -40,7 +42,9 @@ from .models import (
     StatedFigures,
     SuccessCriterion,
 )
-from .signals import inputs_changed
+from .permissions import DECIDED_STATUSES
+from .selectors import proposals_with_inputs
+from .signals import decided_inputs_changed, inputs_changed
 
 
 @dataclass
@@ -56,51 +60,58 @@ class ImportResult:
         )
 
 
-def import_json(raw: bytes | str, *, user=None) -> ImportResult:
+def import_json(raw: bytes | str, *, user=None, reason: str = "") -> ImportResult:
     """Decode, check and import one budget-cases/1 document.
 
     Bytes are read as a stream (`interchange.stream_document`: one proposal in memory at
     a time); when the streaming reader refuses them, or for text, the whole document is
-    decoded first (`decode`, whose messages name line and column)."""
+    decoded first (`decode`, whose messages name line and column).
+
+    `reason`: why proposals already decided are changed (`ReasonRequired` without one
+    when the document changes the inputs of a proposal in `DECIDED_STATUSES`)."""
     if isinstance(raw, bytes | bytearray):
         try:
-            return _import_stream(bytes(raw), user)
+            return _import_stream(bytes(raw), user, reason)
         except NotStreamable:
             pass  # rolled back; the exact decoder says why (or reads what json allows)
-    return import_document(decode(raw), user=user)
+    return import_document(decode(raw), user=user, reason=reason)
 
 
-def import_file(file: BinaryIO, *, user=None) -> ImportResult:
+def import_file(file: BinaryIO, *, user=None, reason: str = "") -> ImportResult:
     """`import_json` of a seekable binary file, read as a stream: the document is never
     held in memory whole (unless the streaming reader refuses it)."""
     try:
-        return _import_stream(file, user)
+        return _import_stream(file, user, reason)
     except NotStreamable:
         file.seek(0)
-        return import_document(decode(file.read()), user=user)
+        return import_document(decode(file.read()), user=user, reason=reason)
 
 
 @transaction.atomic
-def _import_stream(source: bytes | BinaryIO, user) -> ImportResult:
+def _import_stream(source: bytes | BinaryIO, user, reason: str = "") -> ImportResult:
     catalog, proposals = stream_document(source)
-    return _import(catalog, proposals, user)
+    return _import(catalog, proposals, user, reason)
 
 
 @transaction.atomic
-def import_document(data: Any, *, user=None) -> ImportResult:
+def import_document(data: Any, *, user=None, reason: str = "") -> ImportResult:
     """Create or update a catalogue and its proposals from a decoded document.
 
     Idempotent: the catalogue is found by its key and each proposal by its number, so a
     second import of the same file updates in place. Proposals of the catalogue that the
-    file does not mention are left alone. Raises `InterchangeError`; then nothing changed.
+    file does not mention are left alone. Raises `InterchangeError` (`ReasonRequired`
+    when it changes a decided proposal and `reason` is empty); then nothing changed.
     """
     doc = parse_document(data)
-    return _import(doc, doc.proposals, user)
+    return _import(doc, doc.proposals, user, reason)
 
 
-def _import(doc: CatalogData, proposals: Iterable[ProposalData], user) -> ImportResult:
+def _import(
+    doc: CatalogData, proposals: Iterable[ProposalData], user, reason: str = ""
+) -> ImportResult:
     """Write the catalogue `doc` and `proposals` (consumed once, one at a time: a stream
     is never held whole). Runs inside the caller's transaction."""
+    reason = clean_reason(reason)
     committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
     administrations = {a.code: a for a in Administration.objects.all()}
 
@@ -120,12 +131,15 @@ def _import(doc: CatalogData, proposals: Iterable[ProposalData], user) -> Import
     result = ImportResult(catalog=catalog)
     written: list[int] = []  # ids only: a proposal's texts are not kept after it is written
     taken = set(existing)
+    decided: dict[int, DecidedBefore] = {}
     for index, data_proposal in enumerate(proposals):
         _check_codes(index, data_proposal, committees, administrations)
         number = data_proposal.number or next_number(taken)
         taken.add(number)
         proposal = existing.get(number)
         fields = _proposal_fields(data_proposal, committees, administrations)
+        if proposal is not None and proposal.status in DECIDED_STATUSES:
+            decided[proposal.pk] = _decided_before(proposal, f"proposals[{index}]")
         if proposal is None:
             proposal = Proposal.objects.create(catalog=catalog, number=number, **fields)
             result.created.append(number)
@@ -142,10 +156,128 @@ def _import(doc: CatalogData, proposals: Iterable[ProposalData], user) -> Import
         )
         _create_children(proposal, data_proposal, committees)
         written.append(proposal.pk)
+    changed = _decided_changes(decided, reason)
     for start in range(0, len(written), AFTER_IMPORT_CHUNK):
         chunk = written[start : start + AFTER_IMPORT_CHUNK]
         _after_inputs_changed([Proposal(pk=pk) for pk in chunk], user, "imported")
+    _after_decided_changes(changed, user, reason)
     return result
+
+
+# --- decided means frozen (issue 11, finding 3) --------------------------------------------
+
+
+class ReasonRequired(InterchangeError):
+    """A change of the inputs of a proposal in `DECIDED_STATUSES` without a reason: the
+    whole save or import is refused and nothing is written. `path` is the JSON path of
+    the proposal in an imported document ("" for the editor)."""
+
+    STATUS_WORDS = {
+        "recommended": "indstillet",
+        "adopted": "vedtaget",
+        "not_adopted": "ikke vedtaget",
+    }
+
+    def __init__(self, path: str, number: str, status: str):
+        self.number = number
+        self.status = status
+        word = self.STATUS_WORDS.get(status, status)
+        super().__init__(
+            path,
+            f"forslag {number} er {word}: en ændring efter beslutningen kræver en "
+            "begrundelse. Intet er gemt.",
+        )
+
+
+def clean_reason(reason: str | None) -> str:
+    """The reason for a change after the decision as stored: a multi-line text of at most
+    `limits.COMMENT_LENGTH` characters, checked as every imported text
+    (`interchange._text`), stripped. Raises `InterchangeError` (path "reason")."""
+    return _text(
+        reason or "", "reason", max_length=limits.COMMENT_LENGTH, multiline=True, strip=True
+    )
+
+
+@dataclass
+class DecidedBefore:
+    """A decided proposal's inputs before a save or import changed them."""
+
+    path: str
+    status: str
+    inputs: dict
+
+
+@dataclass
+class DecidedChange:
+    proposal: Proposal
+    status: str
+    before: dict
+    after: dict
+
+
+def _decided_before(proposal: Proposal, path: str) -> DecidedBefore:
+    full = proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get()
+    return DecidedBefore(path, full.status, export_inputs(full))
+
+
+def _decided_changes(decided: dict[int, DecidedBefore], reason: str) -> list[DecidedChange]:
+    """The decided proposals whose inputs the save changed (compared after writing, in
+    the same transaction). Raises `ReasonRequired` for the first one when `reason` is
+    empty: the caller's transaction rolls back, nothing is saved."""
+    if not decided:
+        return []
+    changes = []
+    for full in proposals_with_inputs(Proposal.objects.filter(pk__in=list(decided))):
+        before = decided[full.pk]
+        after = export_inputs(full)
+        if after != before.inputs:
+            changes.append(DecidedChange(full, before.status, before.inputs, after))
+    changes.sort(key=lambda c: decided[c.proposal.pk].path)
+    if changes and not reason:
+        first = changes[0]
+        raise ReasonRequired(decided[first.proposal.pk].path, first.proposal.number, first.status)
+    return changes
+
+
+def decided_inputs(proposal: Proposal) -> DecidedBefore | None:
+    """The inputs of `proposal` before a change made outside the editor and the importers
+    (the admin), when it is in `DECIDED_STATUSES`; else None. Pass it to
+    `record_admin_change` after the change is written."""
+    if proposal.pk is None or proposal.status not in DECIDED_STATUSES:
+        return None
+    return _decided_before(proposal, "")
+
+
+@transaction.atomic
+def record_admin_change(user, proposal: Proposal, before: DecidedBefore | None, reason: str):
+    """After the admin wrote `proposal`'s fields: the same as any change of inputs (a new
+    version counter, a history version and a fresh summary), and for a decided proposal
+    whose inputs changed, the reason (`ReasonRequired` without one: the admin's
+    transaction rolls back) and "ændring efter beslutning". Raises `PermissionDenied`
+    when `user` may not edit the proposal."""
+    if not permissions.can_edit(user, proposal):
+        raise PermissionDenied
+    reason = clean_reason(reason)
+    Proposal.objects.filter(pk=proposal.pk).update(version=F("version") + 1)
+    proposal.refresh_from_db(fields=["version", "updated_at"])
+    changed = _decided_changes({proposal.pk: before} if before else {}, reason)
+    _after_inputs_changed([proposal], user, "admin")
+    _after_decided_changes(changed, user, reason)
+
+
+def _after_decided_changes(changes: list[DecidedChange], user, reason: str) -> None:
+    """Tell the layers above (`cases.signals.decided_inputs_changed`): `review` records
+    "ændring efter beslutning", `followup` notes it next to the frozen plan."""
+    for change in changes:
+        decided_inputs_changed.send(
+            sender=Proposal,
+            proposal=change.proposal,
+            user=user,
+            status=change.status,
+            reason=reason,
+            before=change.before,
+            after=change.after,
+        )
 
 
 # Proposals whose history versions and summaries are made at once after an import: each
@@ -402,6 +534,7 @@ def save_proposal(
     catalog: Catalog,
     proposal: Proposal | None = None,
     expected_version: int | None = None,
+    change_reason: str = "",
 ) -> Proposal:
     """Create a proposal, or replace every input of `proposal`, from the editor's data.
 
@@ -412,7 +545,10 @@ def save_proposal(
     source document printed (`StatedFigures`, `other_tables`, `anomalies`) is kept: it is
     not an input. Hearing answers registered by central finance (`answer_hearing`) belong
     to that step: the editor cannot change or drop them (`keep_registered_hearing`).
+    A proposal in `DECIDED_STATUSES` whose inputs the save changes needs
+    `change_reason` (`ReasonRequired`, nothing written; issue 11, finding 3).
     """
+    change_reason = clean_reason(change_reason)
     committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
     administrations = {a.code: a for a in Administration.objects.all()}
     _check_codes(0, data, committees, administrations)
@@ -422,6 +558,7 @@ def save_proposal(
     fields = _proposal_fields(data, committees, administrations)
     registered: list[HearingAnswer] = []
     kept: dict = {}
+    decided: dict[int, DecidedBefore] = {}
     if proposal is None:
         if not permissions.can_create(user):
             raise PermissionDenied
@@ -440,6 +577,8 @@ def save_proposal(
             raise PermissionDenied
         if expected_version is None or locked.version != expected_version:
             raise StaleProposal(locked.version)
+        if locked.status in DECIDED_STATUSES:
+            decided[locked.pk] = _decided_before(locked, "")
         number = data.number or locked.number
         if Proposal.objects.filter(catalog=catalog, number=number).exclude(pk=locked.pk).exists():
             raise NumberTaken(number)
@@ -465,7 +604,9 @@ def save_proposal(
     )
     _create_children(proposal, replace(data, stated=None), committees, kept)
     _restore_registrations(proposal, registered)
+    changed = _decided_changes(decided, change_reason)
     _after_inputs_changed([proposal], user, "saved")
+    _after_decided_changes(changed, user, change_reason)
     return proposal
 
 

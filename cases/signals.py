@@ -18,3 +18,13 @@ inputs_changed = Signal()
 # `review` refreshes the stored summaries of the catalogue's proposals (their present
 # value and discounted payback depend on the settings).
 catalog_settings_changed = Signal()
+
+# Sent inside the same transaction, after `inputs_changed`, for each proposal whose inputs
+# changed after the decision (status in `cases.permissions.DECIDED_STATUSES`), with the
+# reason the user gave (the change is refused without one).
+# Arguments: proposal (cases.models.Proposal, with its new `version`), user (or None),
+# status (str, the proposal's status), reason (str, the user's words, never empty),
+# before and after (dict: the inputs as `cases.exporting.export_inputs` gives them).
+# `review` records it in the history ("ændring efter beslutning"); `followup` notes it
+# next to the frozen plan, which stays as adopted.
+decided_inputs_changed = Signal()

@@ -37,10 +37,17 @@ from .forms import (
     sign_conflicts,
     unsign_base,
 )
+from .interchange import InterchangeError
 from .models import Catalog, Proposal
 from .numbers import format_number, query_int
 from .paging import CountedPaginator
-from .permissions import can_create, can_edit, sees_everything, visible_proposals
+from .permissions import (
+    DECIDED_STATUSES,
+    can_create,
+    can_edit,
+    sees_everything,
+    visible_proposals,
+)
 from .portfolio import CRITERIA
 from .portfolio import catalog_portfolio as catalog_portfolio_page
 from .price_levels import choose_price_level, convert_proposal_case, level_note
@@ -381,6 +388,9 @@ def _live_context(editor: ProposalEditor) -> dict:
 
 def _editor_page(request, editor: ProposalEditor, *, proposal=None, conflict=None, choices=()):
     context = {
+        "decided": proposal is not None and proposal.status in DECIDED_STATUSES,
+        "change_reason": request.POST.get("change_reason", "") if request.method == "POST" else "",
+        "reason_error": getattr(editor, "reason_error", ""),
         "editor": editor,
         "proposal": proposal,
         "conflict": conflict,
@@ -424,7 +434,19 @@ def _save(request, editor: ProposalEditor, *, proposal=None):
             catalog=catalog,
             proposal=proposal,
             expected_version=editor.version if proposal is not None else None,
+            change_reason=request.POST.get("change_reason", ""),
         )
+    except services.ReasonRequired:
+        editor.reason_error = _(
+            "The proposal is %(status)s: a change after the decision needs a reason. "
+            "Nothing was saved."
+        ) % {"status": proposal.get_status_display().lower()}
+        messages.error(request, editor.reason_error)
+        return None
+    except InterchangeError as error:  # the reason itself (too long, control characters)
+        editor.reason_error = error.message
+        messages.error(request, _("The proposal was not saved. Correct the marked fields."))
+        return None
     except services.NumberTaken as error:
         editor.header.add_error(
             "number",

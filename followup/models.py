@@ -55,7 +55,6 @@ class FrozenPlan(AppendOnly):
         return f"{self.proposal} (v{self.version})"
 
 
-
 class Schedule(models.TextChoices):
     ONCE = "once", _("Once")
     QUARTERLY = "quarterly", _("Quarterly")
@@ -243,6 +242,7 @@ class EventKind(models.TextChoices):
     REALISED = "realised", _("Realised figures changed")
     TRACKING = "tracking", _("Criterion tracking changed")
     REMINDER = "reminder", _("Reminder sent")
+    CHANGED_AFTER = "changed_after", _("Proposal changed after the decision")
 
 
 class FollowupEvent(AppendOnly):

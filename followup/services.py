@@ -123,6 +123,29 @@ def freeze_plan(proposal: Proposal, user=None) -> FrozenPlan:
     return plan
 
 
+def note_change_after_decision(proposal: Proposal, user, reason: str) -> FollowupEvent | None:
+    """A change of an adopted proposal's inputs (made with a reason through
+    `cases.services`, issue 11, finding 3) never touches its frozen plan: the plan keeps
+    the adopted version, and its history records that the proposal now differs (who,
+    why, which version). None when the proposal has no frozen plan. Runs inside the
+    change's transaction (called by the `decided_inputs_changed` receiver)."""
+    plan = FrozenPlan.objects.filter(proposal_id=proposal.pk).first()
+    if plan is None:
+        return None
+    version = Proposal.objects.values_list("version", flat=True).get(pk=proposal.pk)
+    return FollowupEvent.objects.create(
+        plan=plan,
+        kind=EventKind.CHANGED_AFTER,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        summary=_(
+            "The proposal was changed after the decision (now version %(version)s): "
+            "%(reason)s. The plan stays as adopted (version %(adopted)s)."
+        )
+        % {"version": version, "reason": reason, "adopted": plan.version},
+        details={"version": version, "adopted": plan.version, "reason": reason},
+    )
+
+
 # --------------------------------------------------------------------------- criteria
 
 
@@ -256,9 +279,8 @@ def update_tracking(user, criterion: TrackedCriterion, **values) -> TrackedCrite
             plan=criterion.plan,
             kind=EventKind.TRACKING,
             user=user,
-            summary=_("Tracking of »%(criterion)s« changed") % {
-                "criterion": _short(criterion.criterion)
-            },
+            summary=_("Tracking of »%(criterion)s« changed")
+            % {"criterion": _short(criterion.criterion)},
             details={"criterion": criterion.pk, "changed": changed},
         )
     return criterion
@@ -315,9 +337,7 @@ def save_realised(
             errors[name] = _("The line is not part of this adopted plan.")
             continue
         if year not in years:
-            errors[name] = _("%(year)s is outside the years of the adopted plan.") % {
-                "year": year
-            }
+            errors[name] = _("%(year)s is outside the years of the adopted plan.") % {"year": year}
             continue
         if amount is None:
             continue

@@ -19,7 +19,7 @@ from committees.models import Committee
 
 from . import charts, services
 from .forms import RealisedGridForm, RegistrationForm, TrackingForm
-from .models import CriterionStatus, FollowupEvent, FrozenPlan, TrackedCriterion
+from .models import CriterionStatus, EventKind, FollowupEvent, FrozenPlan, TrackedCriterion
 from .permissions import can_register, can_register_realised, visible_plans
 from .report import catalogue_report, plan_views, proposal_chart
 from .selectors import PlanView, plans_with_everything, portfolio, threshold_default
@@ -39,9 +39,7 @@ def _threshold(request) -> Decimal:
 
 
 def _plan(request, key, number) -> FrozenPlan:
-    queryset = visible_plans(
-        request.user, FrozenPlan.objects.filter(proposal__catalog__key=key)
-    )
+    queryset = visible_plans(request.user, FrozenPlan.objects.filter(proposal__catalog__key=key))
     return get_object_or_404(plans_with_everything(queryset), proposal__number=number)
 
 
@@ -95,6 +93,7 @@ def proposal(request, key, number, grid_form=None, registration_forms=None):
         for row in view.criteria
     ]
     labels = _status_labels()
+    events = list(FollowupEvent.objects.filter(plan=plan).select_related("user"))
     return render(
         request,
         "followup/proposal.html",
@@ -103,14 +102,14 @@ def proposal(request, key, number, grid_form=None, registration_forms=None):
             "plan": plan,
             "proposal": plan.proposal,
             "criteria": criteria,
-            "grid": grid_form
-            or (RealisedGridForm(plan=plan) if may_realise else None),
+            "grid": grid_form or (RealisedGridForm(plan=plan) if may_realise else None),
             "may_realise": may_realise,
             "chart": proposal_chart(view),
             "status_chart": charts.criteria_status_svg(view.status_counts(), labels)
             if view.criteria
             else "",
-            "events": FollowupEvent.objects.filter(plan=plan).select_related("user"),
+            "events": events,
+            "changed_after": [e for e in events if e.kind == EventKind.CHANGED_AFTER],
             "threshold": view.threshold,
         },
         status=400 if (grid_form is not None or registration_forms) else 200,
@@ -248,4 +247,3 @@ def catalog(request, key):
 
 def proposal_view(request, key, number):
     return proposal(request, key, number)
-

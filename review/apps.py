@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from cases.signals import catalog_settings_changed, inputs_changed
+from cases.signals import catalog_settings_changed, decided_inputs_changed, inputs_changed
 
 
 class ReviewConfig(AppConfig):
@@ -12,9 +12,16 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Review")
 
     def ready(self):
-        from .receivers import record_changed_inputs, refresh_catalog_summaries
+        from .receivers import (
+            record_change_after_decision,
+            record_changed_inputs,
+            refresh_catalog_summaries,
+        )
 
         inputs_changed.connect(record_changed_inputs, dispatch_uid="review.record_changed_inputs")
         catalog_settings_changed.connect(
             refresh_catalog_summaries, dispatch_uid="review.refresh_catalog_summaries"
+        )
+        decided_inputs_changed.connect(
+            record_change_after_decision, dispatch_uid="review.record_change_after_decision"
         )

@@ -15,27 +15,9 @@ from django.utils.translation import pgettext_lazy
 from cases.models import Catalog, Pool, Status
 from committees.models import Administration, Committee
 
+from .search import fold
 from .selectors import waiting_for
 
-# What the search box looks in: number, title and every narrative text, the committee
-# and the presenting administration (code and name); a status by its label.
-SEARCHED = (
-    "number",
-    "title",
-    "summary",
-    "background",
-    "content",
-    "potential",
-    "economy_text",
-    "implementation_text",
-    "partners",
-    "effect",
-    "risk_text",
-    "committee__code",
-    "committee__name",
-    "presenting_administration__code",
-    "presenting_administration__name",
-)
 # Parameters of the list that are not filters.
 NOT_FILTERS = {"page", "sort", "kolonne", "visning"}
 
@@ -153,13 +135,16 @@ class CaseFilter(django_filters.FilterSet):
         self.user = user
 
     def filter_text(self, queryset, name, value):
-        value = (value or "").strip()
+        """Number, title, every narrative text, the committee and the administrations
+        (the folded `search_text` of the stored summary, `review.search`), or a status
+        by its label; case and Danish letters folded alike on every database."""
+        value = fold((value or "").strip())
         if not value:
             return queryset
-        statuses = [s.value for s in Status if value.lower() in str(s.label).lower()]
-        found = Q(status__in=statuses) if statuses else Q()
-        for name in SEARCHED:
-            found |= Q(**{f"{name}__icontains": value})
+        statuses = [s.value for s in Status if value in fold(str(s.label))]
+        found = Q(figures__search_text__contains=value)
+        if statuses:
+            found |= Q(status__in=statuses)
         return queryset.filter(found)
 
     def filter_committee(self, queryset, name, value):

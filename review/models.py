@@ -90,6 +90,57 @@ class ProposalVersion(AppendOnly):
         return f"{self.proposal_id} v{self.number}"
 
 
+class ChangeAfterDecision(AppendOnly):
+    """ "Ændring efter beslutning": a change of a proposal's inputs after it was
+    recommended or decided (`cases.permissions.DECIDED_STATUSES`), which the services
+    refuse without a reason (issue 11, finding 3). Who, when, why, in which status, and
+    the readable changes (`history.diff` of the inputs before and after: every changed
+    field and amount). Append-only; shown on the case page and in the printed annex's
+    control notes."""
+
+    proposal = models.ForeignKey(
+        "cases.Proposal",
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="changes_after_decision",
+    )
+    version = models.ForeignKey(
+        ProposalVersion,
+        verbose_name=_("version"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(
+        _("changes"),
+        default=list,
+        help_text=_('A list of {"group", "field", "before", "after"} as shown.'),
+    )
+
+    class Meta:
+        verbose_name = _("change after the decision")
+        verbose_name_plural = _("changes after the decision")
+        ordering = ["proposal", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="change_after_decision_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id} {self.at:%Y-%m-%d}: {self.reason[:40]}"
+
+
 class Action(models.TextChoices):
     SUBMIT = "submit", _("Submitted")
     START_HEARING = "start_hearing", _("Sent to hearing")
@@ -322,6 +373,9 @@ class ProposalSummary(models.Model):
     investment_total = models.DecimalField(max_digits=16, decimal_places=2)
     full_effect_total = models.DecimalField(max_digits=16, decimal_places=2)
     check_count = models.PositiveIntegerField(default=0)
+    # What the case list's search matches in (`review.search.search_text`): folded at
+    # write time, so that SQLite and PostgreSQL find the same proposals.
+    search_text = models.TextField(_("search text"), blank=True, default="")
     refreshed_at = models.DateTimeField(default=timezone.now)
     # The overview's amounts before rounding (thousand kroner, engine.overview_amounts):
     # what a conversion to another price level starts from. Empty in a summary stored

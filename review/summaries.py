@@ -26,6 +26,7 @@ from committees.models import Committee
 from finance import engine
 
 from .models import CommitteeShare, ProposalSummary
+from .search import search_text
 
 ZERO = Decimal(0)
 
@@ -53,6 +54,7 @@ def _summary(
         investment_total=figures.investment["total"],
         full_effect_total=figures.full_effect["total"],
         check_count=check_count,
+        search_text=search_text(proposal),
         refreshed_at=timezone.now(),
         investment_service_exact=exact["investment_service"],
         investment_capital_exact=exact["investment_capital"],

@@ -35,6 +35,7 @@ from .filters import CaseFilter, active_filters
 from .forms import MARKS, BulkForm, CommentForm, HearingForm, StepForm
 from .models import (
     Action,
+    ChangeAfterDecision,
     CommitteeShare,
     PendingDecision,
     ProposalVersion,
@@ -323,6 +324,9 @@ def case(request, pk):
             "events": WorkflowEvent.objects.filter(proposal=proposal)
             .select_related("user", "committee")
             .order_by("pk"),
+            "changes_after_decision": ChangeAfterDecision.objects.filter(
+                proposal=proposal
+            ).select_related("user"),
             "latest": latest,
             "seen": seen,
             "since_seen": since_seen,

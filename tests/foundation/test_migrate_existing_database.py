@@ -152,6 +152,18 @@ def test_history_versions_and_log_are_unchanged(migrated):
         assert rows(migrated, query) == rows(old, query), table
 
 
+def test_existing_summaries_get_their_search_text(migrated):
+    """Issue 11, finding 22: the folded search text is filled for the summaries that
+    exist (review 0005), from the proposal's number, title and texts."""
+    found = rows(
+        migrated,
+        'SELECT p.number, s.search_text FROM "committees_proposalsummary" s '
+        'JOIN "cases_proposal" p ON p.id = s.proposal_id',
+    )
+    assert found and all(text.startswith(number.casefold() + "\n") for number, text in found)
+    assert all(text == text.casefold() for _number, text in found)
+
+
 MOVED_TO = {
     **dict.fromkeys(
         ("proposalversion", "workflowevent", "committeeapproval", "reviewcomment",
@@ -179,7 +191,8 @@ def test_the_moved_models_keep_their_content_types_and_permissions(migrated):
         migrated,
         "SELECT COUNT(*) FROM auth_permission p JOIN django_content_type c"
         " ON c.id = p.content_type_id WHERE c.app_label = 'review'",
-    ) == [(4 * 10,)]  # the 8 moved models, SavedView and PendingDecision (issue 12)
+    ) == [(4 * 11,)]  # the 8 moved models, SavedView and PendingDecision (issue 12),
+    # ChangeAfterDecision (issue 11, finding 3)
 
 
 def test_the_migrated_database_works_with_the_new_code(migrated):

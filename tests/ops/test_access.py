@@ -41,7 +41,10 @@ def test_after_the_failure_limit_even_the_right_password_is_refused(client, sett
     assert "_auth_user_id" not in client.session
 
 
-def test_lockout_counts_per_user_from_any_address_and_per_address_for_any_user(client, settings):
+def test_lockout_counts_per_user_from_any_address_and_per_address_past_its_own_limit(
+    client, settings
+):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 25
     make_user("finans", Role.FINANCE_STAFF, administration_code="KFF")
     make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
     limit = settings.AXES_FAILURE_LIMIT
@@ -49,12 +52,38 @@ def test_lockout_counts_per_user_from_any_address_and_per_address_for_any_user(c
     for i in range(limit):
         login(client, "finans", "forkert", ip=f"10.1.0.{i}")
     assert login(client, "finans", "pw", ip="10.9.9.9").status_code == 429
-    # many user names guessed from one address: that address is locked for everyone
-    for i in range(limit):
+    # many user names guessed from one address: past the address's own (higher) limit,
+    # that address is locked for everyone
+    for i in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
         login(client, f"gæt{i}", "forkert", ip="10.2.0.1")
+    assert login(client, "oekonomi", "pw", ip="10.2.0.1").status_code == 302
+    client.logout()
+    login(client, "gæt-sidste", "forkert", ip="10.2.0.1")
     assert login(client, "oekonomi", "pw", ip="10.2.0.1").status_code == 429
     # another address, another user: not affected
     assert login(client, "oekonomi", "pw", ip="10.3.0.1").status_code == 302
+
+
+def test_colleagues_behind_one_nat_address_do_not_lock_each_other_out(client, settings):
+    """Finding 19's fix locked an address after AXES_FAILURE_LIMIT failures of any user:
+    behind the municipality's NAT, ten colleagues who each mistype once locked the whole
+    town hall out. The address alone now has its own, higher limit; a user is locked
+    (at that address too) after their own failures only."""
+    nat = "192.0.2.10"
+    make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        make_user(f"kollega{i}", Role.FINANCE_STAFF, administration_code="KFF")
+        assert login(client, f"kollega{i}", "tastefejl", ip=nat).status_code == 200
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+    assert login(client, "oekonomi", "pw", ip=nat).status_code == 302
+    client.logout()
+    assert login(client, "kollega0", "pw", ip=nat).status_code == 302
+    client.logout()
+    # one user mistyping the limit at that address is locked there (user+address)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "kollega1", "tastefejl", ip=nat)
+    assert login(client, "kollega1", "pw", ip=nat).status_code == 429
+    assert login(client, "kollega2", "pw", ip=nat).status_code == 302
 
 
 def test_a_success_before_the_limit_resets_the_count(client, settings):
@@ -72,9 +101,10 @@ def test_behind_a_proxy_the_address_is_the_forwarded_one(client, settings):
     """Behind one proxy every request comes from the proxy's address: the lockout must
     count the client's (X-Forwarded-For as the proxy appends it), not the proxy's."""
     settings.BILAG_PROXY_COUNT = 1
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
     make_user("oekonomi", Role.CENTRAL_FINANCE, administration_code="ØKF")
     proxy = "10.0.0.254"
-    for i in range(settings.AXES_FAILURE_LIMIT):  # spoofed first hop, then the real client
+    for i in range(settings.AXES_ADDRESS_FAILURE_LIMIT):  # spoofed first hop, then the real client
         login(client, f"gæt{i}", "x", proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.7")
     ok = login(client, "oekonomi", "pw", proxy, HTTP_X_FORWARDED_FOR="192.0.2.8")
     assert ok.status_code == 302

@@ -157,6 +157,50 @@ def test_search_finds_committees_administrations_statuses_and_narrative(
     assert {row.record.number for row in table.rows} == found
 
 
+def danish_cases():
+    kfu_proposal(number="BC01", title="Økonomistyring i kulturen")
+    kfu_proposal(number="BC02", title="To", summary="Bedre ØKONOMI for foreningerne.")
+    kfu_proposal(number="BC03", title="Tre", content="En økonomisk gevinst fra ÅR ét.")
+    kfu_proposal(
+        number="BC04",
+        title="Fire",
+        committee=committee("ØU"),
+        presenting_administration=administration("ØKF"),
+    )
+    kfu_proposal(number="BC05", title="Fem", other_sections=[{"heading": "Økonomi", "text": "x"}])
+    kfu_proposal(number="BC06", title="Belysning", background="Nye lygtepæle.")
+
+
+@pytest.mark.parametrize(
+    ("queries", "found"),
+    [
+        (("økonomi", "ØKONOMI", "Økonomi", "øKoNoMi"), {"BC01", "BC02", "BC03", "BC04", "BC05"}),
+        (("år ét", "ÅR ÉT", "År Ét"), {"BC03"}),
+        (("LYGTEPÆLE", "lygtepæle"), {"BC06"}),
+        (("økf", "ØKF"), {"BC04"}),
+    ],
+)
+def test_search_folds_case_and_danish_letters_alike(client, central, queries, found):
+    """Finding 22: on SQLite `?q=økonomi` and `?q=ØKONOMI` found different proposals
+    (LIKE folds only ASCII). Every field the search looks in: title, summary, narrative,
+    other sections, committee and administration names."""
+    danish_cases()
+    client.force_login(central)
+    for query in queries:
+        table = client.get(reverse("review:case_list"), {"q": query}).context["table"]
+        assert {row.record.number for row in table.rows} == found, query
+
+
+def test_search_text_is_stored_folded_with_the_summary(central):
+    """Stored when the summary is written (an editor save or an import refreshes it)."""
+    from review.models import ProposalSummary
+
+    proposal = kfu_proposal(number="BC01", title="ÆBLER og PÆRER", summary="Åbne Øer")
+    text = ProposalSummary.objects.get(proposal=proposal).search_text
+    assert "æbler og pærer" in text and "åbne øer" in text
+    assert "kultur- og fritidsudvalget" in text
+
+
 def test_chosen_columns_and_sort_direction(client, central):
     kfu_proposal(number="BC01", title="Et")
     client.force_login(central)

@@ -12,15 +12,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, metavar="FILE.xlsx")
         parser.add_argument("--catalog", required=True, metavar="KEY")
+        parser.add_argument(
+            "--begrundelse",
+            dest="reason",
+            default="",
+            metavar="TEKST",
+            help="Hvorfor et indstillet eller besluttet forslag ændres (kræves for det).",
+        )
 
-    def handle(self, *args, file, catalog, **options):
+    def handle(self, *args, file, catalog, reason="", **options):
         obj = get_catalog(catalog)
         try:
             raw = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"{file}: kan ikke læses ({exc.strerror})") from None
         try:
-            result = import_xlsx(raw, obj)
+            result = import_xlsx(raw, obj, reason=reason)
         except XlsxImportError as exc:
             raise CommandError(f"{file}: {exc}") from None
         self.stdout.write(f"{file}: {result.summary()}")

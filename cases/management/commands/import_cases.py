@@ -11,8 +11,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE.json")
+        parser.add_argument(
+            "--begrundelse",
+            dest="reason",
+            default="",
+            metavar="TEKST",
+            help="Hvorfor indstillede eller besluttede forslag ændres (kræves for dem).",
+        )
 
-    def handle(self, *args, files, **options):
+    def handle(self, *args, files, reason="", **options):
         for path in files:
             try:
                 file = path.open("rb")
@@ -20,7 +27,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: kan ikke læses ({exc.strerror})") from None
             try:
                 with file:  # read as a stream: a large catalogue is never in memory whole
-                    result = import_file(file)
+                    result = import_file(file, reason=reason)
             except InterchangeError as exc:
                 raise CommandError(f"{path}: {exc}") from None
             self.stdout.write(f"{path}: {result.summary()}")

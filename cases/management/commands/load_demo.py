@@ -57,7 +57,9 @@ class Command(BaseCommand):
                 if not reset and Catalog.objects.filter(key=key).exists():
                     self.stdout.write(f"{key}: findes allerede (brug --reset for at indlæse igen)")
                     continue
-                result = import_json(raw)
+                # --reset puts back the demo's own figures, also of proposals that were
+                # decided meanwhile: recorded as a change after the decision, with this reason
+                result = import_json(raw, reason="Demodata indlæst igen (load_demo --reset)")
                 self.stdout.write(result.summary())
             self._users()
             # A few adopted proposals with follow-up, so the follow-up pages show data.
