@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,7 @@ from .interchange import (
 )
 from .limits import clean_text
 from .models import Area, Catalog, DistributionBasis, Kind, Proposal, RiskLevel
-from .numbers import NumberError, format_number, parse_number
+from .numbers import NumberError, format_number, parse_number, query_int
 from .selectors import admin_lines, case_from_proposal, grid_lines, line_amounts
 
 DEFAULT_YEAR_COUNT = 6
@@ -224,6 +225,23 @@ def span_years(first_year: int, count: int) -> list[int]:
 # --------------------------------------------------------------------------- header
 
 
+class KeysChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects chosen by their database key. A posted value that is no key at all
+    ("abc", "²", "-1", 10^20) is an invalid choice before any query: SQLite cannot even
+    bind 10^20 for the `IN` lookup Django makes (issue 11, finding 12: no parameter
+    gives a 500)."""
+
+    def _check_values(self, value):
+        for key in value:
+            if query_int(key) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super()._check_values(value)
+
+
 class ProposalForm(forms.Form):
     """Header fields, narrative sections, risk, priority criteria; the span of years."""
 
@@ -249,7 +267,7 @@ class ProposalForm(forms.Form):
         required=False,
         empty_label=_("Not stated"),
     )
-    affected_administrations = forms.ModelMultipleChoiceField(
+    affected_administrations = KeysChoiceField(
         label=_("Affected administrations"),
         queryset=Administration.objects.order_by("order"),
         required=False,
@@ -486,6 +504,25 @@ class LineForm(YearCellsMixin, forms.Form):
 class RowsFormSet(forms.BaseFormSet):
     """A formset whose rows may be added, removed (DELETE) and reordered (ORDER), and
     in which a completely blank row is ignored."""
+
+    def total_form_count(self) -> int:
+        """As Django counts (TOTAL_FORMS, at most `absolute_max`), but a bound formset
+        builds no more rows than were posted, plus the one empty row "add a row" asks
+        for: a TOTAL_FORMS of 10^20 with two rows posted builds three forms, not the
+        model's maximum of empty ones (an error all the same: `validate_max` reads the
+        posted count). Issue 11, findings 12 and 16."""
+        total = super().total_form_count()
+        if not self.is_bound:
+            return total
+        if not hasattr(self, "_posted_rows"):
+            prefix = f"{self.prefix}-"
+            indexes = (
+                key[len(prefix) :].split("-", 1)[0] for key in self.data if key.startswith(prefix)
+            )
+            self._posted_rows = 1 + max(
+                (int(i) for i in indexes if i.isascii() and i.isdigit() and len(i) <= 6), default=-1
+            )
+        return min(total, self._posted_rows + 1)
 
     def rows(self) -> list[forms.Form]:
         """The kept rows in the user's order (valid or not; for partial previews too)."""

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_filters.fields import RangeField
 
 from cases.models import Catalog, Pool, Status
 from committees.models import Administration, Committee
@@ -79,6 +80,21 @@ class AllYesNoWidget(django_filters.widgets.BooleanWidget):
         self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
+class BoundedRangeField(RangeField):
+    """A from–to range of numbers with at most 12 digits (2 after the comma): beyond
+    that no figure of the list exists, and SQLite cannot bind such a number against an
+    integer column (10^20 gave a 500; issue 11, finding 12)."""
+
+    def __init__(self, fields=None, *args, **kwargs):
+        if fields is None:
+            fields = tuple(forms.DecimalField(max_digits=12, decimal_places=2) for _ in "ft")
+        super().__init__(fields, *args, **kwargs)
+
+
+class BoundedRangeFilter(django_filters.RangeFilter):
+    field_class = BoundedRangeField
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     catalog = django_filters.ModelChoiceFilter(
@@ -106,13 +122,11 @@ class CaseFilter(django_filters.FilterSet):
         choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
     )
     cross_cutting = django_filters.BooleanFilter(label=_("Cross-cutting"), widget=AllYesNoWidget)
-    payback = django_filters.RangeFilter(
-        field_name="figures__payback_years", label=_("Payback (years)")
-    )
-    investment = django_filters.RangeFilter(
+    payback = BoundedRangeFilter(field_name="figures__payback_years", label=_("Payback (years)"))
+    investment = BoundedRangeFilter(
         field_name="investment_mio", label=_("Investment (million kr.)")
     )
-    saving = django_filters.RangeFilter(
+    saving = BoundedRangeFilter(
         field_name="saving_mio", label=_("Saving at full effect (million kr.)")
     )
     changed_since = django_filters.DateFilter(

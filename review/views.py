@@ -392,10 +392,10 @@ def case_seen(request, pk):
     the number of the version they showed): the next "since I last looked" starts there.
     A write, so a POST of its own: showing a page never writes."""
     proposal = _case(request, pk)
-    number = request.POST.get("version", "")
-    if not number.isdigit():
+    number = query_int(request.POST.get("version"))
+    if number is None:
         raise Http404
-    version = get_object_or_404(ProposalVersion, proposal=proposal, number=int(number))
+    version = get_object_or_404(ProposalVersion, proposal=proposal, number=number)
     history.mark_seen(request.user, proposal, version)
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
