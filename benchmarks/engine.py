@@ -1,10 +1,14 @@
-"""Benchmark of finance.engine.compute on synthetic proposals.
+"""Benchmark of finance.engine.compute (and finance.appraisal) on synthetic proposals.
 
 Run: .venv/bin/python benchmarks/engine.py [--proposals 10000] [--runs 5] [--seed 2021]
 Builds the proposals once (deterministic, seeded), checks that ``compute`` and a minimal
 direct Decimal computation of the same outputs (``reference``) agree on every one, then
-times both over all of them ``--runs`` times, interleaved so that both see the same load
-on a shared machine, and prints the medians (wall and CPU) and their ratio.
+times, over all of them and ``--runs`` times, interleaved so that all see the same load
+on a shared machine: the reference; the engine with every figure read (the headline:
+``Figures`` builds most figures on first use, so ``compute`` alone is not the work); the
+engine as the stored summary reads it; ``compute`` alone; the engine with the appraisal
+of issue 14.  Prints the medians (wall and process CPU) and each one's ratio to the
+reference, and the appraisal's cost as a ratio to the engine alone.
 """
 
 from __future__ import annotations
@@ -20,14 +24,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from committees.reference_data import GENERAL_PL_RISE_PCT  # noqa: E402
-from finance.appraisal import appraise  # noqa: E402
+from finance.appraisal import Appraisal, appraise  # noqa: E402
 from finance.engine import (  # noqa: E402
     Case,
     Distribution,
     DistributionRow,
+    Figures,
     Line,
     Stated,
     compute,
+    overview_row,
 )
 from finance.prices import SERVICE_SERIES, chain_index, convert_case  # noqa: E402
 
@@ -183,11 +189,14 @@ def reference(case: Case) -> tuple:
                     continue
                 places = max(0, -total[y].normalize().as_tuple().exponent)
                 units = int(abs(total[y]).scaleb(places))
-                shares = [units * w / sum(weights) for w in weights]
-                parts = [int(share) for share in shares]
+                # floor and remainder of each share units * w / sum(weights), exact (the
+                # remainders share one denominator, so they compare exactly)
+                weight_sum = sum(weights)
+                shares = [divmod(units * w, weight_sum) for w in weights]
+                parts = [int(q) for q, _r in shares]
                 order = sorted(
                     range(len(parts)),
-                    key=lambda i: (-(shares[i] - parts[i]), -weights[i], str(d.rows[i].committee)),
+                    key=lambda i: (-shares[i][1], -weights[i], str(d.rows[i].committee)),
                 )
                 for i in order[: units - sum(parts)]:
                     parts[i] += 1
@@ -230,20 +239,59 @@ def verify(cases: list[Case]) -> None:
             raise SystemExit(f"reference and engine differ on proposal {number}")
 
 
-def with_appraisal(case: Case):
+def read_all(figures) -> None:
+    """Read every figure of ``Figures`` (the page, the PDF, Excel and the export do):
+    ``compute`` builds most of them on first use, so timing ``compute`` alone would
+    leave that work out."""
+    for name in Figures.FIELDS:
+        getattr(figures, name)
+
+
+def engine_all(case: Case) -> None:
+    """The engine with every figure read: what ``reference`` computes."""
+    read_all(compute(case))
+
+
+def summary_reads(figures) -> None:
+    """What the stored summary reads (review.summaries: the overview row, both paybacks,
+    the full effect and investment totals, the number of checks, the committees'
+    allocated shares)."""
+    overview_row(figures)
+    figures.payback_years_total, len(figures.checks), figures.distributions
+
+
+def engine_summary(case: Case) -> None:
+    """The engine as the stored summary reads it."""
+    summary_reads(compute(case))
+
+
+def with_appraisal(case: Case) -> None:
     """The engine and the new figures of issue 14 (present value at FM's rate over 10
-    years, discounted payback, the three sensitivity scenarios, four switching values)."""
-    return appraise(compute(case))
+    years, discounted payback, the three sensitivity scenarios, four switching values),
+    every figure of both read: the proposal page."""
+    figures = compute(case)
+    read_all(figures)
+    appraisal = appraise(figures)
+    for name in Appraisal.FIELDS:
+        getattr(appraisal, name)
+
+
+def summary_and_npv(case: Case) -> Decimal:
+    """The stored summary's reads and the present value (what a list or the portfolio
+    ranks by)."""
+    figures = compute(case)
+    summary_reads(figures)
+    return appraise(figures).npv
 
 
 # a p/l index (Økonomistyrelsen's general rise, 2010 = 100; committees.reference_data)
 INDEXES = {SERVICE_SERIES: chain_index(GENERAL_PL_RISE_PCT, 2010)}
 
 
-def with_conversion(case: Case):
+def with_conversion(case: Case) -> None:
     """The engine on the case converted from 2021 to 2024 p/l (issue 14, "Vis i 2024
-    p/l": finance.prices.convert_case, then compute)."""
-    return compute(convert_case(case, INDEXES, 2021, 2024))
+    p/l": finance.prices.convert_case, then compute), every figure read."""
+    read_all(compute(convert_case(case, INDEXES, 2021, 2024)))
 
 
 def timed(function, cases) -> tuple[float, float]:
@@ -252,6 +300,18 @@ def timed(function, cases) -> tuple[float, float]:
     for case in cases:
         function(case)
     return time.perf_counter() - wall, time.process_time() - cpu
+
+
+TIMED = (
+    ("reference", "reference (minimal Decimal computation of every figure)", reference),
+    ("engine", "engine, every figure read", engine_all),
+    ("summary", "engine, the stored summary's reads", engine_summary),
+    ("compute", "engine, compute only (sums and paybacks)", compute),
+    ("appraisal", "engine + appraisal (present value, discounted payback, 3 scenarios, "
+                  "4 switching values), every figure of both read", with_appraisal),
+    ("npv", "engine, the stored summary's reads + present value", summary_and_npv),
+    ("conversion", "conversion to 2024 p/l + engine, every figure read", with_conversion),
+)  # fmt: skip
 
 
 def main() -> None:
@@ -266,46 +326,35 @@ def main() -> None:
     cases = [synthetic_case(rnd) for _ in range(args.proposals)]
     build = time.process_time() - started
     verify(cases)
-    engine_wall, engine_cpu, reference_wall, reference_cpu = [], [], [], []
-    appraisal_wall, appraisal_cpu = [], []
-    conversion_wall, conversion_cpu = [], []
+    wall: dict[str, list[float]] = {key: [] for key, _label, _f in TIMED}
+    cpu: dict[str, list[float]] = {key: [] for key, _label, _f in TIMED}
     for _ in range(args.runs):  # interleaved, so all see the same machine load
-        wall, cpu = timed(compute, cases)
-        engine_wall.append(wall)
-        engine_cpu.append(cpu)
-        wall, cpu = timed(reference, cases)
-        reference_wall.append(wall)
-        reference_cpu.append(cpu)
-        wall, cpu = timed(with_appraisal, cases)
-        appraisal_wall.append(wall)
-        appraisal_cpu.append(cpu)
-        wall, cpu = timed(with_conversion, cases)
-        conversion_wall.append(wall)
-        conversion_cpu.append(cpu)
+        for key, _label, function in TIMED:
+            w, c = timed(function, cases)
+            wall[key].append(w)
+            cpu[key].append(c)
     checks = sum(len(compute(case).checks) for case in cases)
     median = statistics.median
+    reference_cpu = median(cpu["reference"])
     print(f"proposals: {args.proposals} (built in {build:.3f} s CPU, not timed below)")
+    print(f"seconds for all proposals, median of {args.runs} interleaved runs:")
+    for key, label, _function in TIMED:
+        print(
+            f"  {label}: {median(wall[key]):.3f} wall, {median(cpu[key]):.3f} CPU; "
+            f"/ reference (CPU): {median(cpu[key]) / reference_cpu:.2f}"
+        )
+    engine_cpu = median(cpu["engine"])
+    print(f"engine / reference (CPU): {engine_cpu / reference_cpu:.2f}")
     print(
-        f"engine seconds (median of {args.runs}): {median(engine_wall):.3f} wall, "
-        f"{median(engine_cpu):.3f} CPU"
+        f"engine + appraisal / engine alone, every figure read (CPU): "
+        f"{median(cpu['appraisal']) / engine_cpu:.2f}; the summary's reads + present "
+        f"value / the summary's reads: {median(cpu['npv']) / median(cpu['summary']):.2f}"
     )
     print(
-        f"reference seconds (median of {args.runs}): {median(reference_wall):.3f} wall, "
-        f"{median(reference_cpu):.3f} CPU"
+        f"conversion to another p/l + engine / engine alone, every figure read (CPU): "
+        f"{median(cpu['conversion']) / engine_cpu:.2f}"
     )
-    print(f"engine / reference (CPU): {median(engine_cpu) / median(reference_cpu):.2f}")
-    print(
-        f"engine + appraisal (present value, discounted payback, 3 scenarios, 4 switching "
-        f"values) seconds (median of {args.runs}): {median(appraisal_wall):.3f} wall, "
-        f"{median(appraisal_cpu):.3f} CPU; / engine alone (CPU): "
-        f"{median(appraisal_cpu) / median(engine_cpu):.2f}"
-    )
-    print(
-        f"conversion to another p/l + engine seconds (median of {args.runs}): "
-        f"{median(conversion_wall):.3f} wall, {median(conversion_cpu):.3f} CPU; / engine "
-        f"alone (CPU): {median(conversion_cpu) / median(engine_cpu):.2f}"
-    )
-    print(f"proposals/second (CPU): {args.proposals / median(engine_cpu):,.0f}")
+    print(f"proposals/second (CPU, every figure read): {args.proposals / engine_cpu:,.0f}")
     print(f"checks found: {checks}")
 
 

@@ -27,10 +27,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from math import lcm
 
-from .engine import Figures, payback
+from .engine import Figures, payback, payback_flows
 from .rounding import from_units, round_ratio_half_up, to_units
 
 __all__ = [
@@ -81,6 +81,11 @@ class RateSchedule:
         for _year, rate in self.steps:
             if not isinstance(rate, Decimal) or rate < 0 or rate >= 100:
                 raise ValueError(f"a discount rate must be a Decimal in [0, 100): {rate!r}")
+        # the factor caches are keyed by the schedule: hash it once, not per look-up
+        object.__setattr__(self, "_hash", hash((self.steps, self.source)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
 
     def rate(self, year: int) -> Decimal:
         """The rate (percent) that discounts year ``year`` (>= 1) back to year ``year - 1``."""
@@ -199,12 +204,17 @@ class _Flows:
 
     def payback(self, start_year: int | None) -> int | None:
         """The undiscounted rule of FORMAT.md (``finance.engine.payback``) on these flows."""
-        return payback(
-            self.years,
-            dict(zip(self.years, self.permanent, strict=True)),
-            dict(zip(self.years, self.implementation, strict=True)),
-            start_year,
-        )
+        if start_year is None:
+            return None
+        if start_year not in self.years:  # outside the table: the rule as written
+            return payback(
+                self.years,
+                dict(zip(self.years, self.permanent, strict=True)),
+                dict(zip(self.years, self.implementation, strict=True)),
+                start_year,
+            )
+        first = self.years.index(start_year)
+        return payback_flows(self.permanent[first:], self.implementation[first:])
 
     def gain(self, schedule: RateSchedule, horizon: int) -> tuple[int, int]:
         """The exact present value of the net gain over ``horizon`` years, as
@@ -329,33 +339,136 @@ class Scenario:
     npv: Decimal
 
 
-@dataclass(frozen=True)
 class Appraisal:
-    """Present value, discounted payback, the sensitivity table and switching values.
+    """Present value, discounted payback, the sensitivity table and switching values
+    (what ``appraise`` returns).  Read-only attributes:
 
-    ``switch_savings_npv_pct``: the cut in savings (percent) at which the present value
-    turns negative; ``switch_costs_npv_pct``: the rise in implementation costs at which
-    it does; ``switch_savings_payback_pct`` / ``switch_costs_payback_pct``: the cut /
-    rise from which the proposal no longer pays back within the horizon.  ``None`` when
-    there is nothing to cut or raise, when it does not pay back (or gain) as it stands,
-    or when no cut / rise changes that.  A switching value of 0,0 or less means it
-    already does not gain.
+    - ``horizon`` (years), ``schedule``, ``savings_cut_pct``, ``delay_years``,
+      ``cost_rise_pct``: the settings it was made with.
+    - ``npv``: the present value of the net gain, 1.000 kr., two decimals.
+    - ``flows``: the net flow of years 0..horizon-1 (Decimal, 1.000 kr.).
+    - ``payback_years``, ``discounted_payback_years``: years, or ``None``.
+    - ``scenarios``: ``Scenario`` base, savings_lower, savings_later, costs_higher.
+    - ``switch_savings_npv_pct``: the cut in savings (percent) at which the present
+      value turns negative; ``switch_costs_npv_pct``: the rise in implementation costs
+      at which it does; ``switch_savings_payback_pct`` / ``switch_costs_payback_pct``:
+      the cut / rise from which the proposal no longer pays back within the horizon.
+      ``None`` when there is nothing to cut or raise, when it does not pay back (or
+      gain) as it stands, or when no cut / rise changes that.  A switching value of 0,0
+      or less means it already does not gain.
+
+    The present value is made at once; the rest the first time it is read, and then
+    kept (a portfolio ranks by present value and reads nothing else).
     """
 
-    horizon: int
-    schedule: RateSchedule
-    flows: tuple[Decimal, ...]
-    npv: Decimal
-    payback_years: int | None
-    discounted_payback_years: int | None
-    scenarios: tuple[Scenario, ...]
-    savings_cut_pct: Decimal
-    delay_years: int
-    cost_rise_pct: Decimal
-    switch_savings_npv_pct: Decimal | None
-    switch_costs_npv_pct: Decimal | None
-    switch_savings_payback_pct: Decimal | None
-    switch_costs_payback_pct: Decimal | None
+    FIELDS = (
+        "horizon", "schedule", "flows", "npv", "payback_years", "discounted_payback_years",
+        "scenarios", "savings_cut_pct", "delay_years", "cost_rise_pct",
+        "switch_savings_npv_pct", "switch_costs_npv_pct", "switch_savings_payback_pct",
+        "switch_costs_payback_pct",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        parts: _Parts,
+        start: int | None,
+        schedule: RateSchedule,
+        horizon: int,
+        savings_cut_pct: Decimal,
+        delay_years: int,
+        cost_rise_pct: Decimal,
+    ) -> None:
+        # The present value is linear in the three parts: one weighted sum each, and
+        # every scenario's exact value (numerator over denominator * scale * divisor)
+        # from them.
+        weights, denominator = _weights(schedule, horizon)
+        g_savings = _weighted(weights, parts.savings, True)
+        g_other = _weighted(weights, parts.other, True)
+        g_costs = _weighted(weights, parts.implementation, False)
+        gain = -(g_savings + g_other + g_costs)
+        den = denominator * parts.scale
+        self.__dict__.update(
+            horizon=horizon,
+            schedule=schedule,
+            savings_cut_pct=savings_cut_pct,
+            delay_years=delay_years,
+            cost_rise_pct=cost_rise_pct,
+            npv=round_ratio_half_up(gain, den, NPV_PLACES),
+            _parts=parts,
+            _start=start,
+            _gains=(g_savings, g_other, g_costs, den),
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"an Appraisal is read-only ({name})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Appraisal(horizon={self.horizon!r}, npv={self.npv!r})"
+
+    @cached_property
+    def _base(self) -> _Flows:
+        return self._parts.flows()
+
+    @cached_property
+    def flows(self) -> tuple[Decimal, ...]:
+        base = self._base
+        places = len(str(base.scale)) - 1  # the scale is 10**places
+        return tuple(from_units(u, places) for u in base.horizon(self.horizon))
+
+    @cached_property
+    def payback_years(self) -> int | None:
+        return self._base.payback(self._start)
+
+    @cached_property
+    def discounted_payback_years(self) -> int | None:
+        return _discounted_payback(self._base, self._start, self.schedule)
+
+    @cached_property
+    def scenarios(self) -> tuple[Scenario, ...]:
+        parts, start, schedule = self._parts, self._start, self.schedule
+        g_savings, g_other, g_costs, den = self._gains
+        cut, cut_den = _ratio(-self.savings_cut_pct)
+        rise, rise_den = _ratio(self.cost_rise_pct)
+        later = parts.later(self.delay_years)
+        return (
+            Scenario("base", self.payback_years, self.discounted_payback_years, self.npv),
+            _scenario("savings_lower", parts.flows(cut, cut_den, cut_den, cut_den), start,
+                      schedule, -(cut * g_savings + cut_den * (g_other + g_costs)),
+                      den * cut_den),
+            _scenario("savings_later", later, start, schedule,
+                      *later.gain(schedule, self.horizon)),
+            _scenario("costs_higher", parts.flows(rise_den, rise_den, rise, rise_den), start,
+                      schedule, -(rise_den * (g_savings + g_other) + rise * g_costs),
+                      den * rise_den),
+        )  # fmt: skip
+
+    # the same denominator for all three: switching values are ratios of numerators
+    @cached_property
+    def switch_savings_npv_pct(self) -> Decimal | None:
+        g_savings, g_other, g_costs, _den = self._gains
+        gain = -(g_savings + g_other + g_costs)
+        return _pct(gain, abs(g_savings)) if g_savings else None
+
+    @cached_property
+    def switch_costs_npv_pct(self) -> Decimal | None:
+        g_savings, g_other, g_costs, _den = self._gains
+        gain = -(g_savings + g_other + g_costs)
+        return _pct(gain, abs(g_costs)) if g_costs else None
+
+    @cached_property
+    def switch_savings_payback_pct(self) -> Decimal | None:
+        return _payback_switch(self._parts, self._start, self.horizon, "savings")
+
+    @cached_property
+    def switch_costs_payback_pct(self) -> Decimal | None:
+        return _payback_switch(self._parts, self._start, self.horizon, "implementation")
 
 
 @dataclass(frozen=True)
@@ -400,15 +513,17 @@ class _Parts:
 
 def _parts(figures: Figures) -> _Parts:
     years = figures.years
-    savings = [figures.savings.get(y) or ZERO for y in years]
-    other = [
-        (figures.permanent_total.get(y) or ZERO) - s for y, s in zip(years, savings, strict=True)
-    ]
-    implementation = [figures.implementation_total.get(y) for y in years]
+    savings = figures.savings
+    permanent = figures.permanent_total
+    implementation = figures.implementation_total
     n = len(years)
-    units, places = _ints(savings + other + implementation)
-    return _Parts(years, tuple(units[:n]), tuple(units[n : 2 * n]), tuple(units[2 * n :]),
-                  10**places)  # fmt: skip
+    # savings, all permanent and implementation on one scale (the scale of savings,
+    # other permanent changes and implementation is the same: other = all - savings)
+    units, places = _ints([savings[y] for y in years] + [permanent[y] for y in years]
+                          + [implementation[y] for y in years])  # fmt: skip
+    saved = units[:n]
+    other = [p - s for p, s in zip(units[n : 2 * n], saved, strict=True)]
+    return _Parts(years, tuple(saved), tuple(other), tuple(units[2 * n :]), 10**places)
 
 
 def _start(figures: Figures) -> int | None:
@@ -417,12 +532,13 @@ def _start(figures: Figures) -> int | None:
 
 
 def _scenario(key: str, flows: _Flows, start: int | None, schedule: RateSchedule,
-              horizon: int) -> Scenario:  # fmt: skip
+              gain: int, denominator: int) -> Scenario:  # fmt: skip
+    """One line of the table; ``gain / denominator`` is its exact present value."""
     return Scenario(
         key,
         flows.payback(start),
         _discounted_payback(flows, start, schedule),
-        round_ratio_half_up(*flows.gain(schedule, horizon), NPV_PLACES),
+        round_ratio_half_up(gain, denominator, NPV_PLACES),
     )
 
 
@@ -431,13 +547,15 @@ def base_scenario(
 ) -> Scenario:
     """The proposal as entered: payback, discounted payback and present value over
     ``horizon`` years, exactly as ``appraise`` gives them in its first scenario (the
-    same function), without the sensitivity and switching values: for lists that show
+    same functions), without the sensitivity and switching values: for lists that show
     the present value of many proposals.  Raises ``ValueError`` for a horizon < 1."""
     if horizon < 1:
         raise ValueError("the horizon is at least one year")
-    return _scenario("base", _parts(figures).flows(), _start(figures), schedule, horizon)
+    flows = _parts(figures).flows()
+    return _scenario("base", flows, _start(figures), schedule, *flows.gain(schedule, horizon))
 
 
+@lru_cache(maxsize=64)
 def _ratio(pct: Decimal) -> tuple[int, int]:
     """A percentage as (numerator, denominator) of the factor 1 + pct/100, exact."""
     f = 1 + Fraction(pct) / 100
@@ -470,42 +588,24 @@ def appraise(
         raise ValueError("the delay is zero or more years")
     if not 0 <= savings_cut_pct <= 100 or cost_rise_pct < 0:
         raise ValueError("the savings cut is 0-100 %, the cost rise 0 % or more")
-    parts = _parts(figures)
-    start = _start(figures)
-    base_flows = parts.flows()
-    cut, cut_den = _ratio(-savings_cut_pct)
-    rise, rise_den = _ratio(cost_rise_pct)
-    base = _scenario("base", base_flows, start, schedule, horizon)
-    scenarios = (
-        base,
-        _scenario("savings_lower", parts.flows(cut, cut_den, cut_den, cut_den), start, schedule,
-                  horizon),
-        _scenario("savings_later", parts.later(delay_years), start, schedule, horizon),
-        _scenario("costs_higher", parts.flows(rise_den, rise_den, rise, rise_den), start,
-                  schedule, horizon),
-    )  # fmt: skip
-    # the same denominator for all three: switching values are ratios of numerators
-    gain, _d = base_flows.gain(schedule, horizon)
-    savings_gain, _d = parts.flows(1, 0, 0).gain(schedule, horizon)
-    cost_gain, _d = parts.flows(0, 0, 1).gain(schedule, horizon)
-    units = base_flows.horizon(horizon)
-    places = len(str(base_flows.scale)) - 1  # the scale is 10**places
     return Appraisal(
-        horizon=horizon,
-        schedule=schedule,
-        flows=tuple(from_units(u, places) for u in units),
-        npv=base.npv,
-        payback_years=base.payback_years,
-        discounted_payback_years=base.discounted_payback_years,
-        scenarios=scenarios,
-        savings_cut_pct=savings_cut_pct,
-        delay_years=delay_years,
-        cost_rise_pct=cost_rise_pct,
-        switch_savings_npv_pct=_pct(gain, abs(savings_gain)) if savings_gain else None,
-        switch_costs_npv_pct=_pct(gain, abs(cost_gain)) if cost_gain else None,
-        switch_savings_payback_pct=_payback_switch(parts, start, horizon, "savings"),
-        switch_costs_payback_pct=_payback_switch(parts, start, horizon, "implementation"),
+        _parts(figures),
+        _start(figures),
+        schedule,
+        horizon,
+        savings_cut_pct,
+        delay_years,
+        cost_rise_pct,
     )
+
+
+def _weighted(weights: Sequence[int], units: Sequence[int], continuing: bool) -> int:
+    """``sum of w(t) * u(t)`` over the horizon (``len(weights)`` years); after the table
+    the last amount continues (``continuing``, permanent) or stops (implementation)."""
+    total = sum(w * u for w, u in zip(weights, units, strict=False))  # cut at the shorter
+    if continuing and units and len(weights) > len(units):
+        total += units[-1] * sum(weights[len(units) :])
+    return total
 
 
 # --------------------------------------------------------------------------- switching values
@@ -554,11 +654,22 @@ def _payback_switch(parts: _Parts, start: int | None, horizon: int, moving: str)
         return None
     # k (1 = as entered) moves down for a savings cut, up for a cost rise; the first
     # condition a + k*b (<) 0 to fail gives the switching value
-    bounds = [Fraction(-a, b) for a, b, _strict in constraints if b != 0]
+    # (exact, in integers: each bound k = -a/b as numerator / positive denominator)
+    bounds = [(-a, b) if b > 0 else (a, -b) for a, b, _strict in constraints if b != 0]
     if moving == "savings":
-        below = [k for k in bounds if k < 1]
-        change = 1 - max(below) if below else None
-    else:
-        above = [k for k in bounds if k > 1]
-        change = min(above) - 1 if above else None
-    return None if change is None else _pct(change.numerator, change.denominator)
+        below = [(n, d) for n, d in bounds if n < d]
+        if not below:
+            return None
+        n, d = below[0]
+        for n2, d2 in below[1:]:
+            if n2 * d > n * d2:
+                n, d = n2, d2
+        return _pct(d - n, d)  # 1 - max(below)
+    above = [(n, d) for n, d in bounds if n > d]
+    if not above:
+        return None
+    n, d = above[0]
+    for n2, d2 in above[1:]:
+        if n2 * d < n * d2:
+            n, d = n2, d2
+    return _pct(n - d, d)  # min(above) - 1

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .formatting import format_amount
@@ -73,6 +74,7 @@ __all__ = [
     "overview_amounts",
     "overview_row",
     "payback",
+    "payback_flows",
     "reconcile",
     "specification_checks",
     "subject_total",
@@ -451,30 +453,206 @@ class AllocatedDistribution:
     total: YearValues
 
 
-@dataclass(frozen=True)
 class Figures:
-    """Everything of FORMAT.md's ``computed`` block (plus ``admin_total``)."""
+    """Everything of FORMAT.md's ``computed`` block (plus ``admin_total``): what
+    ``compute`` returns.  Read-only attributes (per-year figures map every year of
+    ``years`` to a Decimal, or to ``None`` where no contributing line has an amount):
 
-    years: tuple[int, ...]
-    permanent_total: YearValues
-    permanent_by_area: dict[str, YearValues]
-    implementation_total: YearValues
-    implementation_by_area: dict[str, YearValues]
-    net_total: YearValues
-    cumulative_net: YearValues
-    payback_years_total: int | None
-    payback_years_service: int | None
-    full_effect: dict[str, Decimal]
-    investment: dict[str, Decimal]
-    distributions: tuple[AllocatedDistribution, ...]
-    checks: tuple[Check, ...]
-    admin_total: YearValues
-    # Investment per year as the overview counts it: service = service + operating
-    # (+ implementation lines without area), capital = capital; `investment` sums these.
-    investment_by_year: dict[str, YearValues] = field(default_factory=dict)
-    # The permanent lines of kind saving per year (what a sensitivity "savings lower /
-    # later" moves; the rest of permanent_total is the other permanent changes).
-    savings: YearValues = field(default_factory=dict)
+    - ``years``: the proposal's span, ascending.
+    - ``permanent_total``, ``implementation_total``, ``net_total``, ``cumulative_net``,
+      ``admin_total`` (informational lines, not in the totals): per year.
+    - ``permanent_by_area`` (service, transfers, capital), ``implementation_by_area``
+      (capital, service, operating): per area, per year.
+    - ``payback_years_total``, ``payback_years_service``: years, or ``None``.
+    - ``full_effect`` (service, transfers, total: the last year's permanent amount, 0
+      when empty) and ``investment`` (service, capital, total: implementation summed
+      over the years; service includes operating): Decimals.
+    - ``investment_by_year``: service (= service + operating + lines without an area)
+      and capital per year, as the overview counts them; ``investment`` sums these.
+    - ``savings``: the permanent lines of kind saving per year (what a sensitivity
+      "savings lower / later" moves; the rest of ``permanent_total`` is the other
+      permanent changes).
+    - ``distributions``: ``AllocatedDistribution`` per distribution of the case.
+    - ``checks``: every ``Check``, the reconciliation with the printed figures first.
+
+    ``compute`` sums every amount into its bucket and finds both paybacks; every other
+    figure is built from those sums the first time it is read, and then kept.  A
+    caller that reads only a few figures (the overview row, the appraisal) pays for no
+    more; one that reads them all gets the same values as if they were made at once.
+    """
+
+    def __init__(
+        self,
+        case: Case,
+        cells: list[list[Decimal | None]],
+        admin: list[Decimal | None],
+        totals: tuple[list[Decimal | None], list[Decimal | None], list[Decimal | None]],
+        paybacks: tuple[int | None, int | None],
+        trouble: bool,
+    ) -> None:
+        perm, impl, service = totals
+        self.__dict__.update(
+            years=case.years,
+            payback_years_total=paybacks[0],
+            payback_years_service=paybacks[1],
+            _case=case,
+            _cells=cells,
+            _admin=admin,
+            _perm=perm,
+            _impl=impl,
+            _service=service,
+            _trouble=trouble,
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Figures are read-only ({name})")
+
+    # the public figures, in the order of the former dataclass's fields
+    FIELDS = (
+        "years", "permanent_total", "permanent_by_area", "implementation_total",
+        "implementation_by_area", "net_total", "cumulative_net", "payback_years_total",
+        "payback_years_service", "full_effect", "investment", "distributions", "checks",
+        "admin_total", "investment_by_year", "savings",
+    )  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every figure is equal (as the former dataclass compared)."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable dicts inside, as before
+
+    def __repr__(self) -> str:
+        return (
+            f"Figures(years={self.years!r}, payback_years_total={self.payback_years_total!r}, "
+            f"payback_years_service={self.payback_years_service!r})"
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        """A figure not made yet: make its group (``_GROUPS``), keep it, return it.
+        (Called only for a name that is not in the instance yet.)"""
+        builder = _GROUPS.get(name)
+        if builder is None:
+            raise AttributeError(f"'Figures' object has no attribute {name!r}")
+        self.__dict__.update(builder(self))
+        return self.__dict__[name]
+
+    def _tables(self) -> dict[str, Any]:
+        """Every per-year figure, full effect and investment, in one pass over the years."""
+        years = self.years
+        c0, c1, c2, c3, c4, c5, c6, c7, c8 = self._cells
+        perm, impl, service = self._perm, self._impl, self._service
+        transfers: list[Decimal | None] = []
+        capital: list[Decimal | None] = []
+        savings: list[Decimal | None] = []
+        net: list[Decimal | None] = []
+        cumulative: list[Decimal | None] = []
+        invest_service: list[Decimal | None] = []
+        running: Decimal | None = None
+        for i in range(len(years)):
+            a, b = c2[i], c3[i]
+            transfers.append(a if b is None else b if a is None else a + b)
+            a, b = c4[i], c5[i]
+            capital.append(a if b is None else b if a is None else a + b)
+            saved = c0[i]
+            for value in (c2[i], c4[i]):
+                if value is not None:
+                    saved = value if saved is None else saved + value
+            savings.append(saved)
+            a, b = perm[i], impl[i]
+            if a is None and b is None:
+                net.append(None)
+            else:
+                value = (a or ZERO) + (b or ZERO)
+                net.append(value)
+                running = (running or ZERO) + value  # (the digits of a running sum)
+            cumulative.append(running)
+            a, b = c7[i], c8[i]
+            invest_service.append(None if a is None and b is None else (a or ZERO) + (b or ZERO))
+        implementation_capital = dict(zip(years, c6, strict=True))
+        permanent_service = dict(zip(years, service, strict=True))
+        service_investment = _over_years(c7) + _over_years(c8)
+        capital_investment = _over_years(c6)
+        return {
+            "permanent_total": dict(zip(years, perm, strict=True)),
+            "implementation_total": dict(zip(years, impl, strict=True)),
+            "net_total": dict(zip(years, net, strict=True)),
+            "cumulative_net": dict(zip(years, cumulative, strict=True)),
+            "permanent_by_area": {
+                SERVICE: permanent_service,
+                TRANSFERS: dict(zip(years, transfers, strict=True)),
+                CAPITAL: dict(zip(years, capital, strict=True)),
+            },
+            "implementation_by_area": {
+                CAPITAL: implementation_capital,
+                SERVICE: dict(zip(years, c7, strict=True)),
+                OPERATING: dict(zip(years, c8, strict=True)),
+            },
+            "investment_by_year": {
+                SERVICE: dict(zip(years, invest_service, strict=True)),
+                CAPITAL: implementation_capital,
+            },
+            "savings": dict(zip(years, savings, strict=True)),
+            "admin_total": dict(zip(years, self._admin, strict=True)),
+            "full_effect": {
+                SERVICE: _at_last(service),
+                TRANSFERS: _at_last(transfers),
+                "total": _at_last(perm),
+            },
+            "investment": {
+                SERVICE: service_investment,
+                CAPITAL: capital_investment,
+                "total": service_investment + capital_investment,
+            },
+        }
+
+    def _allocated(self) -> dict[str, Any]:
+        """The distributions and the checks they raise (made together)."""
+        distributions: list[AllocatedDistribution] = []
+        checks: list[Check] = []
+        cells = self._cells
+        subjects = {
+            "permanent_saving": lambda: _merge(cells[0], cells[2], cells[4]),
+            "permanent_cost": lambda: _merge(cells[1], cells[3], cells[5]),
+            PERMANENT: lambda: self._perm,
+            "implementation_capital": lambda: cells[6],
+            "implementation_service": lambda: cells[7],
+            "implementation_operating": lambda: cells[8],
+            IMPLEMENTATION: lambda: self._impl,
+        }
+        years = self.years
+        for distribution in self._case.distributions:
+            totals = dict(zip(years, subjects[distribution.subject](), strict=True))
+            allocated, found = allocate_distribution(distribution, totals, years)
+            distributions.append(allocated)
+            checks.extend(found)
+        return {"distributions": tuple(distributions), "_distribution_checks": checks}
+
+    def _checks(self) -> dict[str, Any]:
+        case = self._case
+        checks = _line_checks(case) if self._trouble else []
+        checks.extend(self._distribution_checks)
+        for printed in case.printed_distributions:
+            checks.extend(check_printed_distribution(printed))
+        for detail in case.printed_details:
+            checks.extend(check_printed_detail(detail, case.lines))
+        checks.extend(specification_checks(case.lines))
+        return {"checks": (*reconcile(case.stated, self), *checks)}
+
+
+# Which group of figures each lazily made name belongs to.
+_GROUPS: dict[str, Any] = {
+    **dict.fromkeys(
+        ("permanent_total", "implementation_total", "net_total", "cumulative_net",
+         "permanent_by_area", "implementation_by_area", "investment_by_year", "savings",
+         "admin_total", "full_effect", "investment"),
+        Figures._tables,
+    ),
+    "distributions": Figures._allocated,
+    "_distribution_checks": Figures._allocated,
+    "checks": Figures._checks,
+}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- sums
@@ -546,20 +724,31 @@ def payback(
     """
     if start_year is None:
         return None
-    span = sorted(years)
-    if not span or start_year > span[-1]:
+    span = [year for year in sorted(years) if year >= start_year]
+    return payback_flows(
+        [permanent_total.get(year) for year in span],
+        [implementation_total.get(year) for year in span],
+    )
+
+
+def payback_flows(permanent: Sequence[Any], implementation: Sequence[Any]) -> int | None:
+    """``payback`` on the flows from the start year on: ``permanent[k]`` and
+    ``implementation[k]`` are year k + 1 of the count (Decimal or int in one unit;
+    ``None`` = empty = 0).  The one implementation of the rule."""
+    if not permanent:
         return None
     cumulative = 0
     count = 0
     last_not_negative = 0  # count of the last year whose cumulative is >= 0 (0 = none)
-    for year in span:
-        if year < start_year:
-            continue
+    for p, i in zip(permanent, implementation, strict=True):
         count += 1
-        cumulative += (permanent_total.get(year) or 0) + (implementation_total.get(year) or 0)
+        if p is not None:
+            cumulative += p
+        if i is not None:
+            cumulative += i
         if cumulative >= 0:
             last_not_negative = count
-    continuing = permanent_total.get(span[-1]) or 0
+    continuing = permanent[-1] or 0
     if continuing > 0:
         return None  # the cumulative grows without bound
     if cumulative < 0:
@@ -599,32 +788,36 @@ def _allocate_by_weights(
     quanta by ``largest_remainder``.  Returns True when a non-zero total met weights
     that are all zero (those years stay empty).
     """
-    keys = _row_keys(rows)
     int_weights = scaled_ints([row.weight or ZERO for row in rows])
     weight_sum = sum(int_weights)
-    rank = tie_rank(int_weights, keys)
+    ranks: list[list[int]] = []
+
+    def rank() -> list[int]:  # the tie-break, made only when a tie decides
+        if not ranks:
+            ranks.append(tie_rank(int_weights, _row_keys(rows)))
+        return ranks[0]
+
     no_weights = False
     for year in years:
         total = totals[year]
         if total is None:
             continue
-        units = int(total)
-        places = 0
-        if units != total:
-            units, places = to_units(total)
+        units, places = to_units(total)
         if units == 0:
             for row_amounts in amounts:
                 row_amounts[year] = ZERO
         elif weight_sum == 0:
             no_weights = True
-        elif units > 0:
-            parts = largest_remainder(units, int_weights, weight_sum, rank)
-            for row_amounts, part in zip(amounts, parts, strict=True):
-                row_amounts[year] = Decimal(part) if places == 0 else from_units(part, places)
         else:
-            parts = largest_remainder(-units, int_weights, weight_sum, rank)
-            for row_amounts, part in zip(amounts, parts, strict=True):
-                row_amounts[year] = Decimal(-part) if places == 0 else from_units(-part, places)
+            parts = largest_remainder(abs(units), int_weights, weight_sum, rank)
+            if units < 0:
+                parts = [-part for part in parts]
+            if places == 0:
+                for row_amounts, part in zip(amounts, parts, strict=True):
+                    row_amounts[year] = Decimal(part)
+            else:
+                for row_amounts, part in zip(amounts, parts, strict=True):
+                    row_amounts[year] = from_units(part, places)
     return no_weights
 
 
@@ -663,13 +856,20 @@ def allocate_distribution(
             if no_weights:
                 checks.append(Check("distribution_no_weights", field=subject))
     else:
-        for i, row in enumerate(rows):
-            for year, amount in (row.amounts or {}).items():
-                if year in amounts[i]:
-                    amounts[i][year] = amount
+        for row_amounts, row in zip(amounts, rows, strict=True):
+            given = row.amounts
+            if not given:
+                continue
+            if given.keys() <= row_amounts.keys():
+                row_amounts.update(given)
+            else:  # amounts outside the span are left out
+                row_amounts.update((y, a) for y, a in given.items() if y in row_amounts)
         for year in years:
-            present = [a[year] for a in amounts if a[year] is not None]
-            row_sum = sum(present, ZERO) if present else None
+            row_sum = None
+            for row_amounts in amounts:
+                amount = row_amounts[year]
+                if amount is not None:  # as sum(present, ZERO) adds
+                    row_sum = (ZERO if row_sum is None else row_sum) + amount
             total = totals[year]
             if (row_sum or ZERO) != (total or ZERO):
                 checks.append(
@@ -823,34 +1023,17 @@ def reconcile(stated: Stated | None, figures: Figures) -> list[Check]:
     print leaves empty are ``stated_mismatch``.  ``payback_years`` (the old single
     "Break Even") is compared with the total variant.
     """
-    return _reconcile(
-        stated,
-        {
-            "permanent_total": figures.permanent_total,
-            "implementation_total": figures.implementation_total,
-            "net_total": figures.net_total,
-        },
-        figures.payback_years_total,
-        figures.payback_years_service,
-    )
-
-
-def _reconcile(
-    stated: Stated | None,
-    totals: Mapping[str, YearValues],
-    payback_total: int | None,
-    payback_service: int | None,
-) -> list[Check]:
     if stated is None:
         return []
     checks: list[Check] = []
     for name in ("permanent_total", "implementation_total", "net_total"):
         printed = getattr(stated, name)
         if printed is not None:
-            checks.extend(_compare_years(name, printed, totals[name]))
+            checks.extend(_compare_years(name, printed, getattr(figures, name)))
+    payback_total = figures.payback_years_total
     for name, computed in (
         ("payback_years", payback_total),
-        ("payback_years_service", payback_service),
+        ("payback_years_service", figures.payback_years_service),
         ("payback_years_total", payback_total),
     ):
         printed = getattr(stated, name)
@@ -965,18 +1148,18 @@ def _add_cells(a: list[Decimal | None], b: list[Decimal | None]) -> list[Decimal
     ]
 
 
-def _sum_into(row: list[Decimal | None], amounts: Amounts, index: Mapping[int, int]) -> bool:
-    """Add each amount to ``row[index[year]]`` (as ``sum_lines`` adds); True when an
-    amount lies outside the span (it is left out)."""
-    outside = False
-    for year, amount in amounts.items():
-        i = index.get(year)
-        if i is None:
-            outside = True
-            continue
-        current = row[i]
-        row[i] = amount if current is None else current + amount
-    return outside
+def _at_last(values: list[Decimal | None]) -> Decimal:
+    return (values[-1] if values else None) or ZERO
+
+
+def _over_years(values: list[Decimal | None]) -> Decimal:
+    return sum((v for v in values if v is not None), ZERO)
+
+
+@lru_cache(maxsize=256)
+def _year_index(years: tuple[int, ...]) -> dict[int, int]:
+    """Position of each year in the span (kept per span: proposals share spans)."""
+    return {year: i for i, year in enumerate(years)}
 
 
 def compute(case: Case) -> Figures:
@@ -984,12 +1167,17 @@ def compute(case: Case) -> Figures:
 
     One pass over the amounts sums each line into its bucket (section, area, kind);
     every total, area sum and distribution subject is a sum of buckets, with the same
-    Decimal results (value and exponent) as ``sum_lines`` over the lines.  The rules
-    are FORMAT.md's (budget-cases/1).
+    Decimal results (value and exponent) as ``sum_lines`` over the lines.  The sums
+    stay Decimal: an exact Decimal addition costs a fraction of converting an amount to
+    an integer and back (measured in benchmarks/engine.py), and keeps each sum's
+    decimals as ``sum_lines`` gives them.  Integers are used where the arithmetic is
+    more than adding: the largest-remainder split.  ``compute`` makes the sums and both
+    paybacks; ``Figures`` builds the rest on first use.  The rules are FORMAT.md's
+    (budget-cases/1).
     """
     years = case.years
     n = len(years)
-    index = {year: i for i, year in enumerate(years)}
+    index = _year_index(years)
     cells: list[list[Decimal | None]] = [[None] * n for _ in range(9)]
     trouble = False  # a line with a finding (empty, outside the span, wrong sign)
     for line in case.lines:
@@ -997,8 +1185,14 @@ def compute(case: Case) -> Figures:
         if not amounts:
             trouble = True
             continue
-        if _sum_into(cells[_BUCKET[line.section, line.kind, line.area]], amounts, index):
-            trouble = True
+        row = cells[_BUCKET[line.section, line.kind, line.area]]
+        for year, amount in amounts.items():
+            i = index.get(year)
+            if i is None:
+                trouble = True
+                continue
+            current = row[i]
+            row[i] = amount if current is None else current + amount
         if line.kind == SAVING:
             if max(amounts.values()) > ZERO:
                 trouble = True
@@ -1006,117 +1200,45 @@ def compute(case: Case) -> Figures:
             trouble = True
     admin: list[Decimal | None] = [None] * n
     for admin_line in case.admin_lines:
-        if _sum_into(admin, admin_line.amounts, index):
-            trouble = True
+        for year, amount in admin_line.amounts.items():
+            i = index.get(year)
+            if i is None:
+                trouble = True
+                continue
+            current = admin[i]
+            admin[i] = amount if current is None else current + amount
 
-    perm_by_area = {
-        SERVICE: _merge(cells[0], cells[1]),
-        TRANSFERS: _merge(cells[2], cells[3]),
-        CAPITAL: _merge(cells[4], cells[5]),
-    }
-    impl_by_area = {CAPITAL: cells[6], SERVICE: cells[7], OPERATING: cells[8]}
-    perm_total = _merge(*perm_by_area.values())
-    impl_total = _merge(*impl_by_area.values())
-    net = _add_cells(perm_total, impl_total)
-    cumulative: list[Decimal | None] = []
-    running: Decimal | None = None
-    for value in net:
-        if value is not None:
-            running = (running or ZERO) + value
-        cumulative.append(running)
-
-    def by_year(values: list[Decimal | None]) -> YearValues:
-        return dict(zip(years, values, strict=True))
-
-    permanent_total = by_year(perm_total)
-    implementation_total = by_year(impl_total)
-    permanent_service = by_year(perm_by_area[SERVICE])
-    start = next((year for year, value in zip(years, net, strict=True) if value is not None), None)
-    payback_total = payback(years, permanent_total, implementation_total, start)
-    payback_service = payback(years, permanent_service, implementation_total, start)
-
-    def at_last(values: list[Decimal | None]) -> Decimal:
-        return (values[-1] if values else None) or ZERO
-
-    def over_years(values: list[Decimal | None]) -> Decimal:
-        return sum((v for v in values if v is not None), ZERO)
-
-    investment_service = over_years(impl_by_area[SERVICE]) + over_years(impl_by_area[OPERATING])
-    investment_capital = over_years(impl_by_area[CAPITAL])
-
-    savings = _merge(cells[0], cells[2], cells[4])
-    checks = _line_checks(case) if trouble else []
-    distributions = []
-    if case.distributions:
-        subjects = {
-            "permanent_saving": lambda: savings,
-            "permanent_cost": lambda: _merge(cells[1], cells[3], cells[5]),
-            PERMANENT: lambda: perm_total,
-            "implementation_capital": lambda: cells[6],
-            "implementation_service": lambda: cells[7],
-            "implementation_operating": lambda: cells[8],
-            IMPLEMENTATION: lambda: impl_total,
-        }
-        for distribution in case.distributions:
-            totals = by_year(subjects[distribution.subject]())
-            allocated, found = allocate_distribution(distribution, totals, years)
-            distributions.append(allocated)
-            checks.extend(found)
-    for printed in case.printed_distributions:
-        checks.extend(check_printed_distribution(printed))
-    for printed in case.printed_details:
-        checks.extend(check_printed_detail(printed, case.lines))
-    checks.extend(specification_checks(case.lines))
-
-    net_total = by_year(net)
-    implementation_capital = by_year(impl_by_area[CAPITAL])
-    reconciled = _reconcile(
-        case.stated,
-        {
-            "permanent_total": permanent_total,
-            "implementation_total": implementation_total,
-            "net_total": net_total,
-        },
-        payback_total,
-        payback_service,
-    )
-    return Figures(
-        investment_by_year={
-            SERVICE: by_year(_add_cells(impl_by_area[SERVICE], impl_by_area[OPERATING])),
-            CAPITAL: implementation_capital,
-        },
-        years=years,
-        permanent_total=permanent_total,
-        permanent_by_area={
-            SERVICE: permanent_service,
-            TRANSFERS: by_year(perm_by_area[TRANSFERS]),
-            CAPITAL: by_year(perm_by_area[CAPITAL]),
-        },
-        implementation_total=implementation_total,
-        implementation_by_area={
-            CAPITAL: implementation_capital,
-            SERVICE: by_year(impl_by_area[SERVICE]),
-            OPERATING: by_year(impl_by_area[OPERATING]),
-        },
-        net_total=net_total,
-        cumulative_net=by_year(cumulative),
-        payback_years_total=payback_total,
-        payback_years_service=payback_service,
-        full_effect={
-            SERVICE: at_last(perm_by_area[SERVICE]),
-            TRANSFERS: at_last(perm_by_area[TRANSFERS]),
-            "total": at_last(perm_total),
-        },
-        investment={
-            SERVICE: investment_service,
-            CAPITAL: investment_capital,
-            "total": investment_service + investment_capital,
-        },
-        distributions=tuple(distributions),
-        checks=(*reconciled, *checks),
-        admin_total=by_year(admin),
-        savings=by_year(savings),
-    )
+    # per year: service (both kinds), all permanent, all implementation
+    c0, c1, c2, c3, c4, c5, c6, c7, c8 = cells
+    service: list[Decimal | None] = []
+    perm: list[Decimal | None] = []
+    impl: list[Decimal | None] = []
+    start = None
+    for i in range(n):
+        total = None
+        for value in (c0[i], c1[i]):
+            if value is not None:
+                total = value if total is None else total + value
+        service.append(total)
+        for value in (c2[i], c3[i], c4[i], c5[i]):
+            if value is not None:
+                total = value if total is None else total + value
+        perm.append(total)
+        spent = None
+        for value in (c6[i], c7[i], c8[i]):
+            if value is not None:
+                spent = value if spent is None else spent + value
+        impl.append(spent)
+        if start is None and (total is not None or spent is not None):
+            start = i
+    if start is None:
+        paybacks: tuple[int | None, int | None] = (None, None)
+    else:
+        paybacks = (
+            payback_flows(perm[start:], impl[start:]),
+            payback_flows(service[start:], impl[start:]),
+        )
+    return Figures(case, cells, admin, (perm, impl, service), paybacks, trouble)
 
 
 # --------------------------------------------------------------------------- overview

@@ -8,7 +8,7 @@ splits a total between keys so that the parts add up *exactly* to the total
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -139,7 +139,10 @@ _QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(8))
 
 
 def largest_remainder(
-    units: int, weights: Sequence[int], weight_sum: int, rank: Sequence[int]
+    units: int,
+    weights: Sequence[int],
+    weight_sum: int,
+    rank: Sequence[int] | Callable[[], Sequence[int]],
 ) -> list[int]:
     """Split ``units >= 0`` in proportion to integer ``weights >= 0`` (``weight_sum > 0``).
 
@@ -148,21 +151,24 @@ def largest_remainder(
     to the lower ``rank`` (``tie_rank``: larger weight, then smaller ``str(key)``), so
     the result does not depend on the order of the keys.  The parts add up to
     ``units``.  The one integer core of every allocation (``allocate`` and the
-    engine's distributions).
+    engine's distributions).  ``rank`` may be a function that returns the ranks: it is
+    called only when equal remainders straddle the leftover units (a tie decides).
     """
-    floors = []
-    remainders = []
-    for w in weights:
-        q, r = divmod(units * w, weight_sum)
-        floors.append(q)
-        remainders.append(r)
+    floors = [units * w // weight_sum for w in weights]
     leftover = units - sum(floors)  # 0 <= leftover < number of keys with weight > 0
-    if leftover:
-        n = len(floors)
-        # larger remainder first, then lower rank: one integer score per key
-        scores = [r * n + n - k for r, k in zip(remainders, rank, strict=True)]
-        for i in sorted(range(n), key=scores.__getitem__, reverse=True)[:leftover]:
-            floors[i] += 1
+    if not leftover:
+        return floors
+    n = len(floors)
+    remainders = [units * w - q * weight_sum for w, q in zip(weights, floors, strict=True)]
+    order = sorted(range(n), key=remainders.__getitem__, reverse=True)
+    if leftover < n and remainders[order[leftover - 1]] == remainders[order[leftover]]:
+        # a tie across the cut: larger remainder first, then lower rank (one integer
+        # score per key)
+        ranks = rank() if callable(rank) else rank
+        scores = [r * n + n - k for r, k in zip(remainders, ranks, strict=True)]
+        order = sorted(range(n), key=scores.__getitem__, reverse=True)
+    for i in order[:leftover]:
+        floors[i] += 1
     return floors
 
 
@@ -208,7 +214,7 @@ def allocate[K: Hashable](
         raise AllocationError(f"cannot allocate {total} by weights that are all zero")
 
     units = _shift(abs(total), places)  # the total in quanta, exact
-    parts = largest_remainder(units, int_weights, weight_sum, tie_rank(int_weights, keys))
+    parts = largest_remainder(units, int_weights, weight_sum, lambda: tie_rank(int_weights, keys))
     sign = -1 if total < 0 else 1
     return {key: from_units(sign * n, places) for key, n in zip(keys, parts, strict=True)}
 
