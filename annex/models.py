@@ -20,6 +20,8 @@ class AnnexJob(models.Model):
         related_name="annex_jobs",
     )
     statuses = models.JSONField(_("statuses"), default=list, blank=True)
+    # the p/l the annex is printed in; empty: each proposal in its own (the default)
+    price_level = models.PositiveSmallIntegerField(_("price level (p/l)"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     done = models.PositiveIntegerField(_("proposals done"), default=0)
     total = models.PositiveIntegerField(_("proposals"), default=0)

@@ -32,11 +32,13 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 from pikepdf import Name, OutlineItem
 
 from cases.appraisal import appraisal_settings
 from cases.models import Catalog, Proposal
 from cases.permissions import visible_proposals
+from cases.price_levels import PriceLevelChoice, proposal_in_price_level
 from cases.selectors import figures_for, proposals_with_inputs
 from committees.models import Administration, Committee
 from finance import engine
@@ -139,6 +141,9 @@ def part_key(proposal: Proposal) -> str:
             printing.approval_line(proposal),
             # the optional present value rows and their settings
             appraisal_key(catalog),
+            # the p/l it is printed in (a converted copy: the years and index values)
+            str(proposal.price_level_year),
+            getattr(proposal, "price_level_key", ""),
             render_fingerprint(),
         ]
     )
@@ -149,18 +154,26 @@ def part_stem(proposal: Proposal) -> str:
     return f"v{proposal.version}-{part_key(proposal)}"
 
 
+def part_folder(proposal: Proposal) -> str:
+    """The proposal's folder of cached parts; a part printed in another p/l has its own
+    (`<pk>-pl<year>`), so that the two prints do not evict each other."""
+    if getattr(proposal, "price_level_key", ""):
+        return f"{PARTS}/{proposal.pk}-pl{proposal.price_level_year}"
+    return f"{PARTS}/{proposal.pk}"
+
+
 def cached_part(proposal: Proposal) -> tuple[str, int] | None:
     """The current part of a proposal (its name in the parts storage) and its page count
     (kept in the name, so that assembling an annex never parses a part twice), or None."""
-    prefix = f"{PARTS}/{proposal.pk}/{part_stem(proposal)}-p"
-    for name, pages in cached_files(f"{PARTS}/{proposal.pk}").items():
+    prefix = f"{part_folder(proposal)}/{part_stem(proposal)}-p"
+    for name, pages in cached_files(part_folder(proposal)).items():
         if name.startswith(prefix):
             return name, pages
     return None
 
 
 def part_name(proposal: Proposal, pages: int) -> str:
-    return f"{PARTS}/{proposal.pk}/{part_stem(proposal)}-p{pages}.pdf"
+    return f"{part_folder(proposal)}/{part_stem(proposal)}-p{pages}.pdf"
 
 
 def natural_key(number: str) -> tuple:
@@ -237,10 +250,45 @@ def stream_proposals(
         yield from previous
 
 
-def stream_figures(proposals: Iterable[Proposal]) -> Iterator[tuple[Proposal, engine.Figures]]:
-    """(proposal, figures) pairs, computed one at a time."""
+def check_price_level(
+    catalog: Catalog,
+    price_level: PriceLevelChoice,
+    statuses: Iterable[str] | None = None,
+    user=None,
+) -> str:
+    """Why the catalogue's annex cannot be printed in the chosen p/l (a Danish message),
+    or "" when it can: the choice was refused (`choose_price_level`), or a selected
+    proposal's own p/l has no index value. One query (the selection's own years)."""
+    if price_level.error or price_level.year is None:
+        return price_level.error
+    own_years = (
+        selection(catalog, statuses, user=user)
+        .exclude(price_level_year=price_level.year)
+        .values_list("price_level_year", flat=True)
+        .distinct()
+    )
+    missing = sorted(set(own_years) - set(price_level.service_index))
+    if missing:
+        return gettext(
+            "There is no price and wage index for %(years)s, the price level of proposals "
+            "in the catalogue; the annex cannot be printed in %(year)d p/l."
+        ) % {"years": ", ".join(str(y) for y in missing), "year": price_level.year}
+    return ""
+
+
+def stream_figures(
+    proposals: Iterable[Proposal], price_level: PriceLevelChoice | None = None
+) -> Iterator[tuple[Proposal, engine.Figures]]:
+    """(proposal, figures) pairs, computed one at a time. The one place the print
+    obtains a proposal's inputs: with ``price_level`` (a choice with a year), each
+    proposal is a converted copy in that p/l and its figures are computed from the
+    converted case (`cases.price_levels.proposal_in_price_level`); raises
+    ``finance.prices.PriceLevelError`` when a proposal's own year has no index."""
     for proposal in proposals:
-        yield proposal, figures_for(proposal)
+        if price_level is not None and price_level.year is not None:
+            yield proposal_in_price_level(proposal, price_level)
+        else:
+            yield proposal, figures_for(proposal)
 
 
 @dataclass
@@ -469,9 +517,13 @@ def render_catalog_annex(
     workers: int = 2,
     progress: Progress | None = None,
     user=None,
+    price_level: PriceLevelChoice | None = None,
 ) -> RenderStats:
     """The catalogue's annex as one PDF written to `output` (path or binary file); with
-    `user`, only the proposals that user may read."""
+    `user`, only the proposals that user may read. ``price_level`` (a choice with a
+    year): every proposal printed in that p/l (`stream_figures`), the front matter
+    saying so; raises ``finance.prices.PriceLevelError`` when a proposal's own year has
+    no index (`check_price_level` tells it before a job starts)."""
     started = time.perf_counter()
     statuses = [s for s in statuses or [] if s]
     reference = Reference.load()
@@ -487,7 +539,7 @@ def render_catalog_annex(
 
     selected = stream_proposals(catalog, statuses, user=user)
     parts = ensure_parts(
-        kept(stream_figures(selected)),
+        kept(stream_figures(selected, price_level)),
         reference,
         workers=workers,
         progress=progress,
@@ -510,10 +562,13 @@ def render_catalog_annex(
     return stats
 
 
-def render_proposal_pdf(proposal: Proposal, output) -> RenderStats:
-    """One proposal's form as a PDF (from the cache when it is current)."""
+def render_proposal_pdf(
+    proposal: Proposal, output, price_level: PriceLevelChoice | None = None
+) -> RenderStats:
+    """One proposal's form as a PDF (from the cache when it is current); with
+    ``price_level``, in that p/l (`stream_figures`)."""
     started = time.perf_counter()
-    items = [(proposal, figures_for(proposal))]
+    items = list(stream_figures([proposal], price_level))
     stats = RenderStats()
     [(name, _pages)] = ensure_parts(items, Reference.load(), workers=1, stats=stats)
     stats.pages = assemble(

@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from cases.price_levels import choose_price_level
+from finance.prices import PriceLevelError
+
 from .models import AnnexJob
 from .pdf import render_catalog_annex
 
@@ -27,9 +30,7 @@ def fail_stale_jobs(now=None) -> int:
     new job starts, by a restart, and by `manage.py fail_stale_annex_jobs` (cron)."""
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.ANNEX_JOB_TIMEOUT)
-    waiting = AnnexJob.objects.filter(
-        state__in=(AnnexJob.State.QUEUED, AnnexJob.State.RUNNING)
-    )
+    waiting = AnnexJob.objects.filter(state__in=(AnnexJob.State.QUEUED, AnnexJob.State.RUNNING))
     stale = waiting.filter(
         Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
     )
@@ -50,6 +51,7 @@ def restart_job(job: AnnexJob) -> AnnexJob:
     new = AnnexJob.objects.create(
         catalog=job.catalog,
         statuses=job.statuses,
+        price_level=job.price_level,
         requested_by=job.requested_by,
         total=job.total,
     )
@@ -71,6 +73,11 @@ def run_job(job_id: int, *, workers: int = 2) -> AnnexJob:
 
     try:
         buffer = io.BytesIO()
+        price_level = None
+        if job.price_level is not None:
+            price_level = choose_price_level(str(job.price_level))
+            if price_level.error:  # the index was changed after the job was started
+                raise PriceLevelError(price_level.error)
         stats = render_catalog_annex(
             job.catalog,
             buffer,
@@ -79,7 +86,13 @@ def run_job(job_id: int, *, workers: int = 2) -> AnnexJob:
             progress=progress,
             # what the requester may read; a job without a requester (command line) prints all
             user=job.requested_by,
+            price_level=price_level,
         )
+    except PriceLevelError as exc:  # said as it is, in Danish
+        AnnexJob.objects.filter(pk=job_id).update(
+            state=AnnexJob.State.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        return AnnexJob.objects.get(pk=job_id)
     except Exception as exc:
         AnnexJob.objects.filter(pk=job_id).update(
             state=AnnexJob.State.FAILED,

@@ -30,7 +30,7 @@ from followup.report import catalogue_report
 
 from . import portfolio_exports
 from .models import AnnexJob
-from .pdf import render_followup_report, render_proposal_pdf
+from .pdf import check_price_level, render_followup_report, render_proposal_pdf
 from .tasks import fail_stale_jobs, render_annex_task, restart_job
 from .xlsx_export import export_catalog_xlsx
 from .xlsx_import import MAX_FILE_BYTES, XlsxImportError, build_template, import_xlsx
@@ -46,6 +46,17 @@ class AnnexForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    pl = forms.CharField(
+        label=gettext_lazy("Price level (p/l)"),
+        required=False,
+        widget=forms.Select,
+        help_text=gettext_lazy("Empty: each proposal in its own price level."),
+    )
+
+    def __init__(self, *args, levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        own = _("Each proposal's own")
+        self.fields["pl"].widget.choices = [("", own), *((str(y), str(y)) for y in levels)]
 
 
 class ImportForm(forms.Form):
@@ -74,7 +85,7 @@ def _catalog_page(request, catalog, import_form=None, import_error=None, status=
         "annex/catalog.html",
         {
             "catalog": catalog,
-            "form": AnnexForm(),
+            "form": AnnexForm(levels=choose_price_level("").levels),
             "import_form": import_form or ImportForm(),
             "jobs": _jobs_of(request.user).filter(catalog=catalog)[:10],
             "import_error": import_error,
@@ -94,9 +105,15 @@ def start_annex(request, key):
     fail_stale_jobs()
     form = AnnexForm(request.POST)
     statuses = form.cleaned_data["status"] if form.is_valid() else []
+    choice = choose_price_level(request.POST.get("pl"))
+    error = check_price_level(catalog, choice, statuses, request.user)
+    if error:  # said on the catalogue's annex page; no job is made
+        messages.error(request, error)
+        return redirect("annex:catalog", key=catalog.key)
     job = AnnexJob.objects.create(
         catalog=catalog,
         statuses=statuses,
+        price_level=choice.year,
         requested_by=request.user,
         total=visible_proposals(request.user, catalog.proposals.all()).count(),
     )
@@ -147,9 +164,18 @@ def _proposal(user, key: str, number: str) -> Proposal:
 
 
 def proposal_pdf(request, key, number):
+    """One proposal's PDF; ``pl=2024`` prints it in another price level (a refused
+    choice is said on the proposal's page)."""
     proposal = _proposal(request.user, key, number)
+    choice = choose_price_level(request.GET.get("pl"))
     buffer = io.BytesIO()
-    render_proposal_pdf(proposal, buffer)
+    try:
+        if choice.error:
+            raise PriceLevelError(choice.error)
+        render_proposal_pdf(proposal, buffer, choice)
+    except PriceLevelError as exc:
+        messages.error(request, str(exc))
+        return redirect(proposal.get_absolute_url())
     buffer.seek(0)
     return FileResponse(
         buffer,

@@ -9,6 +9,7 @@ the page in the proposal's own p/l.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,9 +19,17 @@ from committees.models import PriceIndex
 from finance import engine, prices
 from finance.formatting import format_amount
 
-from .models import Proposal
+from .models import DistributionRowAmount, LineAmount, Proposal, Section
+from .selectors import case_from_proposal
 
-__all__ = ["PriceLevelChoice", "choose_price_level", "convert_proposal_case", "level_note"]
+__all__ = [
+    "PriceLevelChoice",
+    "choose_price_level",
+    "convert_proposal_case",
+    "level_note",
+    "price_level_key",
+    "proposal_in_price_level",
+]
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,101 @@ def convert_proposal_case(
     """The proposal's case in the chosen p/l (`finance.prices.convert_case`). Raises
     ``finance.prices.PriceLevelError`` when the proposal's own year has no index."""
     return prices.convert_case(case, choice.indexes, proposal.price_level_year, choice.year)
+
+
+def proposal_in_price_level(
+    proposal: Proposal, choice: PriceLevelChoice
+) -> tuple[Proposal, engine.Figures]:
+    """The proposal as the print and the exports read it, in the chosen p/l: a copy in
+    memory (never saved) whose ``price_level_year`` is ``choice.year`` and whose
+    prefetched inputs (line amounts, specification rows, administration lines,
+    distributions given as amounts) hold the amounts of `convert_proposal_case`, with
+    the figures computed from that converted case. Everything read from the copy
+    through `cases.selectors` (``engine_lines``, ``case_from_proposal``) is the
+    converted case, so a printer needs no conversion of its own. What the source
+    printed (``stated``) belongs to the original p/l and is left out, as in
+    `finance.prices.convert_case`. Expects `proposals_with_inputs` prefetching; the
+    original is not changed. ``choice.year`` None or the proposal's own year: the
+    proposal itself and its figures. Raises ``finance.prices.PriceLevelError`` when the
+    proposal's own year has no index."""
+    case = case_from_proposal(proposal)
+    if choice.year is None or choice.year == proposal.price_level_year:
+        return proposal, engine.compute(case)
+    converted = convert_proposal_case(proposal, case, choice)
+    shown = copy.copy(proposal)
+    shown.price_level_year = choice.year
+    shown.price_level_key = price_level_key(proposal.price_level_year, choice)
+    cache = dict(getattr(proposal, "_prefetched_objects_cache", {}))
+    grid, admin = iter(converted.lines), iter(converted.admin_lines)
+    lines = []
+    for line in proposal.lines.all():
+        target = next(admin) if line.section == Section.ADMINISTRATION else next(grid)
+        lines.append(_line_with(line, target))
+    cache["lines"] = lines
+    distributions = []
+    for distribution, target in zip(
+        proposal.distributions.all(), converted.distributions, strict=True
+    ):
+        rows = []
+        for row, row_target in zip(distribution.rows.all(), target.rows, strict=True):
+            new_row = copy.copy(row)
+            amounts = [
+                DistributionRowAmount(row=new_row, year=year, amount=amount)
+                for year, amount in sorted((row_target.amounts or {}).items())
+            ]
+            new_row._prefetched_objects_cache = {
+                **getattr(row, "_prefetched_objects_cache", {}),
+                "amounts": amounts if row_target.amounts is not None else list(row.amounts.all()),
+            }
+            rows.append(new_row)
+        new_distribution = copy.copy(distribution)
+        new_distribution._prefetched_objects_cache = {
+            **getattr(distribution, "_prefetched_objects_cache", {}),
+            "rows": rows,
+        }
+        distributions.append(new_distribution)
+    cache["distributions"] = distributions
+    shown._prefetched_objects_cache = cache
+    shown._state = copy.copy(proposal._state)
+    shown._state.fields_cache = {
+        k: v for k, v in proposal._state.fields_cache.items() if k != "stated"
+    }
+    shown._state.fields_cache["stated"] = None  # the source's printed sums: original p/l
+    return shown, engine.compute(converted)
+
+
+def _line_with(line, target) -> object:
+    """A copy of a Line (model) carrying the amounts and specification rows of an engine
+    line (or administration line) of the converted case."""
+    new = copy.copy(line)
+    new._prefetched_objects_cache = {
+        **getattr(line, "_prefetched_objects_cache", {}),
+        "amounts": [
+            LineAmount(line=new, year=year, amount=amount)
+            for year, amount in sorted(target.amounts.items())
+        ],
+    }
+    specifications = getattr(target, "specifications", ())
+    if specifications:
+        new.specifications = [
+            {
+                **source,
+                "amounts": {str(year): str(value) for year, value in spec.amounts.items()},
+            }
+            for source, spec in zip(line.specifications, specifications, strict=True)
+        ]
+    return new
+
+
+def price_level_key(from_year: int, choice: PriceLevelChoice) -> str:
+    """What of the index shapes a proposal converted from ``from_year`` to the chosen
+    p/l (for cache keys): the years and every series' values for both."""
+    values = sorted(
+        (series, year, str(index.get(year)))
+        for series, index in choice.indexes.items()
+        for year in (from_year, choice.year)
+    )
+    return f"{from_year}->{choice.year}:{values}"
 
 
 def level_note(from_year: int, to_year: int, choice: PriceLevelChoice) -> str:

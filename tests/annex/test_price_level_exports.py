@@ -1,19 +1,31 @@
-"""The catalogue's workbook in another price level ("Vis i 2024 p/l" in Excel, issue 14):
-every amount converted as the proposal page converts it, the units saying so; a refused
-choice is said on the catalogue page, never a 500."""
+"""The catalogue's workbook and printed annex in another price level ("Vis i 2024 p/l"
+in Excel and PDF, issue 14): every amount converted as the proposal page converts it,
+the units saying so; a refused choice is said in Danish, never a 500, and no job is
+made."""
 
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
+from annex import pdf
+from annex.models import AnnexJob
+from annex.tasks import run_job
 from annex.xlsx_export import APPRAISAL_SHEET, export_catalog_xlsx
-from cases.price_levels import choose_price_level
+from cases.models import Proposal
+from cases.price_levels import choose_price_level, convert_proposal_case, proposal_in_price_level
+from cases.selectors import case_from_proposal, proposals_with_inputs
+from committees.models import PriceIndex
+from review.summaries import refresh_summary
 
 from ..cases.test_pages import text_of
-from ..factories import bc01
+from ..factories import ProposalFactory, add_line, bc01
+from .conftest import pdftotext, save_pngs
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +77,184 @@ def test_refused_price_level_is_said_on_the_catalogue_page(client, central_user,
     assert response.status_code == 200
     text = text_of(response)
     assert "er ikke et år" in text or "intet pris- og lønindeks for 2099" in text
+
+
+# --- the printed annex in another price level -------------------------------------------
+# By hand, factor 124,6443 / 112,1065 = 1,1118391...: BC01 as above; BC02 (below) -33 ->
+# -36,691, -66 -> -73,381 (shown -37, -73), 149 -> 165,664 (shown 166).
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def bc02(catalog):
+    proposal = ProposalFactory(catalog=catalog, number="BC02", title="Varmestyring")
+    add_line(
+        proposal, "permanent", "saving", "service", "Lavere varmeforbrug", {2021: -33, 2022: -66}
+    )
+    add_line(proposal, "implementation", "cost", "capital", "Styringsanlæg", {2021: 149})
+    return proposal
+
+
+@pytest.mark.slow
+@pytest.mark.tools("pdftotext", "pdftoppm")
+def test_proposal_pdf_in_another_price_level_matches_page_and_workbook(
+    client, central_user, price_index, tmp_path
+):
+    proposal = bc01()
+    catalog = proposal.catalog
+    catalog.print_appraisal = True
+    catalog.save()
+    out = tmp_path / "bc01-2024.pdf"
+    pdf.render_proposal_pdf(proposal, out, choose_price_level("2024"))
+    printed = flat(pdftotext(out))
+    save_pngs(out, "proposal-bc01-2024-pl", pages=2)
+    client.force_login(central_user)
+    page = text_of(client.get(proposal.get_absolute_url(), {"pl": "2024"}))
+    sheet = workbook(catalog, "2024")["BC01"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert [Decimal(str(v)) for v in rows["Energibesparelse"][3:5]] == [
+        Decimal("-574.82"),
+        Decimal("-1149.641"),
+    ]
+    for line in (
+        "Energibesparelse Service -575 -1.150 -1.150",
+        "Anlægsinvestering Anlæg 6.204",
+        "Samlet økonomisk påvirkning 5.629 -1.150",
+    ):
+        assert line in page, line
+        assert line in printed, line
+    # every table's unit says the chosen p/l; the proposal's own p/l is not printed
+    assert printed.count("1.000 kr. 2024 p/l") >= 3
+    assert "2021 p/l" not in printed
+    # the present value row, computed from the converted figures, as on the page
+    npv = re.search(r"Som indtastet 6 7 (-?[\d.]+)", page)[1]
+    assert f"Som indtastet 6 7 {npv}" in printed
+    # the default stays the proposal's own p/l
+    own = tmp_path / "bc01.pdf"
+    pdf.render_proposal_pdf(proposal, own)
+    assert "1.000 kr. 2021 p/l" in flat(pdftotext(own))
+    assert "Energibesparelse Service -517 -1.034" in flat(pdftotext(own))
+
+
+@pytest.mark.slow
+@pytest.mark.tools("pdftotext", "pdftoppm")
+def test_catalogue_annex_in_another_price_level_matches_page_and_workbook(
+    client, central_user, price_index, tmp_path
+):
+    catalog = bc01().catalog
+    bc02(catalog)
+    for proposal in catalog.proposals.all():
+        refresh_summary(proposal)
+    out = tmp_path / "catalog-2024.pdf"
+    stats = pdf.render_catalog_annex(
+        catalog, out, workers=1, price_level=choose_price_level("2024")
+    )
+    assert stats.rendered == 2
+    printed = flat(pdftotext(out))
+    save_pngs(out, "catalogue-2024-pl", pages=3)
+    assert "Prisniveau: 2024 p/l" in printed
+    assert "Mio. kr. 2024 p/l" in printed
+    assert "2021 p/l" not in printed
+    client.force_login(central_user)
+    wb = workbook(catalog, "2024")
+    sheet = wb["BC02"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert [Decimal(str(v)) for v in rows["Lavere varmeforbrug"][3:5]] == [
+        Decimal("-36.691"),
+        Decimal("-73.381"),
+    ]
+    assert Decimal(str(rows["Styringsanlæg"][3])) == Decimal("165.664")
+    for proposal, lines in (
+        ("BC01", ["Energibesparelse Service -575 -1.150", "Anlægsinvestering Anlæg 6.204"]),
+        ("BC02", ["Lavere varmeforbrug Service -37 -73", "Styringsanlæg Anlæg 166"]),
+    ):
+        url = catalog.proposals.get(number=proposal).get_absolute_url()
+        page = text_of(client.get(url, {"pl": "2024"}))
+        for line in lines:
+            assert line in page, line
+            assert line in printed, line
+    # the overview: the catalogue page's converted rows (mio. kr., one decimal) are the
+    # printed ones: BC01 6,2 invested, 1,1 a year at full effect (2026), payback 6;
+    # BC02 0,2 invested, nothing at full effect (its table ends in 2022), no payback
+    overview = text_of(
+        client.get(reverse("cases:catalog_detail", args=[catalog.key]), {"pl": "2024"})
+    )
+    for row in ("BC01 Belysningspakke 2d 0,0 6,2 1,1 0,0 6", "BC02 Varmestyring 0,0 0,2 0,0 0,0"):
+        assert row in overview, row
+        assert row in printed, row
+
+
+def test_cached_part_key_covers_the_price_level(price_index):
+    proposal = proposals_with_inputs(Proposal.objects.filter(pk=bc01().pk)).get()
+    choice = choose_price_level("2024")
+    converted, _figures = proposal_in_price_level(proposal, choice)
+    assert pdf.part_key(converted) != pdf.part_key(proposal)
+    assert pdf.part_folder(converted) != pdf.part_folder(proposal)
+    assert proposal.price_level_year == 2021  # the original is left as it was
+    # a corrected index value gives another key (the converted amounts change)
+    PriceIndex.objects.filter(series="service", year=2024).update(value=Decimal("125"))
+    again, _figures = proposal_in_price_level(proposal, choose_price_level("2024"))
+    assert pdf.part_key(again) != pdf.part_key(converted)
+    # the copy reads as the converted case, through the selectors the print uses
+    case = convert_proposal_case(proposal, case_from_proposal(proposal), choice)
+    assert case_from_proposal(converted).lines == case.lines
+
+
+@pytest.mark.parametrize(
+    ("pl", "message"),
+    [
+        ("2099", "Der er intet pris- og lønindeks for 2099."),
+        ("20x4", "»20x4« er ikke et år."),
+    ],
+)
+def test_refused_price_level_for_the_annex_makes_no_job(
+    client, central_user, price_index, pl, message
+):
+    catalog = bc01().catalog
+    client.force_login(central_user)
+    response = client.post(reverse("annex:start", args=[catalog.key]), {"pl": pl}, follow=True)
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert AnnexJob.objects.count() == 0
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("render_annex", catalog=catalog.key, output="x.pdf", pl=pl)
+
+
+def test_a_proposal_whose_own_year_has_no_index_makes_no_job(client, central_user, price_index):
+    catalog = bc01().catalog
+    ProposalFactory(catalog=catalog, number="BC09", price_level_year=2009)
+    client.force_login(central_user)
+    response = client.post(reverse("annex:start", args=[catalog.key]), {"pl": "2024"}, follow=True)
+    assert response.status_code == 200
+    assert (
+        "Der er intet pris- og lønindeks for 2009, som er prisniveauet for forslag i "
+        "kataloget; bilaget kan ikke udskrives i 2024 p/l." in text_of(response)
+    )
+    assert AnnexJob.objects.count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.tools("pdftotext")
+def test_annex_job_prints_in_the_chosen_price_level(client, central_user, price_index, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    catalog = bc01().catalog
+    client.force_login(central_user)
+    page = text_of(client.get(reverse("annex:catalog", args=[catalog.key])))
+    assert "Prisniveau (p/l)" in page and "Hvert forslags eget" in page
+    response = client.post(reverse("annex:start", args=[catalog.key]), {"pl": "2024"}, follow=True)
+    job = AnnexJob.objects.get()
+    assert (job.state, job.price_level) == (AnnexJob.State.DONE, 2024)
+    assert "Udskrevet i 2024 p/l" in text_of(response)
+    data = client.get(reverse("annex:job_download", args=[job.pk])).getvalue()
+    path = settings.MEDIA_ROOT / "job.pdf"
+    path.write_bytes(data)
+    assert "Energibesparelse Service -575 -1.150" in flat(pdftotext(path))
+    # the index lost its year after the job was queued: failed, said in Danish, no file
+    PriceIndex.objects.filter(year=2024).delete()
+    again = AnnexJob.objects.create(catalog=catalog, price_level=2024, requested_by=central_user)
+    failed = run_job(again.pk, workers=1)
+    assert failed.state == AnnexJob.State.FAILED
+    assert failed.error == "Der er intet pris- og lønindeks for 2024."
+    assert not failed.file
