@@ -451,6 +451,11 @@ def front_matter_pdf(
                     sorted({str(p.price_level_year) for p, _ in items})
                     or [str(catalog.budget_year)]
                 ),
+                # printed in another p/l: the proposals' own levels it was converted from
+                "converted_from": ", ".join(
+                    str(y)
+                    for y in sorted({getattr(p, "converted_from", None) for p, _ in items} - {None})
+                ),
                 "statuses": ", ".join(str(status_labels.get(s, s)) for s in statuses),
             }
             html = render_to_string("annex/front.html", context)

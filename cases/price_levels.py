@@ -92,7 +92,8 @@ def proposal_in_price_level(
     `finance.prices.convert_case`. Expects `proposals_with_inputs` prefetching; the
     original is not changed. ``choice.year`` None or the proposal's own year: the
     proposal itself and its figures. Raises ``finance.prices.PriceLevelError`` when the
-    proposal's own year has no index."""
+    proposal's own year has no index. The copy's ``converted_from`` is the proposal's
+    own p/l year."""
     case = case_from_proposal(proposal)
     if choice.year is None or choice.year == proposal.price_level_year:
         return proposal, engine.compute(case)
@@ -100,6 +101,7 @@ def proposal_in_price_level(
     shown = copy.copy(proposal)
     shown.price_level_year = choice.year
     shown.price_level_key = price_level_key(proposal.price_level_year, choice)
+    shown.converted_from = proposal.price_level_year
     cache = dict(getattr(proposal, "_prefetched_objects_cache", {}))
     grid, admin = iter(converted.lines), iter(converted.admin_lines)
     lines = []

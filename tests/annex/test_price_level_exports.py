@@ -17,14 +17,14 @@ from annex import pdf
 from annex.models import AnnexJob
 from annex.tasks import run_job
 from annex.xlsx_export import APPRAISAL_SHEET, export_catalog_xlsx
-from cases.models import Proposal
+from cases.models import Distribution, DistributionRow, DistributionRowAmount, Proposal
 from cases.price_levels import choose_price_level, convert_proposal_case, proposal_in_price_level
 from cases.selectors import case_from_proposal, proposals_with_inputs
 from committees.models import PriceIndex
 from review.summaries import refresh_summary
 
 from ..cases.test_pages import text_of
-from ..factories import ProposalFactory, add_line, bc01
+from ..factories import ProposalFactory, add_line, bc01, committee
 from .conftest import pdftotext, save_pngs
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_refused_price_level_is_said_on_the_catalogue_page(client, central_user,
 
 
 # --- the printed annex in another price level -------------------------------------------
-# By hand, factor 124,6443 / 112,1065 = 1,1118391...: BC01 as above; BC02 (below) -33 ->
+# By hand, factor 124,6443 / 112,1065 = 1,1118383...: BC01 as above; BC02 (below) -33 ->
 # -36,691, -66 -> -73,381 (shown -37, -73), 149 -> 165,664 (shown 166).
 
 
@@ -154,9 +154,9 @@ def test_catalogue_annex_in_another_price_level_matches_page_and_workbook(
     assert stats.rendered == 2
     printed = flat(pdftotext(out))
     save_pngs(out, "catalogue-2024-pl", pages=3)
-    assert "Prisniveau: 2024 p/l" in printed
+    assert "Prisniveau: 2024 p/l (omregnet fra 2021 p/l med pris- og lønindekset)" in printed
     assert "Mio. kr. 2024 p/l" in printed
-    assert "2021 p/l" not in printed
+    assert printed.count("2021 p/l") == 1  # only the cover says what it was converted from
     client.force_login(central_user)
     wb = workbook(catalog, "2024")
     sheet = wb["BC02"]
@@ -187,7 +187,18 @@ def test_catalogue_annex_in_another_price_level_matches_page_and_workbook(
 
 
 def test_cached_part_key_covers_the_price_level(price_index):
-    proposal = proposals_with_inputs(Proposal.objects.filter(pk=bc01().pk)).get()
+    own = bc01()
+    # a distribution given as amounts, and an administration line: converted alike
+    add_line(own, "administration", "", "", "Sagsbehandling", {2021: -10, 2022: -20})
+    distribution = Distribution.objects.create(
+        proposal=own, subject="implementation_capital", basis="amounts"
+    )
+    for code, amount in (("ØU", 5000), ("KFU", 580)):
+        row = DistributionRow.objects.create(
+            distribution=distribution, committee=committee(code), weight=1
+        )
+        DistributionRowAmount.objects.create(row=row, year=2021, amount=amount)
+    proposal = proposals_with_inputs(Proposal.objects.filter(pk=own.pk)).get()
     choice = choose_price_level("2024")
     converted, _figures = proposal_in_price_level(proposal, choice)
     assert pdf.part_key(converted) != pdf.part_key(proposal)
@@ -199,7 +210,12 @@ def test_cached_part_key_covers_the_price_level(price_index):
     assert pdf.part_key(again) != pdf.part_key(converted)
     # the copy reads as the converted case, through the selectors the print uses
     case = convert_proposal_case(proposal, case_from_proposal(proposal), choice)
-    assert case_from_proposal(converted).lines == case.lines
+    assert case_from_proposal(converted) == case
+    # by hand (factor 1,11183830...): 5.580 -> 6.204,058, its rows 5.000 -> 5.559,1915
+    # and 580 -> 644,8662 floor to 6.204,057; the kroner left goes to the larger remainder
+    rows = case.distributions[0].rows
+    assert [r.amounts[2021] for r in rows] == [Decimal("5559.192"), Decimal("644.866")]
+    assert case.admin_lines[0].amounts == {2021: Decimal("-11.118"), 2022: Decimal("-22.237")}
 
 
 @pytest.mark.parametrize(
