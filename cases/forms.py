@@ -43,6 +43,7 @@ from .interchange import (
 from .limits import clean_text
 from .models import Area, Catalog, DistributionBasis, Kind, Proposal, RiskLevel
 from .numbers import NumberError, format_number, parse_number, query_int
+from .rendering import QUICK, QuickForm
 from .selectors import admin_lines, case_from_proposal, grid_lines, line_amounts
 
 DEFAULT_YEAR_COUNT = 6
@@ -242,7 +243,12 @@ class KeysChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class ProposalForm(forms.Form):
+class EditorForm(QuickForm):
+    """A form of the editor: its widgets are drawn by `cases.rendering.QUICK` (the page
+    draws hundreds of them)."""
+
+
+class ProposalForm(EditorForm):
     """Header fields, narrative sections, risk, priority criteria; the span of years."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -461,7 +467,7 @@ class YearCellsMixin:
         return any((self[f"y{year}"].value() or "").strip() for year in self.years)
 
 
-class LineForm(YearCellsMixin, forms.Form):
+class LineForm(YearCellsMixin, EditorForm):
     label = TextField(
         label=_("Text"),
         required=False,
@@ -567,13 +573,14 @@ def rows_formset(form_class, max_rows: int, formset=None):
         max_num=max_rows,
         absolute_max=max_rows,
         validate_max=True,
+        renderer=QUICK,
     )
 
 
 LineFormSet = rows_formset(LineForm, limits.MAX_LINES)
 
 
-class FteForm(YearCellsMixin, forms.Form):
+class FteForm(YearCellsMixin, EditorForm):
     def __init__(self, *args, years, span, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_year_fields(years, span)
@@ -584,7 +591,7 @@ class FteForm(YearCellsMixin, forms.Form):
         return data
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(EditorForm):
     criterion = long_text(_("Success criterion"), rows=2, max_length=limits.CELL_TEXT_LENGTH)
     how_measured = long_text(_("How is it measured?"), rows=2, max_length=limits.CELL_TEXT_LENGTH)
     how_achieved = long_text(_("How is it achieved?"), rows=2, max_length=limits.CELL_TEXT_LENGTH)
@@ -599,7 +606,7 @@ class CriterionForm(forms.Form):
         )
 
 
-class HearingForm(forms.Form):
+class HearingForm(EditorForm):
     body = TextField(label=_("Body"), required=False, max_length=limits.NAME_LENGTH)
     answer = forms.ChoiceField(
         label=_("Answer"),
@@ -650,7 +657,7 @@ class HearingForm(forms.Form):
         return data
 
 
-class SectionForm(forms.Form):
+class SectionForm(EditorForm):
     heading = TextField(
         label=_("Heading"), required=False, strip=False, max_length=limits.NAME_LENGTH
     )
@@ -670,7 +677,7 @@ class SectionForm(forms.Form):
         return data
 
 
-class DistributionForm(forms.Form):
+class DistributionForm(EditorForm):
     basis = forms.ChoiceField(
         label=_("Distributed by"),
         required=False,
@@ -678,7 +685,7 @@ class DistributionForm(forms.Form):
     )
 
 
-class DistributionRowForm(YearCellsMixin, forms.Form):
+class DistributionRowForm(YearCellsMixin, EditorForm):
     # Choices by committee code, read once per editor (not once per row).
     committee = forms.ChoiceField(label=_("Committee"), required=False)
     unit = TextField(
@@ -699,6 +706,10 @@ class DistributionRowForm(YearCellsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["committee"].choices = [("", "–"), *committees]
         self.add_year_fields(years, span)
+
+    def row_fields(self) -> list:
+        """The row's own inputs before its year cells (the row template draws these)."""
+        return [self[name] for name in ("committee", "unit", "account", "weight")]
 
     def is_blank(self) -> bool:
         return (

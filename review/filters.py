@@ -14,10 +14,11 @@ from django.utils.translation import pgettext_lazy
 from django_filters.fields import RangeField
 
 from cases.models import Catalog, Pool, Status
+from cases.rendering import QuickForm
 from committees.models import Administration, Committee
 
 from .search import fold
-from .selectors import waiting_for
+from .selectors import waiting_for, with_overview_sums
 
 # Parameters of the list that are not filters.
 NOT_FILTERS = {"page", "sort", "kolonne", "visning"}
@@ -124,10 +125,12 @@ class CaseFilter(django_filters.FilterSet):
     cross_cutting = django_filters.BooleanFilter(label=_("Cross-cutting"), widget=AllYesNoWidget)
     payback = BoundedRangeFilter(field_name="figures__payback_years", label=_("Payback (years)"))
     investment = BoundedRangeFilter(
-        field_name="investment_mio", label=_("Investment (million kr.)")
+        field_name="investment_mio", method="filter_sum", label=_("Investment (million kr.)")
     )
     saving = BoundedRangeFilter(
-        field_name="saving_mio", label=_("Saving at full effect (million kr.)")
+        field_name="saving_mio",
+        method="filter_sum",
+        label=_("Saving at full effect (million kr.)"),
     )
     changed_since = django_filters.DateFilter(
         field_name="updated_at",
@@ -143,6 +146,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         fields: list[str] = []
+        form = QuickForm  # its widgets drawn without templates (cases.rendering)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,6 +164,19 @@ class CaseFilter(django_filters.FilterSet):
         if statuses:
             found |= Q(status__in=statuses)
         return queryset.filter(found)
+
+    def filter_sum(self, queryset, name, value):
+        """A range on one of `with_overview_sums`' sums, annotated only when filtered on
+        (so that an unfiltered list joins no summary to choose its page)."""
+        if not value or (value.start in (None, "") and value.stop in (None, "")):
+            return queryset
+        if name not in queryset.query.annotations:
+            queryset = with_overview_sums(queryset)
+        if value.start not in (None, ""):
+            queryset = queryset.filter(**{f"{name}__gte": value.start})
+        if value.stop not in (None, ""):
+            queryset = queryset.filter(**{f"{name}__lte": value.stop})
+        return queryset
 
     def filter_committee(self, queryset, name, value):
         if value is None:

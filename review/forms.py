@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases import limits
 from cases.models import HearingAnswer
+from cases.rendering import QuickForm
 from committees.models import Committee
 
 from .models import Recommendation
@@ -69,7 +70,7 @@ class CommentForm(forms.Form):
 MARKS = {"mark_adopt": True, "mark_not_adopt": False, "mark_clear": None}
 
 
-class BulkForm(forms.Form):
+class BulkForm(QuickForm):
     ACTIONS = (
         ("approve", _("Approve")),
         ("return", _("Return to the author")),

@@ -34,6 +34,26 @@ OVERVIEW_FIELDS = (
 )
 
 
+# What a row of the case list and its export read (`list_rows`).
+ROW_FIELDS = (
+    "number",
+    "title",
+    "cross_cutting",
+    "status",
+    "updated_at",
+    "catalog__key",
+    "catalog__annex",
+    "catalog__pool",
+    "committee__code",
+    "presenting_administration__code",
+    *(f"figures__{name}" for name in OVERVIEW_FIELDS),
+    "figures__payback_years",
+    "figures__npv",
+    "figures__discounted_payback_years",
+    "pending_decision__adopted",
+)
+
+
 def with_round(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Annotate the current submission (`round_pk`) and whether it was forwarded."""
     last_submit = (
@@ -56,7 +76,8 @@ def waiting_for(user, queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     if current in (Role.CENTRAL_FINANCE, Role.ADMIN):
         return queryset.filter(
             Q(status__in=[Status.SUBMITTED, Status.COMMITTEE_APPROVED, Status.RECOMMENDED])
-            | Q(status=Status.IN_HEARING, forwarded=False)
+            # the status first: the database looks for a forward only in hearing
+            | (Q(status=Status.IN_HEARING) & Q(forwarded=False))
         )
     found = profile(user)
     if current == Role.COMMITTEE_REVIEWER and found and found.committee_id:
@@ -72,16 +93,30 @@ def waiting_for(user, queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
 
 
 def case_list(user) -> QuerySet[Proposal]:
-    """The proposals `user` may see, with what the list shows (a fixed number of
-    queries). The stored summaries are read as they are: they are written in the
+    """The proposals `user` may see, and nothing joined: the case list selects a page's
+    rows first (only the joins its filter and order need) and then fetches those rows with
+    `list_rows`. The stored summaries are read as they are: they are written in the
     transaction that changes a proposal (`cases.services`, `cases.workflow`), so a list
     neither checks them for staleness nor writes (a proposal without one shows empty
     figures)."""
-    visible = visible_proposals(user)
-    zero = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=1))
-    return visible.select_related(
+    return visible_proposals(user)
+
+
+def list_rows(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """`queryset` with what a row of the case list (and its export) shows joined in one
+    query: catalogue, committee, administration, stored summary, pending decision; only
+    the fields the row shows (no narrative text, no JSON to decode)."""
+    return queryset.select_related(
         "catalog", "committee", "presenting_administration", "figures", "pending_decision"
-    ).annotate(
+    ).only(*ROW_FIELDS)
+
+
+def with_overview_sums(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Annotate `investment_mio` (service + capital) and `saving_mio` (service +
+    transfers at full effect), million kroner from the stored summary (0 without one),
+    for the list's range filters."""
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=1))
+    return queryset.annotate(
         investment_mio=Coalesce(F("figures__investment_service"), zero)
         + Coalesce(F("figures__investment_capital"), zero),
         saving_mio=Coalesce(F("figures__full_effect_service"), zero)
@@ -99,8 +134,9 @@ def totals(queryset: QuerySet[Proposal]) -> dict:
     level's sums converted to the newest level by the p/l index
     (`finance.prices.convert_sums`), rounded once; ``price_level`` says which,
     ``converted`` whether anything was converted, and ``unconverted`` lists levels the
-    index lacks (then the plain sums, which ``price_level`` None marks). Two queries
-    (the sums per level, the index), however many rows."""
+    index lacks (then the plain sums, which ``price_level`` None marks); ``pending``
+    counts the rows with a pending decision. Count, sums and pending in one query (per
+    level), and the index when the levels differ, however many rows."""
     by_level = list(
         queryset.order_by()
         .values("price_level_year")
@@ -109,10 +145,14 @@ def totals(queryset: QuerySet[Proposal]) -> dict:
             **{name: Sum(f"figures__{name}") for name in OVERVIEW_FIELDS},
             innovation_pool=Sum("figures__innovation_pool"),
             npv=Sum("figures__npv"),
+            pending=Count("pending_decision"),
         )
     )
     levels = sorted(row["price_level_year"] for row in by_level)
-    sums: dict = {"count": sum(row["count"] for row in by_level)}
+    sums: dict = {
+        "count": sum(row["count"] for row in by_level),
+        "pending": sum(row["pending"] for row in by_level),
+    }
     if len(levels) <= 1:
         for name in SUMMED_TOTALS:
             sums[name] = by_level[0][name] if by_level else None

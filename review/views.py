@@ -37,14 +37,13 @@ from .models import (
     Action,
     ChangeAfterDecision,
     CommitteeShare,
-    PendingDecision,
     ProposalVersion,
     ReviewComment,
     SavedView,
     WorkflowEvent,
 )
 from .selectors import case_list as case_list_queryset
-from .selectors import shares_in_one_level, totals, waiting_for
+from .selectors import list_rows, shares_in_one_level, totals, waiting_for
 from .tables import FIXED_COLUMNS, CaseTable
 
 PAGE_SIZE = 50
@@ -92,7 +91,7 @@ def _report(request, results, total: int) -> None:
 
 def _ordered(request, queryset):
     """The list's rows in the table's order (for the exports)."""
-    table = CaseTable(queryset)
+    table = CaseTable(list_rows(queryset))
     RequestConfig(request, paginate=False).configure(table)
     return [row.record for row in table.rows]
 
@@ -122,7 +121,6 @@ def case_list(request):
     configure(request, table, count=sums["count"])
     query = request.GET.copy()
     query.pop("page", None)
-    pending = PendingDecision.objects.filter(proposal__in=queryset.order_by().values("pk"))
     return render(
         request,
         "review/case_list.html",
@@ -133,7 +131,7 @@ def case_list(request):
             "pills": active_filters(case_filter, request.GET),
             "columns": chooser,
             "saved_views": SavedView.objects.filter(owner=request.user),
-            "pending_count": pending.count(),
+            "pending_count": sums["pending"],
             "bulk_form": BulkForm(),
             "can_bulk": role(request.user)
             in (Role.CENTRAL_FINANCE, Role.ADMIN, Role.COMMITTEE_REVIEWER),

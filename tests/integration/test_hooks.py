@@ -109,3 +109,49 @@ def test_recording_versions_of_many_proposals_takes_a_fixed_number_of_queries(db
     again = record_versions(proposals, None, "imported")
     assert ProposalVersion.objects.count() == 20
     assert [v.proposal_id for v in again] == [p.pk for p in proposals]
+
+
+def admin_form_data(response) -> dict:
+    """The admin change form's fields as the browser would post them unchanged."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if isinstance(value, (list, tuple)):
+            data[name] = [str(v) for v in value]
+        else:
+            data[name] = "on" if value is True else str(value)
+    return data
+
+
+def test_an_admin_edit_records_a_version_and_refreshes_the_summary(client, reference_catalogs):
+    """Issue 13: a change of a proposal in the Django admin is a change of its inputs like
+    a save in the editor: a version in the history, the stored summary recomputed (the
+    lists read it), and the version counter moved on (an editor opened before it refuses
+    to overwrite it)."""
+    from tests.factories import make_user
+
+    admin = make_user("admin", "admin", superuser=True)
+    proposal = Proposal.objects.get(catalog__key="investment-2021", number="BC01")
+    versions = ProposalVersion.objects.filter(proposal=proposal).count()
+    before = ProposalSummary.objects.get(proposal=proposal)
+    assert before.payback_years is not None
+    client.force_login(admin)
+    url = f"/admin/cases/proposal/{proposal.pk}/change/"
+    data = admin_form_data(client.get(url))
+    data["title"] = "Ny titel fra admin"
+    data["last_year"] = str(proposal.first_year)  # every later amount outside the span
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    proposal.refresh_from_db()
+    assert proposal.title == "Ny titel fra admin"
+    latest = ProposalVersion.objects.filter(proposal=proposal).order_by("-number").first()
+    assert ProposalVersion.objects.filter(proposal=proposal).count() == versions + 1
+    assert latest.reason == "admin"
+    assert latest.data["title"] == "Ny titel fra admin"
+    summary = ProposalSummary.objects.get(proposal=proposal)
+    assert proposal.version == before.proposal_version + 1
+    assert summary.proposal_version == proposal.version
+    assert summary.check_count > before.check_count  # amounts outside the years now

@@ -1,0 +1,233 @@
+"""Form widgets drawn without a template, for the pages that draw hundreds of them.
+
+Django draws every widget through its template language: a context, a template lookup
+and an {% include %} for the input, each option of a select and each list of attributes
+(about 0.3 ms a widget). The editor draws a few hundred (a row's kind and area, its
+order and "remove", a distribution row's committee, unit and account, the management
+forms) and that was more than half of its request (issue 13). `QuickWidgets` is a form
+renderer that writes Django's own simple widgets (inputs, checkboxes, selects, text
+areas) in Python, with the markup of Django's templates, and hands everything else
+(field groups, labels, errors, other widgets) to the site's renderer (settings.
+FORM_RENDERER). A project template that overrides one of those widget templates wins:
+a widget is written here only while its template is Django's own.
+
+Forms opt in: `default_renderer = QUICK` on a form class, `renderer=QUICK` for a
+formset (its forms draw with the formset's renderer). The Django admin keeps Django's
+rendering. `tests/cases/test_rendering.py` checks the markup against Django's."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import django.forms
+from django import forms
+from django.forms.renderers import get_default_renderer
+from django.template.loader import get_template
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+DJANGO_TEMPLATES = Path(django.forms.__file__).parent / "templates"
+
+# Django's widget templates that are nothing but <input> (each includes input.html).
+INPUTS = {
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input",
+        "text",
+        "number",
+        "hidden",
+        "checkbox",
+        "email",
+        "url",
+        "password",
+        "date",
+        "datetime",
+        "time",
+        "search",
+        "tel",
+        "color",
+    )
+}
+SELECT = "django/forms/widgets/select.html"
+SELECT_OPTION = "django/forms/widgets/select_option.html"
+TEXTAREA = "django/forms/widgets/textarea.html"
+# radio buttons and checkboxes of a choice field (each includes multiple_input.html)
+MULTIPLE = {"django/forms/widgets/radio.html", "django/forms/widgets/checkbox_select.html"}
+INPUT_OPTIONS = {
+    "django/forms/widgets/radio_option.html",
+    "django/forms/widgets/checkbox_option.html",
+}
+LABEL = "django/forms/label.html"
+ERRORS = "django/forms/errors/list/default.html"
+WRITTEN = INPUTS | MULTIPLE | {SELECT, TEXTAREA, LABEL, ERRORS}
+
+
+@cache
+def is_djangos_own(template_name: str) -> bool:
+    """True when the site's template loaders find Django's own file for `template_name`
+    (no project or app template overrides it)."""
+    origin = Path(get_template(template_name).origin.name)
+    return origin == DJANGO_TEMPLATES / template_name
+
+
+def all_djangos_own(*template_names: str) -> bool:
+    return all(is_djangos_own(name) for name in template_names)
+
+
+def attributes(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing
+    for False."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            out.append(f" {conditional_escape(name)}")
+        else:
+            out.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
+    return "".join(out)
+
+
+def input_html(widget: dict) -> str:
+    value = widget["value"]
+    given = "" if value is None else f' value="{conditional_escape(value)}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{given}{attributes(widget["attrs"])}>'
+    )
+
+
+def shown(value) -> str:
+    """A value printed as {{ value }} prints it: localised, then escaped."""
+    return conditional_escape(localize(value))
+
+
+def option_html(option: dict) -> str:
+    return (
+        f'<option value="{conditional_escape(option["value"])}"'
+        f"{attributes(option['attrs'])}>{shown(option['label'])}</option>"
+    )
+
+
+def select_html(widget: dict) -> str | None:
+    """django/forms/widgets/select.html, or None when an option has a template of its
+    own (then the site's renderer draws the widget)."""
+    out = [f'<select name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            out.append(f'\n  <optgroup label="{shown(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != SELECT_OPTION or not all_djangos_own(
+                SELECT_OPTION, "django/forms/widgets/attrs.html"
+            ):
+                return None
+            out.append("\n  " + option_html(option))
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return "".join(out)
+
+
+def multiple_html(widget: dict) -> str | None:
+    """django/forms/widgets/multiple_input.html (radio buttons, checkboxes), or None
+    when an option has a template of its own."""
+    attrs = widget["attrs"]
+    out = ["<div"]
+    if attrs.get("id"):
+        out.append(f' id="{conditional_escape(attrs["id"])}"')
+    if attrs.get("class"):
+        out.append(f' class="{conditional_escape(attrs["class"])}"')
+    out.append(">")
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            out.append(f"\n  <div><label>{shown(group)}</label>")
+        for option in options:
+            if option["template_name"] not in INPUT_OPTIONS or not all_djangos_own(
+                option["template_name"],
+                "django/forms/widgets/input_option.html",
+                "django/forms/widgets/input.html",
+            ):
+                return None
+            out.append("<div>\n    ")
+            if option["wrap_label"]:
+                target = option["attrs"].get("id")
+                out.append(f'<label for="{conditional_escape(target)}">' if target else "<label>")
+            out.append(input_html(option) + "\n")  # input.html ends with a line break
+            if option["wrap_label"]:
+                out.append(f" {shown(option['label'])}</label>")
+            out.append("</div>")
+        if group:
+            out.append("\n  </div>")
+    out.append("\n</div>")
+    return "".join(out)
+
+
+def label_html(context: dict) -> str:
+    """django/forms/label.html (a field's <label> or <legend>)."""
+    if not context["use_tag"]:
+        return shown(context["label"])
+    tag = conditional_escape(context["tag"])
+    return f"<{tag}{attributes(context['attrs'])}>{shown(context['label'])}</{tag}>"
+
+
+def errors_html(context: dict) -> str:
+    """django/forms/errors/list/ul.html (a field's or form's errors)."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    target = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{shown(error)}</li>" for error in errors)
+    return f'<ul class="{conditional_escape(context["error_class"])}"{target}>{items}</ul>'
+
+
+def textarea_html(widget: dict) -> str:
+    value = widget["value"]
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>\n'
+        f"{shown(value) if value else ''}</textarea>"
+    )
+
+
+class QuickWidgets:
+    """A form renderer: Django's simple widgets written in Python (see the module), the
+    rest by the site's renderer, whose settings (field template, form template) it
+    shares."""
+
+    def __getattr__(self, name):
+        return getattr(get_default_renderer(), name)
+
+    def get_template(self, template_name):
+        return get_default_renderer().get_template(template_name)
+
+    def render(self, template_name, context, request=None):
+        html = None
+        if template_name in WRITTEN and is_djangos_own(template_name):
+            if template_name == LABEL:
+                html = label_html(context)
+            elif template_name == ERRORS:
+                if is_djangos_own("django/forms/errors/list/ul.html"):
+                    html = errors_html(context)
+            elif template_name == SELECT:
+                html = select_html(context["widget"])
+            elif template_name == TEXTAREA:
+                html = textarea_html(context["widget"])
+            elif template_name in MULTIPLE:
+                if is_djangos_own("django/forms/widgets/multiple_input.html"):
+                    html = multiple_html(context["widget"])
+            elif is_djangos_own("django/forms/widgets/input.html"):
+                html = input_html(context["widget"])
+        if html is None:
+            return get_default_renderer().render(template_name, context, request=request)
+        return mark_safe(html)
+
+
+QUICK = QuickWidgets()
+
+
+class QuickForm(forms.Form):
+    """A form whose widgets are drawn by `QUICK`."""
+
+    default_renderer = QUICK
