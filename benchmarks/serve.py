@@ -1,7 +1,7 @@
 """Bilag served as in production, under load, next to Django's own pages in the same run.
 
 Run: .venv/bin/python benchmarks/serve.py [--databases sqlite,postgres]
-         [--sizes 1000,5000,20000] [--full-size 5000] [--duration 10] [--runs 3]
+         [--sizes 1000,5000,20000] [--full-size 5000[,20000]] [--duration 10] [--runs 3]
          [--connections 4] [--workers 2]
 
 For each database (a throw-away SQLite file; PostgreSQL: the database named in
@@ -15,9 +15,10 @@ package `wrk`; not needed by the tests) at:
 
   at every size   the trivial logged-in view, the case list /sager/ and the Django admin
                   changelist of the proposals, both with the admin's page size (100)
-  at --full-size  also the proposal page and the case page of a demo proposal, the
-                  catalogue overview of the synthetic catalogue, the editor, the admin
-                  change page, and concurrent first views of fresh cases (HTTP 5xx?)
+  at --full-size  (one size or several, comma separated) also the proposal page and the
+                  case page of a demo proposal, the catalogue overview of the synthetic
+                  catalogue, the editor, the admin change page, and concurrent first views
+                  of fresh cases (HTTP 5xx?)
 
 Each page is measured unloaded (one connection: its latency) and then `--runs` times
 under load (`--connections`, `--duration` seconds each; medians printed): req/s,
@@ -404,7 +405,7 @@ def run_database(args) -> dict:
                 ("case list /sager/ (100 a page)", "/sager/?per_page=100"),
                 ("admin changelist (100 a page)", "/admin/cases/proposal/"),
             ]
-            if size == args.full_size:
+            if size in args.full_sizes:
                 pages += [
                     ("proposal page", demo.get_absolute_url()),
                     ("case page", f"/sager/{demo.pk}/"),
@@ -413,7 +414,7 @@ def run_database(args) -> dict:
                     ("catalogue overview (synthetic)", "/katalog/benchmark/"),
                 ]
             measured = {name: measure(server, name, path, cookie, args) for name, path in pages}
-            if size == args.full_size:
+            if size in args.full_sizes:
                 fresh = list(
                     Proposal.objects.filter(catalog__key="benchmark")
                     .order_by("-pk")
@@ -519,7 +520,11 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--sizes", default="1000,5000,20000")
-    parser.add_argument("--full-size", type=int, default=5000)
+    parser.add_argument(
+        "--full-size",
+        default="5000",
+        help="the sizes (comma separated) at which every page is measured, not only the lists",
+    )
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--unloaded", type=float, default=4, help="seconds, one connection")
     parser.add_argument("--runs", type=int, default=3)
@@ -533,8 +538,8 @@ def main() -> None:
     parser.add_argument("--database", help=argparse.SUPPRESS)  # one database, in a child
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
-    if args.full_size not in args.sizes:
-        args.sizes.append(args.full_size)
+    args.full_sizes = [int(s) for s in str(args.full_size).split(",") if s]
+    args.sizes = sorted(set(args.sizes) | set(args.full_sizes))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install wrk")
     if args.database:
