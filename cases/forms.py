@@ -71,6 +71,8 @@ SUBJECT_LABELS = {
     "permanent_saving": _("Savings (permanent)"),
     "permanent_cost": _("Costs (permanent)"),
     "permanent": _("Permanent changes (savings and costs)"),
+    "permanent_service_saving": _("Savings on service (permanent)"),
+    "permanent_service_cost": _("Costs on service (permanent)"),
     "implementation_capital": _("Capital investment"),
     "implementation_service": _("Service investment"),
     "implementation_operating": _("Operating implementation costs"),

@@ -801,6 +801,24 @@ PRINTED_SUBJECTS = {
     "implementation": "implementation",
 }
 PRINTED_POTENTIAL = "potential"  # savings rows and costs rows in one table
+# The subjects of a "potential" table's savings and costs rows. The investment form's
+# "Effektivisering samt varige driftsomkostninger, service" covers the service lines only
+# (investment 2021 BC11: BUU -1.772 of the -4.815 savings): its caption ends in "service".
+POTENTIAL_SUBJECTS = {"saving": "permanent_saving", "cost": "permanent_cost"}
+SERVICE_POTENTIAL_SUBJECTS = {
+    "saving": "permanent_service_saving",
+    "cost": "permanent_service_cost",
+}
+SERVICE_CAPTION_RE = re.compile(r",\s*service\s*$", re.IGNORECASE)
+
+
+def potential_subjects(table: dict) -> dict[str, str]:
+    """The subjects of a printed "potential" table, by row kind: the service-only
+    subjects when its caption says ", service", else all permanent savings and costs."""
+    caption = str(table.get("caption") or "").strip()
+    return SERVICE_POTENTIAL_SUBJECTS if SERVICE_CAPTION_RE.search(caption) else POTENTIAL_SUBJECTS
+
+
 TOTAL_LABELS = {"total", "i alt"}
 
 
@@ -827,7 +845,7 @@ def printed_subjects(other_tables: list) -> set[str]:
             continue
         printed = table.get("distribution_subject")
         if printed == PRINTED_POTENTIAL:
-            subjects |= {"permanent_saving", "permanent_cost"}
+            subjects |= set(potential_subjects(table).values())
         elif printed in PRINTED_SUBJECTS:
             subjects.add(PRINTED_SUBJECTS[printed])
     return subjects
@@ -855,8 +873,7 @@ def distributions_from_printed(other_tables: list, years) -> list[DistributionDa
             if row.get("bold_total") or label.casefold() in TOTAL_LABELS or not code:
                 continue
             if printed == PRINTED_POTENTIAL:
-                kind = row.get("row_kind")
-                subject = {"saving": "permanent_saving", "cost": "permanent_cost"}.get(kind)
+                subject = potential_subjects(table).get(row.get("row_kind"))
             else:
                 subject = PRINTED_SUBJECTS.get(printed)
             if subject is None:

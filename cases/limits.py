@@ -38,7 +38,7 @@ _LINE_FIELDS = 5  # label, kind, area, ORDER, DELETE
 _DIST_ROW_FIELDS = 6  # committee, unit, account, weight, ORDER, DELETE
 _FORMSETS = 3 + 3 + 7  # grid sections; follow-up, hearing, sections; distributions
 _HEADER_FIELDS = 60
-_SUBJECTS = 7
+_SUBJECTS = 9
 
 
 def max_editor_fields() -> int:

@@ -505,6 +505,8 @@ class DistributionSubject(models.TextChoices):
     PERMANENT_SAVING = "permanent_saving", _("Permanent savings")
     PERMANENT_COST = "permanent_cost", _("Permanent costs")
     PERMANENT = "permanent", _("Permanent changes")
+    PERMANENT_SERVICE_SAVING = "permanent_service_saving", _("Permanent savings, service")
+    PERMANENT_SERVICE_COST = "permanent_service_cost", _("Permanent costs, service")
     IMPLEMENTATION_CAPITAL = "implementation_capital", _("Capital investment")
     IMPLEMENTATION_SERVICE = "implementation_service", _("Service investment")
     IMPLEMENTATION_OPERATING = "implementation_operating", _("Operating implementation costs")

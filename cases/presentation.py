@@ -340,6 +340,10 @@ SUBJECT_CAPTIONS = {
     "permanent_saving": N_("Distribution of savings between committees"),
     "permanent_cost": N_("Distribution of permanent costs between committees"),
     "permanent": N_("Distribution of permanent changes between committees"),
+    "permanent_service_saving": N_("Distribution of savings on service between committees"),
+    "permanent_service_cost": N_(
+        "Distribution of permanent operating costs on service between committees"
+    ),
     "implementation_capital": N_("Distribution of capital investments between committees"),
     "implementation_service": N_("Distribution of service investments between committees"),
     "implementation_operating": N_(

@@ -46,7 +46,9 @@ __all__ = [
     "PERMANENT_AREAS",
     "SAVING",
     "SERVICE",
+    "SERVICE_SUBJECTS",
     "SUBJECTS",
+    "SUBJECT_NAMES",
     "TOTAL_LABELS",
     "TRANSFERS",
     "WEIGHTS",
@@ -103,11 +105,30 @@ SUBJECTS = (
     "permanent_saving",
     "permanent_cost",
     "permanent",
+    "permanent_service_saving",
+    "permanent_service_cost",
     "implementation_capital",
     "implementation_service",
     "implementation_operating",
     "implementation",
 )
+# The service-only permanent subjects (extension, FORMAT.md): the investment form's
+# "Effektivisering samt varige driftsomkostninger, service" splits only the permanent
+# lines of area service (or none), by kind.
+SERVICE_SUBJECTS = {"permanent_service_saving": SAVING, "permanent_service_cost": COST}
+# What a check calls a subject ("Fordelingen af besparelser (varige) …"): the Danish
+# labels of the editor (cases.forms.SUBJECT_LABELS, gettext), lower case.
+SUBJECT_NAMES = {
+    "permanent_saving": "besparelser (varige)",
+    "permanent_cost": "omkostninger (varige)",
+    "permanent": "varige ændringer (besparelser og omkostninger)",
+    "permanent_service_saving": "besparelser på service (varige)",
+    "permanent_service_cost": "omkostninger på service (varige)",
+    "implementation_capital": "anlægsinvestering",
+    "implementation_service": "serviceinvestering",
+    "implementation_operating": "driftsomkostninger til implementering",
+    "implementation": "implementeringsomkostninger (alle)",
+}
 WEIGHTS = "weights"
 AMOUNTS = "amounts"
 BASES = (WEIGHTS, AMOUNTS)
@@ -360,6 +381,7 @@ class Check:
         f = format_amount
         d = self.detail
         name = _FIELD_NAMES.get(self.field or "", self.field or "")
+        subject = SUBJECT_NAMES.get(self.field or "", self.field or "")
         where = f" {self.year}" if self.year is not None else ""
         label = d.get("label", "")
         match self.code:
@@ -387,12 +409,12 @@ class Check:
                     f"i {self.year}: {f(self.stated)}"
                 )
             case "distribution_no_weights":
-                return f"Fordelingen af {self.field} har ingen fordelingsnøgle (alle vægte er 0)"
+                return f"Fordelingen af {subject} har ingen fordelingsnøgle (alle vægte er 0)"
             case "distribution_negative_weight":
-                return f"Fordelingen af {self.field} har en negativ vægt ({d.get('committee', '')})"
+                return f"Fordelingen af {subject} har en negativ vægt ({d.get('committee', '')})"
             case "distribution_amounts_mismatch":
                 return (
-                    f"Fordelingen af {self.field}{where}: rækkerne giver {f(self.stated)}, "
+                    f"Fordelingen af {subject}{where}: rækkerne giver {f(self.stated)}, "
                     f"men i alt er {f(self.computed)}"
                 )
             case "specification_mismatch":
@@ -616,6 +638,8 @@ class Figures:
             "permanent_saving": lambda: _merge(cells[0], cells[2], cells[4]),
             "permanent_cost": lambda: _merge(cells[1], cells[3], cells[5]),
             PERMANENT: lambda: self._perm,
+            "permanent_service_saving": lambda: cells[0],
+            "permanent_service_cost": lambda: cells[1],
             "implementation_capital": lambda: cells[6],
             "implementation_service": lambda: cells[7],
             "implementation_operating": lambda: cells[8],
@@ -685,6 +709,13 @@ def _subject_lines(lines: Iterable[Line], subject: str) -> list[Line]:
         return [ln for ln in lines if ln.section == PERMANENT and ln.kind == SAVING]
     if subject == "permanent_cost":
         return [ln for ln in lines if ln.section == PERMANENT and ln.kind == COST]
+    if subject in SERVICE_SUBJECTS:
+        kind = SERVICE_SUBJECTS[subject]
+        return [
+            ln
+            for ln in lines
+            if ln.section == PERMANENT and ln.kind == kind and ln.effective_area == SERVICE
+        ]
     if subject == PERMANENT:
         return [ln for ln in lines if ln.section == PERMANENT]
     if subject == IMPLEMENTATION:

@@ -89,9 +89,9 @@ def committee_shares(
             if committee_id is None:
                 continue
             for year, value in row.amounts.items():
-                if distribution.subject == "permanent_saving":
+                if distribution.subject in ("permanent_saving", "permanent_service_saving"):
                     _add(shares, committee_id, year, SAVINGS, value)
-                elif distribution.subject == "permanent_cost":
+                elif distribution.subject in ("permanent_cost", "permanent_service_cost"):
                     _add(shares, committee_id, year, COSTS, value)
                 elif distribution.subject == engine.PERMANENT:
                     kind = SAVINGS if value is not None and value < 0 else COSTS
@@ -100,16 +100,23 @@ def committee_shares(
                     _add(shares, committee_id, year, INVESTMENTS, value)
     owner = proposal.committee_id
     if owner is not None:
-        rest: list[tuple[str, str]] = []
-        if not covered & {"permanent_saving", engine.PERMANENT}:
-            rest.append(("permanent_saving", SAVINGS))
-        if not covered & {"permanent_cost", engine.PERMANENT}:
-            rest.append(("permanent_cost", COSTS))
+        rest: list[tuple[str, str, str | None]] = []
+        for whole, service, kind in (
+            ("permanent_saving", "permanent_service_saving", SAVINGS),
+            ("permanent_cost", "permanent_service_cost", COSTS),
+        ):
+            if covered & {whole, engine.PERMANENT}:
+                continue
+            # a service-only distribution leaves the other areas' part with the owner
+            rest.append((whole, kind, service if service in covered else None))
         if engine.IMPLEMENTATION not in covered:
-            rest += [(s, INVESTMENTS) for s in INVESTMENT_SUBJECTS if s not in covered]
-        for subject, kind in rest:
+            rest += [(s, INVESTMENTS, None) for s in INVESTMENT_SUBJECTS if s not in covered]
+        for subject, kind, minus in rest:
             totals = engine.subject_total(case.lines, subject, case.years)
+            taken = engine.subject_total(case.lines, minus, case.years) if minus else {}
             for year, value in totals.items():
+                if value is not None and taken.get(year) is not None:
+                    value -= taken[year]
                 _add(shares, owner, year, kind, value)
     return [
         CommitteeShare(proposal=proposal, committee_id=committee_id, year=year, **values)

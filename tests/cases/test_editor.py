@@ -8,9 +8,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
+from cases.forms import SUBJECT_LABELS
 from cases.models import Line, Proposal
 from cases.selectors import figures_for, proposals_with_inputs
+from finance.engine import SUBJECT_NAMES, SUBJECTS
 from tests.factories import CatalogFactory, ProposalFactory, add_line, bc01
 
 from .formdata import as_post, form_data
@@ -248,7 +251,9 @@ def test_explicit_amounts_that_do_not_add_up_are_an_error(client, central_user):
         **_distribution(BUU={"y2021": "-383"}, SOU={"y2021": "-125"}),
     )
     text = errors_of(response)
-    assert "Fordelingen af permanent_saving 2021: rækkerne giver -508, men i alt er -517" in text
+    assert (
+        "Fordelingen af besparelser (varige) 2021: rækkerne giver -508, men i alt er -517" in text
+    )
     assert "2022: rækkerne giver tom, men i alt er -1.034" in text
 
 
@@ -546,3 +551,11 @@ def test_editor_query_counts_are_constant_in_lines_and_years(client, central_use
         )
     assert counts["small"] == counts["large"], counts
     print(counts)
+
+
+def test_check_names_of_subjects_are_the_editors_danish_labels():
+    """The engine's checks call a distribution by the label the editor shows (gettext,
+    Danish), never by its code."""
+    with translation.override("da"):
+        labels = {s: str(SUBJECT_LABELS[s]).lower() for s in SUBJECTS}
+    assert labels == {s: SUBJECT_NAMES[s] for s in SUBJECTS}

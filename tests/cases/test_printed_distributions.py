@@ -30,7 +30,8 @@ def rows(p: Proposal, subject: str) -> dict:
 @pytest.mark.django_db
 def test_investment_bc01_carries_its_printed_distributions(reference_catalogs):
     bc01 = proposal("investment-2021", "BC01")
-    saving = rows(bc01, "permanent_saving")
+    # "Effektivisering samt varige driftsomkostninger, service": the service lines only
+    saving = rows(bc01, "permanent_service_saving")
     assert saving[("BUU", "Børne- og Ungdomsudvalget")][1] == {
         2021: D(-383),
         **{y: D(-766) for y in range(2022, 2027)},
@@ -44,11 +45,45 @@ def test_investment_bc01_carries_its_printed_distributions(reference_catalogs):
     )
     figures = figures_for(bc01)
     assert [d.subject for d in figures.distributions] == [
-        "permanent_saving",
+        "permanent_service_saving",
         "implementation_capital",
     ]
     # The printed table adds up: no distribution check.
     assert not [c for c in figures.checks if c.code.startswith("distribution")]
+
+
+@pytest.mark.django_db
+def test_investment_bc11_service_table_is_a_service_only_distribution(reference_catalogs):
+    """BC11's printed "Effektivisering samt varige driftsomkostninger, service" splits the
+    service savings (-1.772, Økonomisk friplads) and service costs (1.100 + 185), not all
+    permanent savings (-4.815 with the transfers): no false distribution check."""
+    bc11 = proposal("investment-2021", "BC11")
+    assert rows(bc11, "permanent_service_saving") == {
+        ("BUU", "Børne- og Ungdomsudvalget"): (None, {y: D(-1772) for y in range(2021, 2026)}),
+    }
+    assert rows(bc11, "permanent_service_cost") == {
+        ("KFU", "Kultur- og Fritidsudvalget"): (None, {y: D(1100) for y in range(2021, 2026)}),
+        ("ØU", "Koncern IT"): (None, {y: D(185) for y in range(2021, 2026)}),
+    }
+    assert not bc11.distributions.filter(subject__in=["permanent_saving", "permanent_cost"])
+    figures = figures_for(bc11)
+    saving = next(d for d in figures.distributions if d.subject == "permanent_service_saving")
+    assert saving.total == {2020: None, **{y: D(-1772) for y in range(2021, 2026)}}
+    assert [c for c in figures.checks if c.code.startswith("distribution")] == []
+
+
+@pytest.mark.django_db
+def test_reference_catalogues_import_without_a_false_distribution_check(reference_catalogs):
+    """Every distribution check left on the reference catalogues is a printed table that
+    does not add up (Citizen's keys of 16,66 %, innovation BC07's 1.411)."""
+    found = {
+        (p.catalog.key, p.number, c.field)
+        for p in proposals_with_inputs(Proposal.objects.all())
+        for c in figures_for(p).checks
+        if c.code == "distribution_amounts_mismatch"
+    }
+    assert ("investment-2021", "BC11", "permanent_saving") not in found
+    assert {key for key, _n, _f in found} <= {"citizen-2018", "innovation-2020"}
 
 
 @pytest.mark.django_db

@@ -72,6 +72,8 @@ def test_constants():
         "permanent_saving",
         "permanent_cost",
         "permanent",
+        "permanent_service_saving",
+        "permanent_service_cost",
         "implementation_capital",
         "implementation_service",
         "implementation_operating",
@@ -382,6 +384,55 @@ def test_check_messages():
     }
 
 
+def test_service_subjects_cover_only_the_service_lines():
+    """investment 2021 BC11: "Effektivisering samt varige driftsomkostninger, service"
+    splits the service savings (-1.772), not the transfers (-2.512, -531)."""
+    lines = (
+        Line(PERMANENT, SAVING, SERVICE, "Økonomisk friplads", {2021: D(-1772)}),
+        Line(PERMANENT, SAVING, TRANSFERS, "Sociale ydelser", {2021: D(-2512)}),
+        Line(PERMANENT, SAVING, TRANSFERS, "Boligsikring", {2021: D(-531)}),
+        Line(PERMANENT, COST, None, "Drift af løsning", {2021: D(185)}),
+        Line(PERMANENT, COST, SERVICE, "To årsværk", {2021: D(1100)}),
+        Line(PERMANENT, COST, TRANSFERS, "x", {2021: D(7)}),
+    )
+    years = (2021,)
+    assert subject_total(lines, "permanent_service_saving", years) == {2021: D(-1772)}
+    assert subject_total(lines, "permanent_service_cost", years) == {2021: D(1285)}
+    assert subject_total(lines, "permanent_saving", years) == {2021: D(-4815)}
+    f = compute(
+        Case(
+            years=years,
+            lines=lines,
+            distributions=(
+                Distribution(
+                    "permanent_service_saving",
+                    "amounts",
+                    (DistributionRow("BUU", amounts={2021: D(-1772)}),),
+                ),
+                Distribution(
+                    "permanent_service_cost",
+                    "weights",
+                    (DistributionRow("KFU", weight=D(1100)), DistributionRow("ØU", weight=D(185))),
+                ),
+            ),
+        )
+    )
+    assert [c for c in f.checks if c.code.startswith("distribution")] == []
+    cost = f.distributions[1]
+    assert [r.amounts[2021] for r in cost.rows] == [D(1100), D(185)]
+
+
+def test_distribution_check_names_the_subject_in_danish():
+    check = Check("distribution_amounts_mismatch", "permanent_saving", 2021, D(-508), D(-517))
+    assert check.message == (
+        "Fordelingen af besparelser (varige) 2021: rækkerne giver -508, men i alt er -517"
+    )
+    assert Check("distribution_no_weights", field="permanent_service_cost").message == (
+        "Fordelingen af omkostninger på service (varige) har ingen fordelingsnøgle "
+        "(alle vægte er 0)"
+    )
+
+
 # --------------------------------------------------------------------------- distributions
 
 
@@ -584,6 +635,7 @@ def test_investment_by_year_counts_operating_and_unstated_as_service():
         "service": {2021: D(120), 2022: D(6)},
         "capital": {2021: D(300), 2022: None},
     }
-    assert sum(v for v in figures.investment_by_year["service"].values() if v) == (
-        figures.investment["service"]
+    assert (
+        sum(v for v in figures.investment_by_year["service"].values() if v)
+        == (figures.investment["service"])
     )
