@@ -4,8 +4,11 @@
 sheet with the year grid as numbers and the totals as LIVE FORMULAS (SUM over the lines,
 net, cumulative, the key figures of the overview), so a finance officer can audit them.
 The formulas give the engine's numbers (tests recalculate the workbook with LibreOffice);
-the payback years are the engine's values, written as numbers, because the rule extends
-the table past its last year.
+the payback years are live formulas of the rule too (`PaybackRows`: the rule extends the
+table past its last year by the last year's permanent change), written with the engine's
+figure as their stored value so that a reader who does not recalculate sees it.
+After the proposals: "Administration", "Årsværk", "Specifikationer" and "Teknisk bilag"
+(`annex.xlsx_sheets`), each only when some proposal has something for it.
 
 Text is never written as a formula: a cell whose text begins with "=", "+", "-" or "@"
 is written as a string (with Excel's quote prefix), so a proposal title cannot inject a
@@ -51,10 +54,12 @@ from cases.spreadsheet import (  # noqa: F401
     text_cell,
 )
 from cases.spreadsheet import styled as _styled
+from committees.models import Committee
 from finance import engine
 from followup.report import catalogue_report, report_sheet_rows
 
 from .pdf import stream_figures, stream_proposals
+from .xlsx_sheets import DetailSheets
 
 CENTS_FORMAT = "#,##0.00;-#,##0.00"
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -97,7 +102,8 @@ class LeanRows:
     openpyxl spends about 30 µs on every cell (a WriteOnlyCell, value binding, the style
     lookup, lxml's incremental writer): for the proposal sheets of a catalogue of 1,000
     proposals (~95,000 cells) that was most of the export. Here a row is a list of
-    (kind, value, style id) triples or None, turned into text and handed to openpyxl's
+    (kind, value, style id) triples or None — a formula may carry a fourth item, its
+    stored value (a number, or None for "") — turned into text and handed to openpyxl's
     sheet writer as one parsed <sheetData> element (openpyxl still writes the sheet's
     properties, views, columns and the workbook around it). The cells are the ones
     openpyxl writes: text as inline strings (never as a formula: the kind says what a
@@ -121,7 +127,7 @@ class LeanRows:
         for letter, cell in zip(_LETTERS, cells, strict=False):
             if cell is None:
                 continue
-            kind, value, sid = cell
+            kind, value, sid, *cached = cell
             s = f' s="{sid}"' if sid else ""
             if kind == "s":
                 value = _checked_text(value)
@@ -139,8 +145,17 @@ class LeanRows:
                         out.append(f'<c r="{letter}{r}"{s} t="n"/>')
                     continue
                 out.append(f'<c r="{letter}{r}"{s} t="n"><v>{safe_string(value)}</v></c>')
-            else:  # formula
+            elif not cached:  # formula, to be calculated by the reader
                 out.append(f'<c r="{letter}{r}"{s}><f>{_xml_text(value[1:])}</f><v/></c>')
+            elif cached[0] is None:  # formula with its value: "" (an empty result)
+                out.append(
+                    f'<c r="{letter}{r}"{s} t="str"><f>{_xml_text(value[1:])}</f><v></v></c>'
+                )
+            else:  # formula with its value (a number), for readers that do not calculate
+                out.append(
+                    f'<c r="{letter}{r}"{s}><f>{_xml_text(value[1:])}</f>'
+                    f"<v>{safe_string(cached[0])}</v></c>"
+                )
         out.append("</row>")
         self.rows.append("".join(out))
 
@@ -369,11 +384,18 @@ def write_proposal_sheet(
         + [formula(f, amount_style) for f in cumulative]
     )
     row += 1
+    lines_first = min(r[0] for r in ranges.values())
+    lines_last = max(r[1] for r in ranges.values())
+    payback_rows = PaybackRows(
+        years=len(years), first_row=row + 1, net=net, permanent=p, implementation=m,
+        cumulative=net + 1, lines=(lines_first, lines_last),
+    )  # fmt: skip
+    for label, formulas in payback_rows.rows():
+        out.append([text(label), None, None] + [formula(f, amount_style) for f in formulas])
+        row += 1
     out.append([])
     row += 1
 
-    lines_first = min(r[0] for r in ranges.values())
-    lines_last = max(r[1] for r in ranges.values())
     grid = f"$D${lines_first}:${col(len(years) - 1)}${lines_last}"
     last_year = f"${col(len(years) - 1)}${lines_first}:${col(len(years) - 1)}${lines_last}"
     sect = f"$B${lines_first}:$B${lines_last}"
@@ -410,26 +432,32 @@ def write_proposal_sheet(
         out.append([text(label), None, None, formula(value, st.amount)])
         row += 1
         addresses[key] = f"{quote_sheetname(name)}!$D${row}"
-    for key, label, value in (
+    for key, label, service, value in (
         (
             "payback_years_service",
             "Tilbagebetalingstid baseret på serviceeffektivisering (år)",
+            True,
             figures.payback_years_service,
         ),
         (
             "payback_years_total",
             "Tilbagebetalingstid baseret på totaløkonomi (år)",
+            False,
             figures.payback_years_total,
         ),
     ):
-        out.append([text(label), None, None, amount(value, st.whole)])
+        # a live formula of the payback rule, with the engine's figure as its value
+        out.append(
+            [text(label), None, None, ("f", payback_rows.payback(service=service), st.whole, value)]
+        )
         row += 1
         addresses[key] = f"{quote_sheetname(name)}!$D${row}"
     out.append(
         [
             text(
-                "Tilbagebetalingstiden er beregnet af Bilag efter reglen i "
-                "budget-cases/1 (tabellens sidste år fortsætter)."
+                "Tilbagebetalingstiden følger reglen i budget-cases/1: fra det første år med "
+                "et beløb, til den akkumulerede pengestrøm er negativ og forbliver negativ; "
+                "efter tabellens sidste år fortsætter dens varige ændring."
             )
         ]
     )
@@ -440,6 +468,96 @@ def write_proposal_sheet(
     ws.close()
     addresses["rows"] = {"permanent": p, "implementation": m, "net": net, "cumulative": net + 1}
     return addresses
+
+
+class PaybackRows:
+    """The payback rule (docs/FORMAT.md, `finance.engine.payback`) as live formulas on a
+    proposal sheet, in four rows under "Akkumuleret økonomisk påvirkning":
+
+    1. "Varig ændring, service": per year the permanent lines of area service;
+    2. "Akkumuleret pengestrøm, service": from the first year with an amount (the start
+       of "Akkumuleret økonomisk påvirkning"), service permanent + implementation;
+    3./4. "Sidste år med akkumuleret ≥ 0 (totaløkonomi / service)": the count, from the
+       start year as 1, of the last year whose cumulative is not negative (0: none).
+
+    The payback is then: empty without a start year or when the last year's permanent
+    change is a cost (> 0); the last year ≥ 0 + 1 when the table ends negative; empty
+    when it ends ≥ 0 and nothing continues; else the years of the table + INT(cumulative
+    / −continuing) + 1. `years`: the number of year columns (from column D); the other
+    arguments are sheet row numbers; `lines` the first and last row of the year grid."""
+
+    LABELS = (
+        "Varig ændring, service",
+        "Akkumuleret pengestrøm, service",
+        "Sidste år med akkumuleret ≥ 0, totaløkonomi",
+        "Sidste år med akkumuleret ≥ 0, service",
+    )
+
+    def __init__(self, *, years: int, first_row: int, net: int, permanent: int,
+                 implementation: int, cumulative: int, lines: tuple[int, int]):  # fmt: skip
+        self.n = years
+        self.net, self.perm, self.impl, self.cum = net, permanent, implementation, cumulative
+        self.perm_service = first_row
+        self.cum_service = first_row + 1
+        self.last_total = first_row + 2
+        self.last_service = first_row + 3
+        self.lines = lines
+
+    @staticmethod
+    def col(i: int) -> str:
+        return get_column_letter(FIRST_YEAR_COL + i)
+
+    def rows(self) -> list[tuple[str, list[str]]]:
+        """(label, formula per year) of the four rows, in order."""
+        c, n = self.col, self.n
+        first, last = self.lines
+        sect = f"$B${first}:$B${last}"
+        area = f"$C${first}:$C${last}"
+        perm = SECTION_LABELS["permanent"]
+        if last < first:
+            service = ['=""'] * n
+        else:
+            service = [
+                f'=SUMPRODUCT(({sect}="{perm}")*({area}="{AREA_LABELS["service"]}"),'
+                f"{c(i)}{first}:{c(i)}{last})"
+                for i in range(n)
+            ]
+        cum_service = []
+        for i in range(n):
+            flow = f"N({c(i)}{self.perm_service})+N({c(i)}{self.impl})"
+            if i == 0:
+                cum_service.append(f'=IF({c(0)}{self.net}="","",{flow})')
+            else:
+                prev = f"{c(i - 1)}{self.cum_service}"
+                cum_service.append(f'=IF(AND({prev}="",{c(i)}{self.net}=""),"",N({prev})+{flow})')
+        return [
+            (self.LABELS[0], service),
+            (self.LABELS[1], cum_service),
+            (self.LABELS[2], self._last_not_negative(self.cum, self.last_total)),
+            (self.LABELS[3], self._last_not_negative(self.cum_service, self.last_service)),
+        ]
+
+    def _last_not_negative(self, cum: int, own: int) -> list[str]:
+        c = self.col
+        out = []
+        for i in range(self.n):
+            here = f"{c(i)}{cum}"
+            prev = "0" if i == 0 else f"N({c(i - 1)}{own})"
+            out.append(f'=IF({here}="","",IF({here}>=0,COUNT($D${cum}:{here}),{prev}))')
+        return out
+
+    def payback(self, *, service: bool) -> str:
+        """The payback formula (years, or "" for none) of the service or total variant."""
+        last = self.col(self.n - 1)
+        cum = self.cum_service if service else self.cum
+        perm = self.perm_service if service else self.perm
+        own = self.last_service if service else self.last_total
+        count = f"COUNT($D${cum}:${last}${cum})"
+        ending, continuing = f"N(${last}${cum})", f"N(${last}${perm})"
+        return (
+            f'=IF({count}=0,"",IF({continuing}>0,"",IF({ending}<0,N(${last}${own})+1,'
+            f'IF({continuing}=0,"",{count}+INT({ending}/-{continuing})+1))))'
+        )
 
 
 def export_catalog_xlsx(
@@ -526,6 +644,12 @@ def _write_catalog(
         ]
     )
     taken = {"oversigt"}
+    details = DetailSheets(
+        lambda title: new_sheet(wb, sheet_name(title, taken)),
+        _open_writer,
+        Committee.objects.order_by("order", "code"),
+        catalog,
+    )
     first_data = 4
     count = 0
     appraisal = AppraisalRows(catalog) if catalog.print_appraisal else None
@@ -548,7 +672,7 @@ def _write_catalog(
                 ("f", f"=ROUND({ref['investment_capital']}/1000,1)", decimal),
                 ("f", f"=ROUND(-{ref['full_effect_service']}/1000,1)", decimal),
                 ("f", f"=ROUND(-{ref['full_effect_transfers']}/1000,1)", decimal),
-                None if payback is None else ("n", payback, sid(overview, "0")),
+                ("f", f"={ref['payback_years_service']}", sid(overview, "0"), payback),
             ]
         )
         rows.append(
@@ -562,6 +686,7 @@ def _write_catalog(
         own = converted.pop(proposal.pk, None) if converted is not None else None
         written = write_proposal_sheet(wb, name, proposal, figures, own)
         assert all(written[k] == v for k, v in ref.items()), (written, ref)
+        details.add(proposal, figures)
         count += 1
     last = first_data + count - 1
     total = [lean_text("I alt", sid(overview, font=BOLD), 0), None, None]
@@ -572,6 +697,7 @@ def _write_catalog(
     rows.append(total)
     rows.append([lean_text("*Tværgående forslag", 0, plain_q)])
     rows.close()
+    details.finish(wb)
     if appraisal is not None:
         write_appraisal_sheet(wb, sheet_name(APPRAISAL_SHEET, taken), appraisal)
     report = catalogue_report(catalog, user)
@@ -684,9 +810,9 @@ def _key_refs(name: str, proposal) -> dict[str, str]:
     """Addresses of a proposal sheet's key figures, known before the sheet is written
     (write-only sheets are written in order): they follow the grid at fixed offsets."""
     n_lines = len(grid_lines(proposal))
-    # rows: 1 title, 2 unit, 3 header, 4.. lines, then 2 totals, net, cumulative, blank,
-    # "Nøgletal" heading, then the key figures.
-    first_key = 3 + n_lines + 2 + 1 + 1 + 1 + 1 + 1
+    # rows: 1 title, 2 unit, 3 header, 4.. lines, then 2 totals, net, cumulative, the
+    # payback rows, blank, "Nøgletal" heading, then the key figures.
+    first_key = 3 + n_lines + 2 + 1 + 1 + len(PaybackRows.LABELS) + 1 + 1 + 1
     keys = [
         "investment_service",
         "investment_capital",

@@ -294,7 +294,9 @@ def test_declared_dimensions_do_not_drop_rows(reference_catalogs):
 def test_commands(reference_catalogs, tmp_path, capsys):
     xlsx = tmp_path / "k.xlsx"
     call_command("export_xlsx", "--catalog", "citizen-2018", "-o", str(xlsx))
-    assert openpyxl.load_workbook(xlsx).sheetnames == ["Oversigt", "1", "2", "3", "4"]
+    assert openpyxl.load_workbook(xlsx).sheetnames == [
+        "Oversigt", "1", "2", "3", "4", "Teknisk bilag"  # Citizen prints distributions
+    ]
     proposal = Proposal.objects.get(catalog__key="citizen-2018", number="2")
     template = tmp_path / "t.xlsx"
     template.write_bytes(
