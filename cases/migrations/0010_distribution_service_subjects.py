@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_appraisal_settings_and_pool_budget'),
+        ('cases', '0009_catalog_print_appraisal'),
     ]
 
     operations = [
