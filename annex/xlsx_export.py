@@ -122,42 +122,7 @@ class LeanRows:
         return _styled(WriteOnlyCell(ws), number_format, style).style_id
 
     def append(self, cells: list) -> None:
-        r = len(self.rows) + 1
-        out = [f'<row r="{r}">']
-        for letter, cell in zip(_LETTERS, cells, strict=False):
-            if cell is None:
-                continue
-            kind, value, sid, *cached = cell
-            s = f' s="{sid}"' if sid else ""
-            if kind == "s":
-                value = _checked_text(value)
-                if not value:  # openpyxl writes an empty text as an empty cell
-                    out.append(f'<c r="{letter}{r}"{s} t="inlineStr"/>')
-                    continue
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                out.append(
-                    f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{space}>{_xml_text(value)}'
-                    "</t></is></c>"
-                )
-            elif kind == "n":
-                if value is None:
-                    if sid:
-                        out.append(f'<c r="{letter}{r}"{s} t="n"/>')
-                    continue
-                out.append(f'<c r="{letter}{r}"{s} t="n"><v>{safe_string(value)}</v></c>')
-            elif not cached:  # formula, to be calculated by the reader
-                out.append(f'<c r="{letter}{r}"{s}><f>{_xml_text(value[1:])}</f><v/></c>')
-            elif cached[0] is None:  # formula with its value: "" (an empty result)
-                out.append(
-                    f'<c r="{letter}{r}"{s} t="str"><f>{_xml_text(value[1:])}</f><v></v></c>'
-                )
-            else:  # formula with its value (a number), for readers that do not calculate
-                out.append(
-                    f'<c r="{letter}{r}"{s}><f>{_xml_text(value[1:])}</f>'
-                    f"<v>{safe_string(cached[0])}</v></c>"
-                )
-        out.append("</row>")
-        self.rows.append("".join(out))
+        self.rows.append(row_xml(len(self.rows) + 1, cells))
 
     def close(self) -> None:
         """Write the rows into the sheet (once, in place of openpyxl's own rows)."""
@@ -173,6 +138,86 @@ class LeanRows:
         # mark the rows as written (a generator that was never started closes quietly)
         ws._rows = (row for row in ())
         self.rows = []
+
+
+class StreamedRows:
+    """LeanRows for a sheet that is written while the proposals stream past: each row
+    goes to the sheet's file as it is appended (one parsed <row> element at a time), so
+    that neither memory nor time grows with openpyxl's cell objects. `style(...)` and
+    `text(...)` give the style ids and text cells of `LeanRows`; `close()` ends the
+    sheet's file. `row` is the number of the last row written."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.row = 0
+        self._styles: dict = {}
+        self._quoted = {0: LeanRows.style_id(ws, quotePrefix=True)}  # style id -> quoted
+        _open_writer(ws)
+        self._xf = ws._writer.xf.send(True)  # openpyxl's own way into the sheet's xmlfile
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(self._xf.element("sheetData"))
+
+    def style(self, number_format: str | None = None, **style) -> int:
+        key = (number_format, *((k, id(v)) for k, v in style.items()))
+        if key not in self._styles:
+            sid = LeanRows.style_id(self.ws, number_format, **style)
+            self._quoted[sid] = LeanRows.style_id(self.ws, number_format, **style, quotePrefix=True)
+            self._styles[key] = sid
+        return self._styles[key]
+
+    def text(self, value, sid: int = 0):
+        """An injection-safe text cell (`lean_text`) in style `sid` (from `style`)."""
+        return lean_text(value, sid, self._quoted[sid])
+
+    def append(self, cells: list) -> int:
+        self.row += 1
+        self._xf.write(xml_fromstring(row_xml(self.row, cells)))
+        return self.row
+
+    def close(self) -> None:
+        self._stack.close()
+        self.ws._writer.xf.send(None)  # back into openpyxl's writer (as it does itself)
+        self.ws._rows = (row for row in ())
+        self.ws.close()
+
+
+def row_xml(r: int, cells: list) -> str:
+    """One <row> of a sheet as openpyxl writes it (see `LeanRows`)."""
+    out = [f'<row r="{r}">']
+    for letter, cell in zip(_LETTERS, cells, strict=False):
+        if cell is None:
+            continue
+        kind, value, sid, *cached = cell
+        s = f' s="{sid}"' if sid else ""
+        if kind == "s":
+            value = _checked_text(value)
+            if not value:  # openpyxl writes an empty text as an empty cell
+                out.append(f'<c r="{letter}{r}"{s} t="inlineStr"/>')
+                continue
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            out.append(
+                f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{space}>{_xml_text(value)}'
+                "</t></is></c>"
+            )
+        elif kind == "n":
+            if value is None:
+                if sid:
+                    out.append(f'<c r="{letter}{r}"{s} t="n"/>')
+                continue
+            out.append(f'<c r="{letter}{r}"{s} t="n"><v>{safe_string(value)}</v></c>')
+        elif not cached:  # formula, to be calculated by the reader
+            out.append(f'<c r="{letter}{r}"{s}><f>{_xml_text(value[1:])}</f><v/></c>')
+        elif cached[0] is None:  # formula with its value: "" (an empty result)
+            out.append(
+                f'<c r="{letter}{r}"{s} t="str"><f>{_xml_text(value[1:])}</f><v></v></c>'
+            )
+        else:  # formula with its value (a number), for readers that do not calculate
+            out.append(
+                f'<c r="{letter}{r}"{s}><f>{_xml_text(value[1:])}</f>'
+                f"<v>{safe_string(cached[0])}</v></c>"
+            )
+    out.append("</row>")
+    return "".join(out)
 
 
 _LETTERS = [get_column_letter(i) for i in range(1, 200)]
@@ -646,7 +691,7 @@ def _write_catalog(
     taken = {"oversigt"}
     details = DetailSheets(
         lambda title: new_sheet(wb, sheet_name(title, taken)),
-        _open_writer,
+        StreamedRows,
         Committee.objects.order_by("order", "code"),
         catalog,
     )

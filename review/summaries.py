@@ -75,7 +75,8 @@ def committee_shares(
 ) -> list[CommitteeShare]:
     """Per committee and year: savings (negative), costs and investments, from the
     engine's allocated distributions. A part of the economy that no distribution covers
-    belongs to the owning committee. A "permanent" distribution splits the net
+    belongs to the owning committee (a service-only distribution, `permanent_service_*`,
+    leaves the other areas' savings or costs with it). A "permanent" distribution splits the net
     permanent change: a negative allocated amount counts as a saving, a positive one as
     a cost."""
     shares: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(
