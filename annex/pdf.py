@@ -420,7 +420,7 @@ def ensure_parts(
 
 def front_matter_pdf(
     catalog: Catalog,
-    items: list[tuple[Proposal, engine.Figures]],
+    items: list[printing.Listed],
     part_pages: list[int],
     statuses: list[str],
 ) -> bytes:
@@ -436,8 +436,8 @@ def front_matter_pdf(
     for _ in range(4):
         page = front_pages + 1
         toc = []
-        for (proposal, _figures), count in zip(items, part_pages, strict=True):
-            toc.append({"number": proposal.number, "title": proposal.title, "page": page})
+        for item, count in zip(items, part_pages, strict=True):
+            toc.append({"number": item.number, "title": item.title, "page": page})
             page += count
         with translation.override(PRINT_LANGUAGE):
             status_labels = dict(Proposal._meta.get_field("status").choices)
@@ -448,7 +448,7 @@ def front_matter_pdf(
                 "toc": toc,
                 "count": len(items),
                 "price_levels": ", ".join(
-                    sorted({str(p.price_level_year) for p, _ in items})
+                    sorted({str(item.price_level_year) for item in items})
                     or [str(catalog.budget_year)]
                 ),
                 # printed in another p/l: the proposals' own levels it was converted from
@@ -534,12 +534,13 @@ def render_catalog_annex(
     reference = Reference.load()
     stats = RenderStats()
     # the proposals stream past the part renderer; what the front matter needs of them
-    # (number, title, committee, overview figures) is kept, their inputs are not
-    items: list[tuple[Proposal, engine.Figures]] = []
+    # (number, title, committee, overview figures) is kept, their inputs and full
+    # figures are not
+    items: list[printing.Listed] = []
 
     def kept(stream):
         for proposal, figures in stream:
-            items.append((proposal, figures))
+            items.append(printing.Listed.of(proposal, figures))
             yield proposal, figures
 
     selected = stream_proposals(catalog, statuses, user=user)
@@ -556,13 +557,13 @@ def render_catalog_annex(
     stats.pages = assemble(
         front,
         [
-            (name, f"{p.number} {p.title}")
-            for (name, _pages), (p, _) in zip(parts, items, strict=True)
+            (name, f"{item.number} {item.title}")
+            for (name, _pages), item in zip(parts, items, strict=True)
         ],
         output,
         title=printing.running_header(catalog),
     )
-    stats.part_pages = {p.pk: n for (p, _), n in zip(items, part_pages, strict=True)}
+    stats.part_pages = {item.pk: n for item, n in zip(items, part_pages, strict=True)}
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -815,7 +815,34 @@ def overview_columns(pool: str) -> list[tuple[str, str]]:
     ]
 
 
-def overview(catalog: Catalog, items: list[tuple[Proposal, engine.Figures]]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Listed:
+    """What the front matter (overview, contents) and the bookmarks keep of a proposal
+    once its part is made: not its inputs and full figures, so that an annex of any size
+    holds a few hundred bytes per proposal (issue 13)."""
+
+    pk: int
+    number: str
+    title: str
+    committee: str  # its code, "" for none
+    cross_cutting: bool
+    price_level_year: int
+    values: dict[str, Any]  # engine.overview_row
+
+    @classmethod
+    def of(cls, proposal: Proposal, figures: engine.Figures) -> Listed:
+        return cls(
+            pk=proposal.pk,
+            number=proposal.number,
+            title=proposal.title,
+            committee=proposal.committee.code if proposal.committee else "",
+            cross_cutting=bool(proposal.cross_cutting),
+            price_level_year=proposal.price_level_year,
+            values=engine.overview_row(figures),
+        )
+
+
+def overview(catalog: Catalog, items: list[Listed]) -> dict[str, Any]:
     """The overview table: one engine `overview_row` per proposal and the total row."""
     printed = {
         str(row.get("number")): row
@@ -824,18 +851,17 @@ def overview(catalog: Catalog, items: list[tuple[Proposal, engine.Figures]]) -> 
     }
     rows = []
     computed = []
-    for proposal, figures in items:
-        values = engine.overview_row(figures)
-        computed.append(values)
-        flag = printed.get(proposal.number, {})
-        marked = bool(proposal.cross_cutting) or bool(flag.get("not_committee_approved"))
+    for item in items:
+        computed.append(item.values)
+        flag = printed.get(item.number, {})
+        marked = item.cross_cutting or bool(flag.get("not_committee_approved"))
         rows.append(
             OverviewRow(
-                committee=proposal.committee.code if proposal.committee else "",
+                committee=item.committee,
                 marked=marked,
-                number=proposal.number,
-                title=proposal.title,
-                values=values,
+                number=item.number,
+                title=item.title,
+                values=item.values,
             )
         )
     columns = overview_columns(catalog.pool)
@@ -849,5 +875,5 @@ def overview(catalog: Catalog, items: list[tuple[Proposal, engine.Figures]]) -> 
         "total": overview_total(computed),
         "footnotes": footnotes,
         "unit": pgettext("print", "DKK million %(year)s p/l")
-        % {"year": items[0][0].price_level_year if items else catalog.budget_year},
+        % {"year": items[0].price_level_year if items else catalog.budget_year},
     }
