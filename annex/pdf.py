@@ -454,7 +454,7 @@ def front_matter_pdf(
                 # printed in another p/l: the proposals' own levels it was converted from
                 "converted_from": ", ".join(
                     str(y)
-                    for y in sorted({getattr(p, "converted_from", None) for p, _ in items} - {None})
+                    for y in sorted({item.converted_from for item in items} - {None})
                 ),
                 "statuses": ", ".join(str(status_labels.get(s, s)) for s in statuses),
             }

@@ -828,6 +828,7 @@ class Listed:
     cross_cutting: bool
     price_level_year: int
     values: dict[str, Any]  # engine.overview_row
+    converted_from: int | None = None  # printed in another p/l: the proposal's own
 
     @classmethod
     def of(cls, proposal: Proposal, figures: engine.Figures) -> Listed:
@@ -839,6 +840,7 @@ class Listed:
             cross_cutting=bool(proposal.cross_cutting),
             price_level_year=proposal.price_level_year,
             values=engine.overview_row(figures),
+            converted_from=getattr(proposal, "converted_from", None),
         )
 
 
