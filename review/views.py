@@ -278,7 +278,12 @@ STEP_LABELS = {
 
 @require_GET
 def case(request, pk):
-    proposal = _case(request, pk)
+    return _case_page(request, _case(request, pk))
+
+
+def _case_page(request, proposal, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    """The case page; `bound` replaces empty forms by the forms a failed POST bound
+    (``{"hearing_form": form}``), so what the user typed is shown with its errors."""
     # a GET only reads: versions are recorded when a proposal changes (services,
     # workflow); a proposal whose state was never recorded simply has no history yet
     latest = history.latest_version(proposal)
@@ -299,39 +304,37 @@ def case(request, pk):
     involved = list(Committee.objects.filter(pk__in=involved_committee_ids(proposal)))
     approved = {a.committee_id: a for a in workflow.approvals(proposal)}
     hearing = list(proposal.hearing.select_related("answered_by"))
-    return render(
-        request,
-        "review/case.html",
-        {
-            "proposal": proposal,
-            "steps": [(a, STEP_LABELS[a]) for a in actions],
-            "step_form": StepForm(),
-            "can_answer": workflow.allowed(request.user, proposal, Action.ANSWER_HEARING),
-            "hearing_form": HearingForm(bodies=[h.body for h in hearing]),
-            "hearing": hearing,
-            "central_answer": workflow.central_answer(proposal),
-            "involved": [(c, approved.get(c.pk)) for c in involved],
-            "approved_on": max((a.approved_on for a in approved.values()), default=None)
-            if workflow.approval_text(proposal)
-            else None,
-            "forwarded": proposal.status == Status.IN_HEARING and workflow.is_forwarded(proposal),
-            "comments": ReviewComment.objects.filter(proposal=proposal).select_related("user"),
-            "can_comment": role(request.user)
-            in (Role.COMMITTEE_REVIEWER, Role.CENTRAL_FINANCE, Role.ADMIN),
-            "comment_form": CommentForm(),
-            "events": WorkflowEvent.objects.filter(proposal=proposal)
-            .select_related("user", "committee")
-            .order_by("pk"),
-            "changes_after_decision": ChangeAfterDecision.objects.filter(
-                proposal=proposal
-            ).select_related("user"),
-            "latest": latest,
-            "seen": seen,
-            "since_seen": since_seen,
-            "submitted": submitted.version if submitted else None,
-            "can_edit": can_edit(request.user, proposal),
-        },
-    )
+    context = {
+        "proposal": proposal,
+        "steps": [(a, STEP_LABELS[a]) for a in actions],
+        "step_form": StepForm(),
+        "can_answer": workflow.allowed(request.user, proposal, Action.ANSWER_HEARING),
+        "hearing_form": HearingForm(bodies=[h.body for h in hearing]),
+        "hearing": hearing,
+        "central_answer": workflow.central_answer(proposal),
+        "involved": [(c, approved.get(c.pk)) for c in involved],
+        "approved_on": max((a.approved_on for a in approved.values()), default=None)
+        if workflow.approval_text(proposal)
+        else None,
+        "forwarded": proposal.status == Status.IN_HEARING and workflow.is_forwarded(proposal),
+        "comments": ReviewComment.objects.filter(proposal=proposal).select_related("user"),
+        "can_comment": role(request.user)
+        in (Role.COMMITTEE_REVIEWER, Role.CENTRAL_FINANCE, Role.ADMIN),
+        "comment_form": CommentForm(),
+        "events": WorkflowEvent.objects.filter(proposal=proposal)
+        .select_related("user", "committee")
+        .order_by("pk"),
+        "changes_after_decision": ChangeAfterDecision.objects.filter(
+            proposal=proposal
+        ).select_related("user"),
+        "latest": latest,
+        "seen": seen,
+        "since_seen": since_seen,
+        "submitted": submitted.version if submitted else None,
+        "can_edit": can_edit(request.user, proposal),
+    }
+    context.update(bound or {})
+    return render(request, "review/case.html", context, status=status)
 
 
 @require_GET
@@ -415,10 +418,16 @@ STEPS = {
 }
 
 
-def _post(request, proposal, form, run, invalid: str, done) -> HttpResponse:
-    """Validate `form`, run the step, tell the user what happened, back to the case."""
+def _post(request, proposal, form, run, invalid: str, done, name: str) -> HttpResponse:
+    """Validate `form`, run the step, tell the user what happened, back to the case.
+
+    An invalid form is not redirected away: the case page is shown again (status 400)
+    with the form as posted, its field errors and `invalid`, so nothing typed is lost
+    (issue 11: hearing answers and comments).
+    """
     if not form.is_valid():
         messages.error(request, invalid)
+        return _case_page(request, proposal, {name: form}, status=400)
     else:
         try:
             result = run(form.cleaned_data)
@@ -448,6 +457,7 @@ def step(request, pk, action):
         lambda data: STEPS[action](request.user, proposal, data),
         _("Check the date."),
         _step_done,
+        "step_form",
     )
 
 
@@ -461,6 +471,7 @@ def hearing_answer(request, pk):
         lambda data: workflow.answer_hearing(request.user, proposal, **data),
         _("Choose a hearing body and an answer."),
         lambda _event: _("The hearing answer is recorded."),
+        "hearing_form",
     )
 
 
@@ -474,6 +485,7 @@ def comment(request, pk):
         lambda data: workflow.add_comment(request.user, proposal, **data),
         _("The comment is empty."),
         lambda _comment: _("Your comment is saved."),
+        "comment_form",
     )
 
 

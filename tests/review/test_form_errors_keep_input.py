@@ -1,0 +1,65 @@
+"""A hearing answer, a comment or a workflow step that does not validate shows the case
+page again with what the user typed and the field's own error, instead of redirecting
+to an empty form (issue 11: nothing typed is lost). Reported: a hearing date of more than
+100 characters gave only "Vælg en høringspart og et svar." and the typed comment was gone."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from cases.models import HearingAnswer, Status
+from review import workflow
+from review.models import ReviewComment
+
+from ..factories import bc01
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_hearing():
+    proposal = bc01()
+    proposal.status = Status.IN_HEARING
+    proposal.save()
+    return proposal
+
+
+def test_a_hearing_answer_with_a_too_long_date_keeps_the_typed_comment(
+    client, central_user, in_hearing
+):
+    client.force_login(central_user)
+    comment = "Center for Økonomi har ingen bemærkninger til beregningen."
+    with translation.override("da"):
+        response = client.post(
+            reverse("review:hearing_answer", args=[in_hearing.pk]),
+            {
+                "body": workflow.CENTRAL_BODY,
+                "answer": "yes",
+                "date_text": "9" * 101,
+                "comment": comment,
+            },
+            HTTP_ACCEPT_LANGUAGE="da",
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert comment in page  # the typed comment is shown again
+    form = response.context["hearing_form"]
+    assert form.errors["date_text"] == ["Denne værdi må højst have 100 tegn (den har 101)."]
+    assert not HearingAnswer.objects.filter(proposal=in_hearing, comment=comment).exists()
+
+
+def test_an_empty_comment_shows_the_page_again_and_saves_nothing(client, central_user, in_hearing):
+    client.force_login(central_user)
+    response = client.post(reverse("review:comment", args=[in_hearing.pk]), {"text": "   "})
+    assert response.status_code == 400
+    assert response.context["comment_form"].is_bound
+    assert ReviewComment.objects.filter(proposal=in_hearing).count() == 0
+
+
+def test_a_valid_comment_still_goes_back_to_the_case(client, central_user, in_hearing):
+    client.force_login(central_user)
+    response = client.post(reverse("review:comment", args=[in_hearing.pk]), {"text": "Fint."})
+    assert response.status_code == 302
+    assert list(
+        ReviewComment.objects.filter(proposal=in_hearing).values_list("text", flat=True)
+    ) == ["Fint."]
