@@ -19,6 +19,8 @@ DANISH = {
     "permanent_saving": "Fordeling af effektiviseringer mellem udvalg",
     "permanent_cost": "Fordeling af varige driftsomkostninger mellem udvalg",
     "permanent": "Fordeling af varige ændringer mellem udvalg",
+    "permanent_service_saving": "Fordeling af effektiviseringer på service mellem udvalg",
+    "permanent_service_cost": "Fordeling af varige driftsomkostninger på service mellem udvalg",
     "implementation_capital": "Fordeling af anlægsinvesteringer mellem udvalg",
     "implementation_service": "Fordeling af serviceinvesteringer mellem udvalg",
     "implementation_operating": "Fordeling af driftsomkostninger til implementering mellem udvalg",
