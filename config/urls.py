@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ops.views import health
+from ops.views import bad_request, health
 
 # The admin is Bilag's, not "Django administration".
 admin.site.site_header = _("Bilag – administration")
@@ -32,3 +32,5 @@ urlpatterns = [
     path("sager/", include("review.urls")),
     path("", include("cases.urls")),
 ]
+
+handler400 = bad_request

@@ -12,8 +12,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -42,3 +44,13 @@ def health(request):
     ok = body["database"] == "ok" and body["worker"] == "ok"
     body = {"status": "ok" if ok else "fejl", **body}
     return JsonResponse(body, status=200 if ok else 503, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request, exception):
+    """handler400: the 400 page, saying so when the request was too large (a text pasted
+    past the fields' limits, or more fields than a proposal can have:
+    `RequestDataTooBig` / `TooManyFieldsSent`), so the user knows to go back — the
+    browser keeps what was typed — and shorten it, instead of a bare "bad request"."""
+    too_big = isinstance(exception, (RequestDataTooBig, TooManyFieldsSent))
+    context = {"too_big": too_big, "limit_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1_000_000}
+    return render(request, "400.html", context, status=400)
