@@ -110,13 +110,26 @@ def _blocks(text: str, skip: set[str]) -> Iterable[str]:
 LEAD_IN = re.compile(r"^(\s*(?:[-+*]\s+)?)([^*\s][^*]{0,150}?[:.])\*\*(?=\s|$)")
 
 
+ITEM_START = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s")
+
+
 def _balance_bold(para: str) -> str:
     """A paragraph whose ``**`` do not pair: the lone marker becomes the end of a bold
     lead-in ("Formål.** Tekst" → "**Formål.** Tekst") or is dropped, so that no
-    marker is ever printed literally. Paired markers are left to the parser."""
-    if para.count("**") % 2 == 0:
-        return para
-    lines = para.split("\n")
+    marker is ever printed literally. Markers pair within a list item (emphasis never
+    runs from one item into the next), so each item is balanced on its own; paired
+    markers are left to the parser."""
+    items: list[list[str]] = []
+    for line in para.split("\n"):
+        if not items or ITEM_START.match(line):
+            items.append([])
+        items[-1].append(line)
+    return "\n".join("\n".join(_balance_item(item)) for item in items)
+
+
+def _balance_item(lines: list[str]) -> list[str]:
+    if sum(line.count("**") for line in lines) % 2 == 0:
+        return lines
     for n, line in enumerate(lines):
         if line.count("**") % 2 == 0:
             continue
@@ -127,7 +140,7 @@ def _balance_bold(para: str) -> str:
             cut = line.rfind("**")
             lines[n] = re.sub(r" {2,}", " ", line[:cut] + line[cut + 2 :])
         break
-    return "\n".join(lines)
+    return lines
 
 
 def _markdown_source(text: str) -> str:

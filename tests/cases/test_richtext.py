@@ -121,3 +121,15 @@ def test_a_lone_bold_marker_in_a_table_cell_is_not_printed():
     html = render("Ydelse\tGevinst\nNemID:** vejledning\tFærre ** henvendelser")
     assert "<td><strong>NemID:</strong> vejledning</td>" in html
     assert "<td>Færre henvendelser</td>" in html and "**" not in html
+
+
+def test_lone_markers_in_neighbouring_list_items_are_each_balanced():
+    """BC09 as transcribed: two items with one lost opening marker each (the paragraph's
+    count is even, but emphasis never runs from one item into the next)."""
+    html = render(
+        "- 1. Kortlægning af målgrupper:** For at kortlægge\n"
+        "- 2. Pilotprojekt ift. life cycle teknologi:** Derudover skal"
+    )
+    assert "<strong>1. Kortlægning af målgrupper:</strong> For at kortlægge" in html
+    assert "<strong>2. Pilotprojekt ift. life cycle teknologi:</strong> Derudover" in html
+    assert "**" not in html
