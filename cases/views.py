@@ -2,9 +2,7 @@
 selectors (narrowed by `permissions`), let the engine compute, and render; writing goes
 through `services.save_proposal`."""
 
-import functools
 from decimal import Decimal
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -22,7 +20,6 @@ from committees.models import Administration, Committee
 from finance import engine
 from finance.overview import SUMMED
 from finance.prices import PriceLevelError, convert_rows
-from ops.fingerprint import files_fingerprint
 
 from . import charts, limits, plausibility, presentation, services
 from .appraisal import block_context
@@ -165,20 +162,28 @@ def _converted_overview(catalog: Catalog, proposals, choice) -> tuple[dict, dict
     whose stored figures are stale or older than the exact amounts is computed."""
     fields = [f"figures__{EXACT_FIELDS[key]}" for key in SUMMED]
     stored = proposals.values_list(
-        "pk", "price_level_year", "version", "figures__proposal_version", *fields
+        "pk", "number", "price_level_year", "version", "figures__proposal_version", *fields
     )
-    rows, stale = {}, {}
-    for pk, level, version, stored_version, *values in stored:
+    # rows keyed (number, pk): remainder ties go to the smaller number (convert_rows
+    # breaks ties by str(key)), whatever the database's primary keys are
+    rows, stale, numbers = {}, {}, {}
+    for pk, number, level, version, stored_version, *values in stored:
+        numbers[pk] = number
         if stored_version != version or any(v is None for v in values):
             stale[pk] = level
         else:
-            rows[pk] = (level, {k: v / 1000 for k, v in zip(SUMMED, values, strict=True)})
+            rows[number, pk] = (
+                level, {k: v / 1000 for k, v in zip(SUMMED, values, strict=True)}
+            )  # fmt: skip
     if stale:
         for proposal in proposals_with_inputs(Proposal.objects.filter(pk__in=stale)):
             amounts = engine.overview_amounts(figures_for(proposal))
-            rows[proposal.pk] = (stale[proposal.pk], {k: amounts[k] / 1000 for k in SUMMED})
+            rows[numbers[proposal.pk], proposal.pk] = (
+                stale[proposal.pk], {k: amounts[k] / 1000 for k in SUMMED}
+            )  # fmt: skip
     converted, totals = convert_rows(rows, choice.service_index, choice.year, 1)
-    return converted, {key: totals.get(key) or Decimal(0) for key in SUMMED}
+    by_pk = {pk: values for (_number, pk), values in converted.items()}
+    return by_pk, {key: totals.get(key) or Decimal(0) for key in SUMMED}
 
 
 def catalog_portfolio(request, key):
@@ -254,21 +259,6 @@ def proposal_detail(request, key, number):
     )
 
 
-@functools.cache
-def body_fingerprint() -> str:
-    """A hash of the code that shapes a proposal body: cases' and finance's Python, the
-    cases templates and the translations (read once per process)."""
-    root = Path(__file__).resolve().parent
-    sources = [
-        *sorted(root.glob("*.py")),
-        *sorted((root / "templatetags").glob("*.py")),
-        *sorted((root / "templates" / "cases").rglob("*.html")),
-        *sorted((root / "locale").rglob("*.mo")),
-        *sorted((root.parent / "finance").glob("*.py")),
-    ]
-    return files_fingerprint(sources)
-
-
 # How long a rendered proposal body is kept (a new version gets a new key at once).
 BODY_SECONDS = 24 * 3600
 
@@ -278,15 +268,11 @@ def proposal_body(proposal: Proposal) -> str:
     distributions, follow-up, risk and hearing. The same for every reader of one version
     of the proposal, so it is computed and rendered once per version and language and
     kept in Django's cache (the key changes with the version counter, which every change
-    of an input raises, with the last change, which every status change sets, and with
-    `body_fingerprint`, so a deploy that renders differently never serves the old HTML).
+    of an input raises, and with the last change, which every status change sets).
     A page view then costs the proposal's row and a cache read, not the engine, nine
     queries of inputs and the tables' rendering. Returns safe HTML."""
     stamp = proposal.updated_at.timestamp() if proposal.updated_at else 0
-    key = (
-        f"cases:proposal-body:{body_fingerprint()}:{proposal.pk}:{proposal.version}:{stamp}"
-        f":{get_language()}"
-    )
+    key = f"cases:proposal-body:{proposal.pk}:{proposal.version}:{stamp}:{get_language()}"
     html = cache.get(key)
     if html is None:
         full = proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get()

@@ -24,7 +24,6 @@ from typing import Any
 from .formatting import format_amount
 from .rounding import (
     as_decimal,
-    from_units,
     largest_remainder,
     round_half_up,
     scaled_ints,
@@ -806,6 +805,25 @@ def _row_keys(rows: Sequence[DistributionRow]) -> list[tuple[str, str, str, int]
     return keys
 
 
+_QUANTUM = tuple(Decimal(1).scaleb(-places) for places in range(8))
+
+
+def _made[T](cls: type[T], fields: dict[str, Any]) -> T:
+    """An instance of one of the frozen result dataclasses (``Check``, ``AllocatedRow``,
+    ``AllocatedDistribution``) from values the engine made itself, so already in their
+    final form: the same object the dataclass's ``__init__`` makes (every field set,
+    nothing else), without its per-field frozen ``__setattr__`` calls."""
+    made = object.__new__(cls)
+    made.__dict__.update(fields)
+    return made
+
+
+def _check(code: str, field: str | None, year: int | None, stated: Any, computed: Any) -> Check:
+    """``Check(code, field, year, stated, computed)`` (no detail), made by ``_made``."""
+    return _made(Check, {"code": code, "field": field, "year": year, "stated": stated,
+                         "computed": computed, "detail": {}})  # fmt: skip
+
+
 def _allocate_by_weights(
     rows: Sequence[DistributionRow],
     totals: Mapping[int, Decimal | None],
@@ -833,23 +851,68 @@ def _allocate_by_weights(
         total = totals[year]
         if total is None:
             continue
-        units, places = to_units(total)
+        numerator, denominator = total.as_integer_ratio()
+        if denominator == 1:
+            units, places = numerator, 0
+        else:
+            units, places = to_units(total)
         if units == 0:
             for row_amounts in amounts:
                 row_amounts[year] = ZERO
-        elif weight_sum == 0:
+            continue
+        if weight_sum == 0:
             no_weights = True
+            continue
+        whole = -units if units < 0 else units
+        # the floors of the shares; the leftover units (if any) by largest_remainder
+        parts = [whole * w // weight_sum for w in int_weights]
+        if whole != sum(parts):
+            parts = largest_remainder(whole, int_weights, weight_sum, rank)
+        if units < 0:
+            parts = [-part for part in parts]
+        if places == 0:
+            for row_amounts, part in zip(amounts, parts, strict=True):
+                row_amounts[year] = Decimal(part)
         else:
-            parts = largest_remainder(abs(units), int_weights, weight_sum, rank)
-            if units < 0:
-                parts = [-part for part in parts]
-            if places == 0:
-                for row_amounts, part in zip(amounts, parts, strict=True):
-                    row_amounts[year] = Decimal(part)
-            else:
-                for row_amounts, part in zip(amounts, parts, strict=True):
-                    row_amounts[year] = from_units(part, places)
+            quantum = _QUANTUM[places] if places < 8 else Decimal(1).scaleb(-places)
+            for row_amounts, part in zip(amounts, parts, strict=True):
+                # = from_units(part, places): ``places`` decimals, and no -0 (a part
+                # of 0 is the int 0)
+                row_amounts[year] = Decimal(part) * quantum
     return no_weights
+
+
+def _allocate_by_amounts(
+    rows: Sequence[DistributionRow],
+    totals: Mapping[int, Decimal | None],
+    years: Sequence[int],
+    amounts: list[YearValues],
+    subject: str,
+) -> list[Check]:
+    """Basis ``amounts``: each row keeps its own amounts (inside the span) in
+    ``amounts[i]``; ``distribution_amounts_mismatch`` for every year in which the rows
+    do not add up to the total (an empty cell counts as 0; never adjusted)."""
+    for row_amounts, row in zip(amounts, rows, strict=True):
+        given = row.amounts
+        if not given:
+            continue
+        if given.keys() <= row_amounts.keys():
+            row_amounts.update(given)
+        else:  # amounts outside the span are left out
+            row_amounts.update((y, a) for y, a in given.items() if y in row_amounts)
+    checks: list[Check] = []
+    for year in years:
+        row_sum = None
+        for row_amounts in amounts:
+            amount = row_amounts[year]
+            if amount is not None:  # as sum(present, ZERO) adds
+                row_sum = (ZERO if row_sum is None else row_sum) + amount
+        total = totals[year]
+        if (row_sum or ZERO) != (total or ZERO):
+            checks.append(
+                _check("distribution_amounts_mismatch", subject, year, row_sum, total)
+            )
+    return checks
 
 
 def allocate_distribution(
@@ -867,7 +930,8 @@ def allocate_distribution(
     checks: list[Check] = []
     rows = distribution.rows
     subject = distribution.subject
-    totals: YearValues = {year: subject_total.get(year) for year in years}
+    get = subject_total.get
+    totals: YearValues = {year: get(year) for year in years}
     amounts: list[YearValues] = [dict.fromkeys(years) for _ in rows]
 
     if distribution.basis == WEIGHTS:
@@ -882,45 +946,24 @@ def allocate_distribution(
                         detail={"committee": row.committee, "unit": row.unit},
                     )
                 )
-        else:
-            no_weights = _allocate_by_weights(rows, totals, years, amounts)
-            if no_weights:
-                checks.append(Check("distribution_no_weights", field=subject))
+        elif _allocate_by_weights(rows, totals, years, amounts):
+            checks.append(Check("distribution_no_weights", field=subject))
     else:
-        for row_amounts, row in zip(amounts, rows, strict=True):
-            given = row.amounts
-            if not given:
-                continue
-            if given.keys() <= row_amounts.keys():
-                row_amounts.update(given)
-            else:  # amounts outside the span are left out
-                row_amounts.update((y, a) for y, a in given.items() if y in row_amounts)
-        for year in years:
-            row_sum = None
-            for row_amounts in amounts:
-                amount = row_amounts[year]
-                if amount is not None:  # as sum(present, ZERO) adds
-                    row_sum = (ZERO if row_sum is None else row_sum) + amount
-            total = totals[year]
-            if (row_sum or ZERO) != (total or ZERO):
-                checks.append(
-                    Check(
-                        "distribution_amounts_mismatch",
-                        field=subject,
-                        year=year,
-                        stated=row_sum,
-                        computed=total,
-                    )
-                )
+        checks = _allocate_by_amounts(rows, totals, years, amounts, subject)
 
-    allocated = AllocatedDistribution(
-        subject=subject,
-        basis=distribution.basis,
-        rows=tuple(
-            AllocatedRow(row.committee, row.unit, row.account, row.weight, amounts[i])
-            for i, row in enumerate(rows)
-        ),
-        total=totals,
+    allocated = _made(
+        AllocatedDistribution,
+        {
+            "subject": subject,
+            "basis": distribution.basis,
+            "rows": tuple(
+                _made(AllocatedRow, {"committee": row.committee, "unit": row.unit,
+                                     "account": row.account, "weight": row.weight,
+                                     "amounts": row_amounts})  # fmt: skip
+                for row, row_amounts in zip(rows, amounts, strict=True)
+            ),
+            "total": totals,
+        },
     )
     return allocated, checks
 

@@ -16,14 +16,20 @@ Entry units: amounts may be typed in kr., 1.000 kr. or mio. kr.; they are stored
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
 
 from . import engine
 from .formatting import format_amount
-from .rounding import round_fraction_half_up, round_half_up, round_to_total
+from .rounding import (
+    from_units,
+    half_up,
+    round_fraction_half_up,
+    round_half_up,
+    round_units_to_total,
+)
 
 __all__ = [
     "CAPITAL_SERIES",
@@ -100,19 +106,40 @@ def convert_amount(
     return round_fraction_half_up(exact, places)
 
 
-def _convert_column(values: Sequence[Decimal | None], f: Fraction) -> tuple[list, Decimal | None]:
-    """One column: the rows converted so that they add up to the converted total."""
+def _over_one_denominator(ratios: Sequence[tuple[int, int]]) -> tuple[list[int], int]:
+    """Exact values ``n / d`` as numerators over one common denominator (their lcm)."""
+    denominator = lcm(*(d for _n, d in ratios))
+    return [n * (denominator // d) for n, d in ratios], denominator
+
+
+def _round_exact(numerators: list[int], denominator: int) -> tuple[list[int], int]:
+    """Exact amounts in quanta (``numerators[i] / denominator``): the total rounded half
+    up once, and the amounts rounded to it by the largest remainder, in integers."""
+    total = half_up(sum(numerators), denominator)
+    return round_units_to_total(numerators, denominator, total), total
+
+
+def _convert_column(
+    values: Sequence[Decimal | None], f: tuple[int, int]
+) -> tuple[list, Decimal | None]:
+    """One column: the rows converted (by the factor ``f[0] / f[1]``) so that they add up
+    to the converted total (whole kroner)."""
     present = [i for i, v in enumerate(values) if v is not None]
     if not present:
         return [None] * len(values), None
-    quantum = 10**CONVERTED_PLACES
-    exact = [Fraction(values[i]) * f * quantum for i in present]
-    total = round_fraction_half_up(sum(exact, Fraction(0)) / quantum, CONVERTED_PLACES)
-    units = round_to_total(exact, int(total.scaleb(CONVERTED_PLACES)))
+    # v * f * 1000 quanta, exact: (n * f0 * 1000) / (d * f1) over one denominator
+    numerators, common = _over_one_denominator([values[i].as_integer_ratio() for i in present])
+    scale = f[0] * 10**CONVERTED_PLACES
+    units, total = _round_exact([n * scale for n in numerators], common * f[1])
     out: list[Decimal | None] = [None] * len(values)
     for i, n in zip(present, units, strict=True):
-        out[i] = Decimal(n).scaleb(-CONVERTED_PLACES)
-    return out, total
+        out[i] = from_units(n, CONVERTED_PLACES)
+    return out, from_units(total, CONVERTED_PLACES)
+
+
+def _factor_ints(index: Mapping[int, Decimal], from_year: int, to_year: int) -> tuple[int, int]:
+    f = factor(index, from_year, to_year)
+    return f.numerator, f.denominator
 
 
 def convert_series(
@@ -137,7 +164,13 @@ def convert_table[K: Hashable](
     and the result does not depend on the order of the rows.  A year in which no row
     has an amount is ``None`` in the total.
     """
-    f = factor(index, from_year, to_year)
+    return _convert_table(rows, _factor_ints(index, from_year, to_year))
+
+
+def _convert_table[K: Hashable](
+    rows: Mapping[K, Mapping[int, Decimal | None]], f: tuple[int, int]
+) -> tuple[dict[K, dict[int, Decimal | None]], dict[int, Decimal | None]]:
+    """``convert_table`` by the factor ``f[0] / f[1]``."""
     keys = sorted(rows, key=str)
     years = sorted({year for key in keys for year in rows[key]})
     out: dict[K, dict[int, Decimal | None]] = {key: {} for key in rows}
@@ -186,22 +219,34 @@ def _series_of(
 
 
 def _spread(
-    parts: Sequence[Decimal], line: Decimal, f: Fraction, converted_line: Decimal
+    parts: Sequence[Decimal], line: Decimal, f: tuple[int, int], converted_line: Decimal
 ) -> list[Decimal]:
-    """A line's specification ``parts`` (one year) in the new p/l, whole kroner.  Parts
-    that add up to the ``line`` are rounded to the converted line by the largest
-    remainder, so they still add up to it; parts that did not add up are converted as
-    a column of their own (the engine's check keeps showing the difference)."""
-    quantum = 10**CONVERTED_PLACES
-    exact = [Fraction(p) * f * quantum for p in parts]
+    """A line's specification ``parts`` (one year) in the new p/l (factor ``f[0] / f[1]``),
+    whole kroner.  Parts that add up to the ``line`` are rounded to the converted line
+    by the largest remainder, so they still add up to it; parts that did not add up are
+    converted as a column of their own (the engine's check keeps showing the
+    difference)."""
+    numerators, common = _over_one_denominator([p.as_integer_ratio() for p in parts])
+    scale = f[0] * 10**CONVERTED_PLACES
+    exact = [n * scale for n in numerators]
+    denominator = common * f[1]
     if sum(parts, Decimal(0)) == line:
         # the converted line is its exact value rounded down or up, so it lies between
         # the parts' floors and their floors plus one for each part that is not whole
         target = int(converted_line.scaleb(CONVERTED_PLACES))
     else:
-        own = round_fraction_half_up(sum(exact, Fraction(0)) / quantum, CONVERTED_PLACES)
-        target = int(own.scaleb(CONVERTED_PLACES))
-    return [Decimal(n).scaleb(-CONVERTED_PLACES) for n in round_to_total(exact, target)]
+        target = half_up(sum(exact), denominator)
+    units = round_units_to_total(exact, denominator, target)
+    return [from_units(n, CONVERTED_PLACES) for n in units]
+
+
+def _rebuilt[T](item: T, **changes: object) -> T:
+    """``dataclasses.replace`` for the engine's frozen input classes when the new values
+    are already in their normal form (int years, Decimal amounts, no empty cells, tuples:
+    converted from a valid case), so ``__post_init__`` would check and change nothing."""
+    new = object.__new__(type(item))
+    new.__dict__.update(item.__dict__, **changes)
+    return new
 
 
 def convert_case(
@@ -230,12 +275,12 @@ def convert_case(
     for i, line in enumerate(case.lines):
         groups.setdefault((line.section, _series_of(line, indexes, years)), []).append(i)
     lines = list(case.lines)
+    factors = {}
     for (_section, series), members in groups.items():
-        index = indexes[series]
-        f = factor(index, from_year, to_year)
-        converted, _totals = convert_table(
-            {i: case.lines[i].amounts for i in members}, index, from_year, to_year
-        )
+        if series not in factors:
+            factors[series] = _factor_ints(indexes[series], from_year, to_year)
+        f = factors[series]
+        converted, _totals = _convert_table({i: case.lines[i].amounts for i in members}, f)
         for i in members:
             line = case.lines[i]
             specs = line.specifications
@@ -249,25 +294,23 @@ def convert_case(
                     spread = _spread([parts[k] for k in present], amount, f, converted[i][year])
                     for k, value in zip(present, spread, strict=True):
                         spec = new_specs[k]
-                        new_specs[k] = dataclasses.replace(
-                            spec, amounts={**spec.amounts, year: value}
-                        )
+                        new_specs[k] = _rebuilt(spec, amounts={**spec.amounts, year: value})
                 specs = tuple(new_specs)
-            lines[i] = dataclasses.replace(line, amounts=converted[i], specifications=specs)
-    service = indexes[SERVICE_SERIES]
-    admin, _totals = convert_table(
-        {i: a.amounts for i, a in enumerate(case.admin_lines)}, service, from_year, to_year
+            lines[i] = _rebuilt(line, amounts=converted[i], specifications=specs)
+    service = factors.get(SERVICE_SERIES) or _factor_ints(
+        indexes[SERVICE_SERIES], from_year, to_year
     )
-    admin_lines = [dataclasses.replace(a, amounts=admin[i]) for i, a in enumerate(case.admin_lines)]
+    admin, _totals = _convert_table({i: a.amounts for i, a in enumerate(case.admin_lines)}, service)
+    admin_lines = [_rebuilt(a, amounts=admin[i]) for i, a in enumerate(case.admin_lines)]
     distributions = []
     for d in case.distributions:
         amounts = {i: r.amounts for i, r in enumerate(d.rows) if r.amounts is not None}
-        converted, _totals = convert_table(amounts, service, from_year, to_year)
+        converted, _totals = _convert_table(amounts, service)
         rows = tuple(
-            dataclasses.replace(r, amounts=converted[i]) if i in converted else r
+            _rebuilt(r, amounts=converted[i]) if i in converted else r
             for i, r in enumerate(d.rows)
         )
-        distributions.append(dataclasses.replace(d, rows=rows))
+        distributions.append(_rebuilt(d, rows=rows))
     return engine.Case(
         years=case.years,
         lines=tuple(lines),
@@ -292,7 +335,7 @@ def convert_rows[K: Hashable, C: Hashable](
     shown in another p/l is this with one row per proposal."""
     quantum = 10**places
     keys = sorted(rows, key=str)
-    factors = {year: factor(index, year, to_year) for year in {rows[k][0] for k in keys}}
+    factors = {year: _factor_ints(index, year, to_year) for year in {rows[k][0] for k in keys}}
     columns: list = []
     for key in keys:
         for column in rows[key][1]:
@@ -308,12 +351,16 @@ def convert_rows[K: Hashable, C: Hashable](
         if not present:
             totals[column] = None
             continue
-        exact = [Fraction(rows[k][1][column]) * factors[rows[k][0]] * quantum for k in present]
-        total = round_fraction_half_up(sum(exact, Fraction(0)) / quantum, places)
-        units = round_to_total(exact, int(total.scaleb(places)))
+        # each v * factor(year) * quantum, exact, over one common denominator
+        ratios = []
+        for k in present:
+            n, d = rows[k][1][column].as_integer_ratio()
+            f0, f1 = factors[rows[k][0]]
+            ratios.append((n * f0 * quantum, d * f1))
+        units, total = _round_exact(*_over_one_denominator(ratios))
         for k, n in zip(present, units, strict=True):
-            out[k][column] = Decimal(n).scaleb(-places)
-        totals[column] = total
+            out[k][column] = from_units(n, places)
+        totals[column] = from_units(total, places)
     return out, totals
 
 
@@ -330,11 +377,13 @@ def convert_sums(
     present = {year: v for year, v in sums.items() if v is not None}
     if not present:
         return None
-    exact = sum(
-        (Fraction(v) * factor(index, year, to_year) for year, v in present.items()),
-        Fraction(0),
-    )
-    return round_fraction_half_up(exact, places)
+    ratios = []
+    for year, v in present.items():
+        n, d = v.as_integer_ratio()
+        f0, f1 = _factor_ints(index, year, to_year)
+        ratios.append((n * f0 * 10**places, d * f1))
+    numerators, denominator = _over_one_denominator(ratios)
+    return from_units(half_up(sum(numerators), denominator), places)
 
 
 # --------------------------------------------------------------------------- entry units

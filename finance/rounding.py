@@ -11,17 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from math import lcm
 
 __all__ = [
     "AllocationError",
     "allocate",
     "as_decimal",
     "from_units",
+    "half_up",
     "largest_remainder",
     "round_fraction_half_up",
     "round_half_up",
     "round_ratio_half_up",
     "round_to_total",
+    "round_units_to_total",
     "scaled_ints",
     "significant_places",
     "to_units",
@@ -228,16 +231,40 @@ def round_to_total(values: Sequence[Fraction], total: int) -> list[int]:
     largest-remainder rule for amounts of both signs; ``total`` is normally
     ``round_half_up`` of their exact sum.  Raises ``ValueError`` when ``total`` is not
     between ``sum(floors)`` and ``sum(floors) + (number of non-whole values)``.
+    (``round_units_to_total`` on the values over one common denominator.)
     """
-    floors = [v.numerator // v.denominator for v in values]
+    denominator = lcm(*(v.denominator for v in values)) if values else 1
+    return round_units_to_total(
+        [v.numerator * (denominator // v.denominator) for v in values], denominator, total
+    )
+
+
+def round_units_to_total(numerators: Sequence[int], denominator: int, total: int) -> list[int]:
+    """``round_to_total`` of the values ``numerators[i] / denominator`` (one common
+    ``denominator > 0``), in integers: the same rule, the one implementation of it.
+    Raises ``ValueError`` as ``round_to_total``."""
+    floors = [n // denominator for n in numerators]
     leftover = total - sum(floors)
-    fractional = [i for i, v in enumerate(values) if v != floors[i]]
+    if leftover == 0:
+        return floors
+    remainders = [n - q * denominator for n, q in zip(numerators, floors, strict=True)]
+    fractional = [i for i, r in enumerate(remainders) if r]
     if not 0 <= leftover <= len(fractional):
-        raise ValueError(f"cannot round {len(values)} values to the total {total}")
-    order = sorted(fractional, key=lambda i: (-(values[i] - floors[i]), i))
-    for i in order[:leftover]:
+        raise ValueError(f"cannot round {len(numerators)} values to the total {total}")
+    # larger remainder first (one denominator: they compare as integers), ties to the
+    # earlier value (a reverse sort keeps equal keys in their order)
+    for i in sorted(fractional, key=remainders.__getitem__, reverse=True)[:leftover]:
         floors[i] += 1
     return floors
+
+
+def half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` (denominator > 0) rounded half away from zero to an
+    integer: the rule of ``round_half_up``, in integers."""
+    whole, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    return -whole if numerator < 0 else whole
 
 
 def round_fraction_half_up(value: Fraction, places: int) -> Decimal:
@@ -248,9 +275,5 @@ def round_fraction_half_up(value: Fraction, places: int) -> Decimal:
 def round_ratio_half_up(numerator: int, denominator: int, places: int) -> Decimal:
     """``numerator / denominator`` (denominator > 0) rounded half away from zero to
     ``places`` decimals, in integers (no -0)."""
-    whole, rest = divmod(abs(numerator) * 10**places, denominator)
-    if 2 * rest >= denominator:
-        whole += 1
-    if numerator < 0:
-        whole = -whole
+    whole = half_up(numerator * 10**places, denominator)
     return Decimal(whole) if places == 0 else Decimal(whole).scaleb(-places)
