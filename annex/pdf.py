@@ -44,6 +44,7 @@ from committees.models import Administration, Committee
 from finance import engine
 from followup.report import catalogue_report
 from followup.selectors import today
+from ops.fingerprint import files_fingerprint
 
 from . import printing
 from .stamp import stamp_page_numbers
@@ -57,7 +58,6 @@ Progress = Callable[[int, int, str], None]
 @functools.cache
 def render_fingerprint() -> str:
     """A hash of everything besides the data that shapes a printed part."""
-    digest = hashlib.sha256(weasyprint.__version__.encode())
     sources = [
         *sorted((APP_DIR / "templates" / "annex").glob("*.html")),
         *sorted((APP_DIR / "static" / "annex").glob("*")),
@@ -77,10 +77,7 @@ def render_fingerprint() -> str:
         APP_DIR.parent / "cases" / "templatetags" / "bilag.py",
         APP_DIR.parent / "cases" / "selectors.py",
     ]
-    for path in sources:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return files_fingerprint(sources, salt=weasyprint.__version__)
 
 
 # --- the cache, through Django's storage API (never a path on this server) ----------------

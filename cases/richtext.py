@@ -12,6 +12,9 @@ What the libraries do not know is done here, before parsing:
   its caption);
 - a paragraph that is one numbered line ("1.4.1 Investeringsbehovet") is a sub-heading
   that keeps its number;
+- a bold marker that closes nothing (the transcriptions lose an opening ``**`` now and
+  then: "- 1. Kortlægning af målgrupper:** For at …") becomes the bold lead-in it was
+  when it follows a lead-in ending in ":" or ".", and is dropped otherwise;
 - a table whose caption names a table the form prints from the engine (``skip``) is
   left out, so that no table is printed twice.
 """
@@ -69,7 +72,8 @@ def _table_html(caption: str, rows: list[list[str]]) -> str:
 def _inline(text: str) -> str:
     """Inline Markdown (bold, italics, links) of a cell or caption."""
     text = re.sub(r"</?b>", "**", text)
-    return _md.renderInline(text.strip().strip("*") if text.strip().startswith("**") else text)
+    text = text.strip().strip("*") if text.strip().startswith("**") else text
+    return _md.renderInline(_balance_bold(text))
 
 
 def _blocks(text: str, skip: set[str]) -> Iterable[str]:
@@ -103,10 +107,48 @@ def _blocks(text: str, skip: set[str]) -> Iterable[str]:
         yield "\n".join(pending)
 
 
+LEAD_IN = re.compile(r"^(\s*(?:[-+*]\s+)?)([^*\s][^*]{0,150}?[:.])\*\*(?=\s|$)")
+
+
+ITEM_START = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s")
+
+
+def _balance_bold(para: str) -> str:
+    """A paragraph whose ``**`` do not pair: the lone marker becomes the end of a bold
+    lead-in ("Formål.** Tekst" → "**Formål.** Tekst") or is dropped, so that no
+    marker is ever printed literally. Markers pair within a list item (emphasis never
+    runs from one item into the next), so each item is balanced on its own; paired
+    markers are left to the parser."""
+    items: list[list[str]] = []
+    for line in para.split("\n"):
+        if not items or ITEM_START.match(line):
+            items.append([])
+        items[-1].append(line)
+    return "\n".join("\n".join(_balance_item(item)) for item in items)
+
+
+def _balance_item(lines: list[str]) -> list[str]:
+    if sum(line.count("**") for line in lines) % 2 == 0:
+        return lines
+    for n, line in enumerate(lines):
+        if line.count("**") % 2 == 0:
+            continue
+        lead = LEAD_IN.match(line)
+        if lead:
+            lines[n] = f"{lead.group(1)}**{lead.group(2)}**{line[lead.end() :]}"
+        else:
+            cut = line.rfind("**")
+            lines[n] = re.sub(r" {2,}", " ", line[:cut] + line[cut + 2 :])
+        break
+    return lines
+
+
 def _markdown_source(text: str) -> str:
-    """Numbered one-line paragraphs become sub-headings that keep their number."""
+    """Numbered one-line paragraphs become sub-headings that keep their number; lone
+    bold markers are balanced (`_balance_bold`)."""
     out = []
     for para in re.split(r"\n\s*\n", text):
+        para = _balance_bold(para)
         stripped = para.strip()
         match = NUMBERED_HEADING.match(stripped)
         if match and "\n" not in stripped and not stripped.endswith((".", ":")):

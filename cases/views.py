@@ -2,7 +2,9 @@
 selectors (narrowed by `permissions`), let the engine compute, and render; writing goes
 through `services.save_proposal`."""
 
+import functools
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -20,6 +22,7 @@ from committees.models import Administration, Committee
 from finance import engine
 from finance.overview import SUMMED
 from finance.prices import PriceLevelError, convert_rows
+from ops.fingerprint import files_fingerprint
 
 from . import charts, limits, plausibility, presentation, services
 from .appraisal import block_context
@@ -259,6 +262,21 @@ def proposal_detail(request, key, number):
     )
 
 
+@functools.cache
+def body_fingerprint() -> str:
+    """A hash of the code that shapes a proposal body: cases' and finance's Python, the
+    cases templates and the translations (read once per process)."""
+    root = Path(__file__).resolve().parent
+    sources = [
+        *sorted(root.glob("*.py")),
+        *sorted((root / "templatetags").glob("*.py")),
+        *sorted((root / "templates" / "cases").rglob("*.html")),
+        *sorted((root / "locale").rglob("*.mo")),
+        *sorted((root.parent / "finance").glob("*.py")),
+    ]
+    return files_fingerprint(sources)
+
+
 # How long a rendered proposal body is kept (a new version gets a new key at once).
 BODY_SECONDS = 24 * 3600
 
@@ -268,11 +286,15 @@ def proposal_body(proposal: Proposal) -> str:
     distributions, follow-up, risk and hearing. The same for every reader of one version
     of the proposal, so it is computed and rendered once per version and language and
     kept in Django's cache (the key changes with the version counter, which every change
-    of an input raises, and with the last change, which every status change sets).
+    of an input raises, with the last change, which every status change sets, and with
+    `body_fingerprint`, so a deploy that renders differently never serves the old HTML).
     A page view then costs the proposal's row and a cache read, not the engine, nine
     queries of inputs and the tables' rendering. Returns safe HTML."""
     stamp = proposal.updated_at.timestamp() if proposal.updated_at else 0
-    key = f"cases:proposal-body:{proposal.pk}:{proposal.version}:{stamp}:{get_language()}"
+    key = (
+        f"cases:proposal-body:{body_fingerprint()}:{proposal.pk}:{proposal.version}:{stamp}"
+        f":{get_language()}"
+    )
     html = cache.get(key)
     if html is None:
         full = proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get()

@@ -1,6 +1,7 @@
 """The filtered case list as CSV and xlsx: exactly the rows of the list, in its order,
 with real numbers (million kroner, one decimal, as the overview prints them; payback in
-years), not formatted strings."""
+years), not formatted strings, and the last change as the Danish calendar day (a date
+cell in xlsx, dd-mm-yyyy in CSV)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
@@ -50,6 +52,10 @@ NUMERIC = {
 }
 
 
+DATES = {"updated_at"}
+DATE_FORMAT = "DD-MM-YYYY"  # Danish dates, as the annex prints them
+
+
 # the xlsx number format of a column (default: mio. kr., one decimal)
 FORMATS = {"payback_years": "0", "discounted_payback_years": "0", "npv": "#,##0.00"}
 
@@ -74,7 +80,7 @@ def row_values(proposal: Proposal) -> dict:
         ),
         "pool": proposal.catalog.get_pool_display(),
         "catalog": proposal.catalog.key,
-        "updated_at": proposal.updated_at.date().isoformat(),
+        "updated_at": timezone.localdate(proposal.updated_at),
     }
 
 
@@ -113,7 +119,11 @@ def to_csv(proposals: Iterable[Proposal]) -> str:
         values = row_values(proposal)
         writer.writerow(
             [
-                _csv_number(values[key]) if key in NUMERIC else _csv_text(values[key])
+                _csv_number(values[key])
+                if key in NUMERIC
+                else values[key].strftime("%d-%m-%Y")
+                if key in DATES
+                else _csv_text(values[key])
                 for key, _heading in cols
             ]
         )
@@ -135,6 +145,8 @@ def to_xlsx(proposals: Iterable[Proposal], output) -> None:
                 if isinstance(value, Decimal):
                     value = float(value)
                 cells.append(number_cell(ws, value, number_format=fmt))
+            elif key in DATES:
+                cells.append(number_cell(ws, value, number_format=DATE_FORMAT))
             else:
                 cells.append(text_cell(ws, value))
         ws.append(cells)

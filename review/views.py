@@ -340,7 +340,9 @@ def _case_page(request, proposal, bound: dict | None = None, status: int = 200) 
 @require_GET
 def case_changes(request, pk):
     """The changes tab: a readable diff between two versions (default: the version
-    submitted last, or else the first, against the latest)."""
+    submitted last, or else the first, against the latest). Versions that were changes
+    after the decision (issue 11, finding 3) are named so in the pickers; those in the
+    shown range are listed with who, when and why, and the rows they changed marked."""
     proposal = _case(request, pk)
     latest = history.latest_version(proposal)
     versions = list(
@@ -371,6 +373,19 @@ def case_changes(request, pk):
     before = version("fra", default_from)
     after = version("til", latest)
     changes = history.diff(before.data, after.data) if before and after else []
+    after_decision = list(
+        ChangeAfterDecision.objects.filter(proposal=proposal).select_related("user", "version")
+    )
+    in_range = [
+        change
+        for change in after_decision
+        if before
+        and after
+        and change.version
+        and before.number < change.version.number <= after.number
+    ]
+    touched = {(row["group"], row["field"]) for change in in_range for row in change.changes}
+    marked = [(change, (change.group, change.field) in touched) for change in changes]
     return render(
         request,
         "review/changes.html",
@@ -380,6 +395,9 @@ def case_changes(request, pk):
             "before": before,
             "after": after,
             "changes": changes,
+            "rows": marked,
+            "after_decision_versions": {c.version_id for c in after_decision},
+            "after_decision_in_range": in_range,
             "submitted": submitted.version if submitted else None,
             "seen": seen,
             "latest": latest,

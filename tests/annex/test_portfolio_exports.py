@@ -97,3 +97,18 @@ def test_printed_portfolio_total_is_printed_once_per_table_when_it_runs_over_pag
              and not re.search(r"^\s*2021\b", text, flags=re.M)]  # fmt: skip
     assert split  # a year table does run over a page
     assert len(re.findall(r"^\s*I alt\b", printed, flags=re.M)) == 2
+
+
+def test_printed_suggestion_gives_the_title_room(client, central_user, tmp_path):
+    """The ranked table's title column was squeezed by the unwrapped headers of the figure
+    columns: a title of 62 characters stood on five lines of one or two words."""
+    catalog = portfolio_catalog()
+    catalog.proposals.filter(number="BC02").update(
+        title="Aktivitetsbaseret indretning i Københavns Ejendomme og Indkøb"
+    )
+    client.force_login(central_user)
+    out = tmp_path / "puljen.pdf"
+    out.write_bytes(client.get(reverse("annex:portfolio_pdf", args=[catalog.key])).content)
+    save_pngs(out, "portfolio-long-title", pages=1)
+    lines = [" ".join(line.split()) for line in pdftotext(out).splitlines()]
+    assert any("BC02 Aktivitetsbaseret indretning i" in line for line in lines)

@@ -87,3 +87,49 @@ def test_the_proposal_page_shows_formatting_and_tables(logged_in, reference_cata
     slip = "Tabel 1. Serviceinvesteringer i forslaget 2020: i alt er trykt 1.411"
     assert page.count(slip) == 1
     assert page.replace(slip, "").count("Serviceinvesteringer i forslaget") == 1
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # innovation 2020 BC09 as transcribed: the opening marker of a bold lead-in is lost
+        (
+            "- 1. Kortlægning af målgrupper:** For at det er muligt at forbedre",
+            "<li><strong>1. Kortlægning af målgrupper:</strong> For at det er muligt"
+        ),
+        (
+            "Formål.** Projektet skal afklare",
+            "<p><strong>Formål.</strong> Projektet skal afklare</p>",
+        ),
+        # a stray marker that closes nothing is dropped, the text is kept
+        ("Udgiften stiger ** i 2022", "<p>Udgiften stiger i 2022</p>"),
+        ("**Besparelse** og et løst ** her", "<p><strong>Besparelse</strong> og et løst her</p>"),
+    ],
+)
+def test_an_unbalanced_bold_marker_is_never_printed(text, expected):
+    html = render(text)
+    assert expected in html
+    assert "**" not in html
+
+
+def test_bold_across_a_line_break_is_kept():
+    html = render("**Fed over\nto linjer** og videre")
+    assert "<strong>Fed over<br>\nto linjer</strong> og videre" in html
+
+
+def test_a_lone_bold_marker_in_a_table_cell_is_not_printed():
+    html = render("Ydelse\tGevinst\nNemID:** vejledning\tFærre ** henvendelser")
+    assert "<td><strong>NemID:</strong> vejledning</td>" in html
+    assert "<td>Færre henvendelser</td>" in html and "**" not in html
+
+
+def test_lone_markers_in_neighbouring_list_items_are_each_balanced():
+    """BC09 as transcribed: two items with one lost opening marker each (the paragraph's
+    count is even, but emphasis never runs from one item into the next)."""
+    html = render(
+        "- 1. Kortlægning af målgrupper:** For at kortlægge\n"
+        "- 2. Pilotprojekt ift. life cycle teknologi:** Derudover skal"
+    )
+    assert "<strong>1. Kortlægning af målgrupper:</strong> For at kortlægge" in html
+    assert "<strong>2. Pilotprojekt ift. life cycle teknologi:</strong> Derudover" in html
+    assert "**" not in html

@@ -292,3 +292,37 @@ def test_admin_change_of_a_decided_proposal_needs_a_reason(central_user, admin_u
     change = ChangeAfterDecision.objects.get(proposal=proposal)
     assert change.reason == "Stavefejl i titlen"
     assert {row["field"] for row in change.changes} == {"Titel"}
+
+
+def test_the_changes_tab_marks_changes_after_the_decision(central_user):
+    """The changes tab (version against version) says which versions were changes after
+    the decision, with who and why, and marks the diff rows they changed."""
+    from review.history import latest_version, record_versions
+
+    proposal = decided_proposal(central_user)
+    record_versions([proposal], central_user, "")
+    decided_version = latest_version(proposal).number
+    client = logged_in(central_user)
+    editor_post(
+        client, proposal, change_reason="Rettet efter budgetaftalen", **{"perm-0-y2025": "-600"}
+    )
+    changed_version = latest_version(proposal).number
+    assert changed_version == decided_version + 1
+
+    url = reverse("review:case_changes", args=[proposal.pk])
+    page = client.get(f"{url}?fra={decided_version}&til={changed_version}").content.decode()
+    assert 'id="after-decision-in-range"' in page
+    assert "Rettet efter budgetaftalen" in page
+    marked = page.split('id="changes"')[1]
+    assert 'class="change-changed after-decision"' in marked
+    assert "efter beslutningen" in marked.split("after-decision")[1][:400]
+    picker = page.split('id="til"')[1].split("</select>")[0]
+    assert f'value="{changed_version}"' in picker
+    assert (
+        picker.split(f'value="{changed_version}"')[1]
+        .split("</option>")[0]
+        .endswith("ændret efter beslutningen")
+    )
+    # a range before the change has none of it
+    page = client.get(f"{url}?fra=1&til={decided_version}").content.decode()
+    assert 'id="after-decision-in-range"' not in page

@@ -247,3 +247,25 @@ def test_waiting_for_me_per_role(client, finance, central, reviewer):
     assert waiting(reviewer) == []
     assert waiting(central) == ["F1", "S1"]  # approved: to recommend
     assert draft.pk
+
+
+def test_export_last_changed_is_a_date_in_copenhagen(client, central):
+    """'Senest ændret' is the Danish calendar day of the last change: a date cell in xlsx
+    and dd-mm-yyyy in CSV (Danish Excel reads it as a date), never ISO text or the UTC day
+    (23:30 UTC on 30 November is 1 December in Copenhagen)."""
+    import datetime as dt
+
+    from cases.models import Proposal
+
+    proposal = kfu_proposal(number="BC01")
+    Proposal.objects.filter(pk=proposal.pk).update(
+        updated_at=dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    )
+    client = login(client, central)
+    response = client.get(reverse("review:case_list_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][-1] == "Senest ændret" and rows[1][-1] == "01-12-2026"
+    response = client.get(reverse("review:case_list_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = list(sheet.iter_rows(min_row=2, max_row=2))[0][-1]
+    assert cell.value == dt.datetime(2026, 12, 1) and cell.number_format == "DD-MM-YYYY"
