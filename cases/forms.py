@@ -18,6 +18,7 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Administration, Committee
@@ -228,7 +229,80 @@ def span_years(first_year: int, count: int) -> list[int]:
 # --------------------------------------------------------------------------- header
 
 
-class KeysChoiceField(forms.ModelMultipleChoiceField):
+@dataclass
+class EditorChoices:
+    """The reference data the editor offers, read once a page (three queries): the
+    catalogues, the administrations, and the committees with their units. Every
+    choice field, the initial values, the distribution rows' committees and the unit
+    names take their lists from here; before, each field read its own (Django reads a
+    select's options again to decide on `required`): ten queries a page (issue 13)."""
+
+    catalogs: list[Catalog]
+    administrations: list[Administration]
+    committees: list[Committee]  # by parent (top-level first), order, code
+
+    @classmethod
+    def read(cls) -> EditorChoices:
+        return cls(
+            catalogs=list(Catalog.objects.all()),
+            administrations=list(Administration.objects.order_by("order", "code")),
+            committees=list(Committee.objects.order_by("parent_id", "order", "code")),
+        )
+
+    @property
+    def top_committees(self) -> list[Committee]:
+        return [c for c in self.committees if c.parent_id is None]
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """A model choice field's options from the objects the form was given
+    (`ListedChoices.listed`, read once a page) while its queryset is the one they were
+    read for; otherwise Django's own: a query each time."""
+
+    def objects(self):
+        listed = getattr(self.field, "listed", None)
+        if listed is not None and listed[0] is self.queryset:
+            return listed[1]
+        return None
+
+    def __iter__(self):
+        objects = self.objects()
+        if objects is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        objects = self.objects()
+        if objects is None:
+            return super().__len__()
+        return len(objects) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        objects = self.objects()
+        return super().__bool__() if objects is None else bool(self.field.empty_label or objects)
+
+
+class ListedChoices:
+    """A model choice field whose options can be given as a list (`list_objects`)."""
+
+    iterator = ListedChoiceIterator
+    listed = None
+
+    def list_objects(self, objects) -> None:
+        """Offer `objects` (what the field's queryset finds, read elsewhere)."""
+        self.listed = (self.queryset, list(objects))
+        self.widget.choices = self.choices
+
+
+class ListedModelChoiceField(ListedChoices, forms.ModelChoiceField):
+    pass
+
+
+class KeysChoiceField(ListedChoices, forms.ModelMultipleChoiceField):
     """Several objects chosen by their database key. A posted value that is no key at all
     ("abc", "²", "-1", 10^20) is an invalid choice before any query: SQLite cannot even
     bind 10^20 for the `IN` lookup Django makes (issue 11, finding 12: no parameter
@@ -256,7 +330,7 @@ class ProposalForm(EditorForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     base = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    catalog = forms.ModelChoiceField(
+    catalog = ListedModelChoiceField(
         label=_("Catalogue"), queryset=Catalog.objects.all(), empty_label=None
     )
     number = TextField(
@@ -269,7 +343,7 @@ class ProposalForm(EditorForm):
     funding_source = TextField(
         label=_("Funding sought from"), max_length=limits.NAME_LENGTH, required=False
     )
-    presenting_administration = forms.ModelChoiceField(
+    presenting_administration = ListedModelChoiceField(
         label=_("Presenting administration"),
         queryset=Administration.objects.order_by("order"),
         required=False,
@@ -281,7 +355,7 @@ class ProposalForm(EditorForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    committee = forms.ModelChoiceField(
+    committee = ListedModelChoiceField(
         label=_("Owning committee"),
         queryset=Committee.objects.filter(parent__isnull=True).order_by("order"),
         required=False,
@@ -317,9 +391,22 @@ class ProposalForm(EditorForm):
     )
     risk_text = long_text(_("Risk assessment"), rows=4)
 
-    def __init__(self, *args, proposal: Proposal | None = None, user=None, pool=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        proposal: Proposal | None = None,
+        user=None,
+        pool=None,
+        choices: EditorChoices | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
+        if choices is not None:
+            self.fields["catalog"].list_objects(choices.catalogs)
+            for name in ("presenting_administration", "affected_administrations"):
+                self.fields[name].list_objects(choices.administrations)
+            self.fields["committee"].list_objects(choices.top_committees)
         for key, label in PRIORITY_CRITERIA:
             self.fields[f"priority_{key}"] = TextField(
                 label=label, required=False, max_length=limits.LABEL_LENGTH
@@ -885,18 +972,23 @@ class ProposalEditor:
         self.proposal = proposal
         self.user = user
         self.initial = initial
-        header_initial = self._header_initial(initial, proposal, catalog) if initial else {}
+        self.choices = choices = EditorChoices.read()
+        header_initial = (
+            self._header_initial(initial, proposal, catalog, choices) if initial else {}
+        )
         self.pool = self._pool(data, proposal, catalog)
         self.header = ProposalForm(
-            data, initial=header_initial, proposal=proposal, user=user, pool=self.pool
+            data,
+            initial=header_initial,
+            proposal=proposal,
+            user=user,
+            pool=self.pool,
+            choices=choices,
         )
         span = self.header.years() if data is not None else (initial.years if initial else [])
         span = span or (initial.years if initial else []) or []
         self.span = span
-        committees = [
-            (c.code, c.name)
-            for c in Committee.objects.filter(parent__isnull=True).order_by("order")
-        ]
+        committees = [(c.code, c.name) for c in choices.top_committees]
         self.line_sets: dict[str, RowsFormSet] = {}
         for section in GRID_SECTIONS:
             prefix = SECTION_PREFIX[section]
@@ -977,9 +1069,11 @@ class ProposalEditor:
     # -- initial values --------------------------------------------------------------
 
     @staticmethod
-    def _header_initial(initial: ProposalData, proposal, catalog) -> dict[str, Any]:
-        admins = {a.code: a for a in Administration.objects.all()}
-        committees = {c.code: c for c in Committee.objects.filter(parent__isnull=True)}
+    def _header_initial(
+        initial: ProposalData, proposal, catalog, choices: EditorChoices
+    ) -> dict[str, Any]:
+        admins = {a.code: a for a in choices.administrations}
+        committees = {c.code: c for c in choices.top_committees}
         values = {
             "catalog": proposal.catalog_id if proposal else (catalog.pk if catalog else None),
             "number": initial.number or "",

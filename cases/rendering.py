@@ -11,12 +11,21 @@ areas) in Python, with the markup of Django's templates, and hands everything el
 FORM_RENDERER). A project template that overrides one of those widget templates wins:
 a widget is written here only while its template is Django's own.
 
+It also writes the site's field group (`templates/forms/field.html`: label or legend,
+help text, errors, input and length hint as one unit; issue 12), which a page draws
+once per field through `as_field_group` (the editor: about 60, each a template render
+of its own). `field_group_html` is that template written out in Python; it is used
+only while the template is the one it mirrors (`FIELD_TEMPLATE_SHA256`, the file's
+hash): an edited template is drawn by the template again, and the test of this module
+fails until `field_group_html` and the hash follow it.
+
 Forms opt in: `default_renderer = QUICK` on a form class, `renderer=QUICK` for a
 formset (its forms draw with the formset's renderer). The Django admin keeps Django's
 rendering. `tests/cases/test_rendering.py` checks the markup against Django's."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +36,7 @@ from django.template.loader import get_template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 DJANGO_TEMPLATES = Path(django.forms.__file__).parent / "templates"
 
@@ -62,6 +72,10 @@ INPUT_OPTIONS = {
 LABEL = "django/forms/label.html"
 ERRORS = "django/forms/errors/list/default.html"
 WRITTEN = INPUTS | MULTIPLE | {SELECT, TEXTAREA, LABEL, ERRORS}
+# The site's field group (config.forms.BilagFormRenderer.field_template_name) and the
+# sha256 of the file that `field_group_html` writes out.
+FIELD = "forms/field.html"
+FIELD_TEMPLATE_SHA256 = "8606c20b1b2e228da7dfdb58a640a7716014391adb3bb74e04ccb99c67a0173d"
 
 
 @cache
@@ -70,6 +84,14 @@ def is_djangos_own(template_name: str) -> bool:
     (no project or app template overrides it)."""
     origin = Path(get_template(template_name).origin.name)
     return origin == DJANGO_TEMPLATES / template_name
+
+
+@cache
+def is_mirrored_field_template(template_name: str) -> bool:
+    """True when the site's `template_name` is the field template `field_group_html`
+    writes (the file's sha256 is `FIELD_TEMPLATE_SHA256`)."""
+    origin = Path(get_default_renderer().get_template(template_name).origin.name)
+    return hashlib.sha256(origin.read_bytes()).hexdigest() == FIELD_TEMPLATE_SHA256
 
 
 def all_djangos_own(*template_names: str) -> bool:
@@ -191,6 +213,44 @@ def textarea_html(widget: dict) -> str:
     )
 
 
+def field_group_html(field) -> str:
+    """templates/forms/field.html for the bound field `field`: the field group's
+    <div> (classes for an error and a required field), a <fieldset> with a <legend> for
+    a widget of several inputs (radio buttons, checkboxes) or a <label>, the help text,
+    the errors, the widget and the length hint, with the template's line breaks (and,
+    as every renderer's output, without the final one)."""
+    auto_id = field.auto_id
+    classes = "field"
+    errors = field.errors
+    if errors:
+        classes += " field-has-error"
+    if field.field.required:
+        classes += " field-required"
+    out = [f'<div class="{classes}" id="{conditional_escape(auto_id)}_field">\n']
+    fieldset = field.use_fieldset
+    if fieldset:
+        described = field.aria_describedby
+        described = f' aria-describedby="{conditional_escape(described)}"' if described else ""
+        legend = conditional_escape(field.legend_tag()) if field.label else ""
+        out.append(f"<fieldset{described}>{legend}\n")
+    elif field.label:
+        out.append(conditional_escape(field.label_tag()))
+    out.append("\n")
+    if field.help_text:
+        target = f' id="{conditional_escape(auto_id)}_helptext"' if auto_id else ""
+        out.append(f'<div class="helptext"{target}>{field.help_text}</div>')
+    out.append(f"\n{conditional_escape(str(errors))}\n{conditional_escape(str(field))}\n")
+    limit = getattr(field.field, "max_length", None)
+    if limit and not field.is_hidden:
+        hint = gettext("At most %(limit)s characters.") % {"limit": shown(limit)}
+        out.append(
+            f'<div class="char-count note" data-count-for="{conditional_escape(auto_id)}"'
+            f' aria-live="polite">{hint}</div>'
+        )
+    out.append("\n</fieldset>\n</div>" if fieldset else "\n\n</div>")  # stripped, as Django's
+    return "".join(out)
+
+
 class QuickWidgets:
     """A form renderer: Django's simple widgets written in Python (see the module), the
     rest by the site's renderer, whose settings (field template, form template) it
@@ -204,7 +264,10 @@ class QuickWidgets:
 
     def render(self, template_name, context, request=None):
         html = None
-        if template_name in WRITTEN and is_djangos_own(template_name):
+        if template_name == FIELD and context.keys() == {"field"}:
+            if is_mirrored_field_template(template_name):
+                html = field_group_html(context["field"])
+        elif template_name in WRITTEN and is_djangos_own(template_name):
             if template_name == LABEL:
                 html = label_html(context)
             elif template_name == ERRORS:

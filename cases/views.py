@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from committees.models import Administration, Committee
+from committees.models import Administration
 from finance import engine
 from finance.overview import SUMMED
 from finance.prices import PriceLevelError, convert_rows
@@ -428,7 +428,7 @@ def _editor_page(request, editor: ProposalEditor, *, proposal=None, conflict=Non
         "conflicts_token": editor.data.get("conflicts", "") if editor.data is not None else "",
         "section_prefix": SECTION_PREFIX,
         "subject_labels": SUBJECT_LABELS,
-        "units": presentation_units(),
+        "units": presentation_units(editor),
         "error_links": error_links(editor.all_forms()) if editor.data is not None else [],
         "warnings": getattr(editor, "warnings", []),
         "number_examples": [format_number(Decimal(x)) for x in ("1034", "-517", "337.5")],
@@ -437,9 +437,10 @@ def _editor_page(request, editor: ProposalEditor, *, proposal=None, conflict=Non
     return render(request, "cases/editor.html", context)
 
 
-def presentation_units() -> list[str]:
-    """Suggestions for a distribution row's unit: committees and ØU's units."""
-    return [c.name for c in Committee.objects.order_by("parent_id", "order", "code")]
+def presentation_units(editor: ProposalEditor) -> list[str]:
+    """Suggestions for a distribution row's unit: committees and ØU's units (by parent,
+    order and code; read once with the editor's other choices)."""
+    return [c.name for c in editor.choices.committees]
 
 
 def _save(request, editor: ProposalEditor, *, proposal=None):

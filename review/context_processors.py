@@ -2,18 +2,13 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from cases.permissions import visible_proposals
-
-from .selectors import waiting_for
+from .selectors import waiting_count
 
 
 def waiting(request):
     """`waiting_count`: how many proposals wait for the user's step (one query, only when
-    a page shows it; it reads, never refreshes a summary)."""
+    a page shows it; it reads, never refreshes a summary; `selectors.waiting_count`)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    def count():
-        return waiting_for(user, visible_proposals(user)).count()
-
-    return {"waiting_count": SimpleLazyObject(count)}
+    return {"waiting_count": SimpleLazyObject(lambda: waiting_count(user))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import (
     Count,
     DecimalField,
@@ -90,6 +91,48 @@ def waiting_for(user, queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
             forwarded=True,
         ).exclude(Exists(approved))
     return queryset.none()
+
+
+# The SQL of `waiting_count` per shape of user (database, role, committee, administration):
+# building it through the ORM costs more than running it.
+_WAITING_SQL: dict[tuple, tuple[str, tuple] | None] = {}
+_WAITING_SHAPES = 1000
+
+
+def waiting_count(user) -> int:
+    """How many proposals wait for `user`'s step: `waiting_for` over what the user may
+    see (`visible_proposals`), counted in one query; 0 for a user who sees nothing.
+
+    Every page's navigation shows it ("Venter på mig"). Both querysets depend only on
+    the user's role and profile (committee, administration), so the SQL is built once
+    per such shape of user and database and process, and run with its parameters each
+    time: building it through the ORM took 2.6 ms of CPU for central finance and 9 ms
+    for a committee reviewer, running it 1 ms (SQLite, 5,000 proposals; issue 13). The
+    count itself is read fresh on every request."""
+    found = profile(user)
+    queryset = Proposal.objects.all()
+    shape = (
+        queryset.db,
+        role(user),
+        found.committee_id if found else None,
+        found.administration_id if found else None,
+    )
+    compiled = _WAITING_SQL.get(shape)
+    if shape not in _WAITING_SQL:
+        waiting = waiting_for(user, visible_proposals(user, queryset)).order_by().values("pk")
+        if waiting.query.is_empty():
+            compiled = None
+        else:
+            sql, params = waiting.query.sql_with_params()
+            compiled = (f"SELECT COUNT(*) FROM ({sql}) waiting", tuple(params))
+        if len(_WAITING_SQL) >= _WAITING_SHAPES:
+            _WAITING_SQL.clear()
+        _WAITING_SQL[shape] = compiled
+    if compiled is None:
+        return 0
+    with connections[shape[0]].cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchone()[0]
 
 
 def case_list(user) -> QuerySet[Proposal]:

@@ -559,3 +559,28 @@ def test_check_names_of_subjects_are_the_editors_danish_labels():
     with translation.override("da"):
         labels = {s: str(SUBJECT_LABELS[s]).lower() for s in SUBJECTS}
     assert labels == {s: SUBJECT_NAMES[s] for s in SUBJECTS}
+
+
+def test_editor_and_proposal_page_query_counts_are_constant_in_proposals(client, central_user):
+    """However many proposals the database holds (and however many wait for the user's
+    step: the navigation's count), the editor and the proposal page of one proposal ask
+    the same number of queries; the editor reads its choices (catalogues,
+    administrations, committees) once."""
+    client.force_login(central_user)
+    catalog = CatalogFactory()
+    proposal = _sized(catalog, "S1", 2, 2024)
+    client.get(proposal.get_absolute_url())  # the body rendered and kept for this version
+    before = {
+        "page": _count(client, "get", proposal.get_absolute_url()),
+        "edit": _count(client, "get", edit_url(proposal)),
+    }
+    for i in range(30):
+        _sized(catalog if i % 2 else CatalogFactory(), f"M{i}", 1, 2022)
+    Proposal.objects.filter(number__startswith="M").update(status="submitted")
+    after = {
+        "page": _count(client, "get", proposal.get_absolute_url()),
+        "edit": _count(client, "get", edit_url(proposal)),
+    }
+    assert after == before
+    # session, user, profile, the proposal and its inputs, 3 choices, the waiting count
+    assert before["edit"] <= 15, before

@@ -6,10 +6,21 @@ import re
 
 import pytest
 from django.forms.renderers import get_default_renderer
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 
+from cases.forms import ProposalEditor, proposal_data
 from cases.models import Proposal
-from cases.rendering import QuickWidgets, is_djangos_own
+from cases.rendering import (
+    FIELD,
+    QUICK,
+    QuickWidgets,
+    field_group_html,
+    is_djangos_own,
+    is_mirrored_field_template,
+)
+from cases.selectors import proposals_with_inputs
 
 from .formdata import as_post, form_data
 
@@ -89,3 +100,72 @@ def test_a_widget_template_of_the_project_is_not_bypassed(settings, tmp_path):
         assert not is_djangos_own("django/forms/widgets/select.html")
     finally:
         is_djangos_own.cache_clear()
+
+
+def bound_fields(editor: ProposalEditor):
+    for form in editor.all_forms():
+        forms = form.forms if hasattr(form, "forms") else [form]
+        for each in forms:
+            yield from each
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_every_field_group_of_the_editor_is_the_field_templates_markup(
+    client, central_user, reference_catalogs, language
+):
+    """`field_group_html` writes templates/forms/field.html byte for byte: label or
+    legend, help text, errors (with their ids), input (aria-invalid, aria-describedby),
+    length hint; for every field of the editor, shown and posted with errors."""
+    proposal = proposals_with_inputs().get(catalog__key="investment-2021", number="BC01")
+    client.force_login(central_user)
+    url = reverse("cases:proposal_edit", args=[proposal.catalog.key, proposal.number])
+    posted = as_post(
+        form_data(client.get(url).content),
+        action="save",
+        **{"perm-0-y2021": "12a", "title": "", "number": "x" * 99, "risk_level": "?",
+           "followup-0-criterion": "k" * 5000, "hearing-0-answer": "nej?"},
+    )  # fmt: skip
+    data = QueryDict(mutable=True)
+    for key, values in posted.items():
+        data.setlist(key, values if isinstance(values, list) else [values])
+    with translation.override(language):
+        shown = ProposalEditor(
+            initial=proposal_data(proposal), proposal=proposal, user=central_user
+        )
+        bound = ProposalEditor(
+            data, initial=proposal_data(proposal), proposal=proposal, user=central_user
+        )
+        assert not bound.is_valid()
+        compared = errors = fieldsets = fieldset_errors = 0
+        for editor in (shown, bound):
+            for field in bound_fields(editor):
+                expected = get_default_renderer().render(FIELD, {"field": field})
+                assert field_group_html(field) == expected, field.html_name
+                compared += 1
+                errors += bool(field.errors)
+                fieldsets += field.use_fieldset
+                fieldset_errors += field.use_fieldset and bool(field.errors)
+    assert compared > 200 and errors >= 5 and fieldsets >= 6 and fieldset_errors >= 1
+
+
+def test_the_field_template_is_the_one_written_in_python():
+    """Changed templates/forms/field.html? Change `cases.rendering.field_group_html` to
+    write the same and put the file's new sha256 in `FIELD_TEMPLATE_SHA256`; until then
+    the template draws every field group (slower, never different)."""
+    assert is_mirrored_field_template(FIELD)
+
+
+def test_an_edited_field_template_draws_the_field_groups(settings, tmp_path, reference_catalogs):
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "field.html").write_text("<p>{{ field.label }}</p>")
+    is_mirrored_field_template.cache_clear()
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    try:
+        editor = ProposalEditor(initial=None, user=None)
+        field = editor.header["title"]
+        assert editor.header.renderer is QUICK
+        assert field.as_field_group() == f"<p>{field.label}</p>"
+    finally:
+        is_mirrored_field_template.cache_clear()
