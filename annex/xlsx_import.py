@@ -57,12 +57,14 @@ SECTION_CODES = {
     "implementering": "implementation",
     "administration": "administration",
     "årsværk": "fte",
+    "specifikation": "specification",
 }
 SECTION_NAMES = {
     "permanent": "Varig ændring",
     "implementation": "Implementering",
     "administration": "Administration",
     "fte": "Årsværk",
+    "specification": "Specifikation",  # a row under the line above it (Line.specifications)
 }
 KIND_CODES = {"besparelse": "saving", "omkostning": "cost"}
 KIND_NAMES = {v: k.capitalize() for k, v in KIND_CODES.items()}
@@ -178,6 +180,9 @@ def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
             years,
         )
         row += 1
+        for spec in line.get("specifications") or []:
+            _grid_row(grid, row, "Specifikation", "", "", spec["label"], spec["amounts"], years)
+            row += 1
     for line in (data or {}).get("admin_lines", []):
         _grid_row(grid, row, "Administration", "", "", line["label"], line["amounts"], years)
         row += 1
@@ -665,6 +670,7 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
     where["years"] = grid.ref(3, 5)
     proposal["years"] = years
     lines, admin, fte = [], [], {}
+    previous: int | None = None  # the line a "Specifikation" row below it belongs to
     for r in range(4, len(grid.rows) + 1):
         section_raw, kind_raw, area_raw, label = (_cell(grid, r, c) for c in range(1, 5))
         amounts_raw = [(_cell(grid, r, 5 + i), grid.ref(r, 5 + i)) for i in range(len(years))]
@@ -684,6 +690,23 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
                 where[f'fte["{year}"]'] = ref
             continue
         entry = {"label": None if label is None else str(label), "amounts": amounts}
+        if section == "specification":
+            # a row under the line above it: that line's specification
+            if previous is None:
+                raise XlsxImportError(
+                    f"{grid.ref(r, 1)}: en specifikation skal stå lige under den linje "
+                    "(Varig ændring eller Implementering), den specificerer"
+                )
+            specs = lines[previous].setdefault("specifications", [])
+            index, prefix = len(specs), f"lines[{previous}].specifications"
+            specs.append(entry)
+            where[f"{prefix}[{index}]"] = grid.ref(r, 1)
+            where[f"{prefix}[{index}].label"] = grid.ref(r, 4)
+            where[f"lines[{previous}].specifications"] = grid.ref(r, 1)
+            for year, (_v, ref) in zip(years, amounts_raw, strict=True):
+                where[f'{prefix}[{index}].amounts["{year}"]'] = ref
+            continue
+        previous = None
         if section == "administration":
             index, prefix = len(admin), "admin_lines"
             admin.append(entry)
@@ -692,6 +715,7 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
             entry["kind"] = _choice(kind_raw, grid.ref(r, 2), KIND_CODES, "en art")
             entry["area"] = _choice(area_raw, grid.ref(r, 3), AREA_CODES, "et styringsområde")
             index, prefix = len(lines), "lines"
+            previous = index
             lines.append(entry)
             where[f"{prefix}[{index}].section"] = grid.ref(r, 1)
             where[f"{prefix}[{index}].kind"] = grid.ref(r, 2)

@@ -45,7 +45,13 @@ from .limits import clean_text
 from .models import Area, Catalog, DistributionBasis, Kind, Proposal, RiskLevel
 from .numbers import NumberError, format_number, parse_number, query_int
 from .rendering import QUICK, QuickForm
-from .selectors import admin_lines, case_from_proposal, grid_lines, line_amounts
+from .selectors import (
+    admin_lines,
+    case_from_proposal,
+    grid_lines,
+    line_amounts,
+    line_specifications,
+)
 
 DEFAULT_YEAR_COUNT = 6
 
@@ -556,14 +562,42 @@ class YearCellsMixin:
         return any((self[f"y{year}"].value() or "").strip() for year in self.years)
 
 
-class LineForm(YearCellsMixin, EditorForm):
-    label = TextField(
-        label=_("Text"),
+class LabelledRowMixin(YearCellsMixin):
+    """A grid row with a text and year cells: blank when both are empty (ignored), else
+    it needs its text (`label_missing`)."""
+
+    label_missing = _("The line needs a text.")
+
+    def is_blank(self) -> bool:
+        return not (self["label"].value() or "").strip() and not self.has_amounts()
+
+    def clean(self):
+        data = super().clean()
+        self.clean_outside_span()
+        if self.is_blank() or data.get("DELETE"):
+            return data
+        if not (data.get("label") or "").strip():
+            self.add_error("label", forms.ValidationError(self.label_missing, code="label"))
+        self.clean_row(data)
+        return data
+
+    def clean_row(self, data) -> None:
+        """Further checks of a row that is kept."""
+
+
+def row_label_field(label) -> TextField:
+    """The text of a grid row (a line or a specification)."""
+    return TextField(
+        label=label,
         required=False,
         strip=False,
         max_length=limits.LABEL_LENGTH,
         widget=forms.TextInput(attrs={"size": "28"}),
     )
+
+
+class LineForm(LabelledRowMixin, EditorForm):
+    label = row_label_field(_("Text"))
     kind = forms.ChoiceField(label=_("Saving or cost"), choices=Kind.choices)
     area = forms.ChoiceField(label=_("Control area"), required=False)
 
@@ -581,19 +615,10 @@ class LineForm(YearCellsMixin, EditorForm):
             self.fields["kind"].initial = "saving" if section == "permanent" else "cost"
         self.add_year_fields(years, span)
 
-    def is_blank(self) -> bool:
-        return not (self["label"].value() or "").strip() and not self.has_amounts()
-
-    def clean(self):
-        data = super().clean()
-        self.clean_outside_span()
-        if self.is_blank() or data.get("DELETE"):
-            return data
-        if not (data.get("label") or "").strip():
-            self.add_error(
-                "label", forms.ValidationError(_("The line needs a text."), code="label")
-            )
-        return data
+    @property
+    def index_text(self) -> str:
+        """The form's index in its formset as the page writes it ("3", "__prefix__")."""
+        return self.prefix.rsplit("-", 1)[-1]
 
 
 class RowsFormSet(forms.BaseFormSet):
@@ -667,6 +692,62 @@ def rows_formset(form_class, max_rows: int, formset=None):
 
 
 LineFormSet = rows_formset(LineForm, limits.MAX_LINES)
+
+
+class SpecificationForm(LabelledRowMixin, EditorForm):
+    """A row under a line of the year grid that breaks it down further ("Sociale ydelser
+    (BIF)" = Kontanthjælp + Førtidspension + …). ``line`` is the index of its line's form
+    in the section's line formset (the page keeps it next to that line)."""
+
+    line = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=limits.MAX_LINES - 1
+    )
+    label = row_label_field(_("Specification"))
+
+    label_missing = _("The specification needs a text.")
+
+    def __init__(self, *args, years, span, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_year_fields(years, span)
+
+    def clean_row(self, data) -> None:
+        if data.get("line") is None and "line" not in self.errors:
+            self.add_error(
+                "label",
+                forms.ValidationError(
+                    _("The specification does not belong to a line."), code="line"
+                ),
+            )
+
+
+class SpecificationFormSet(RowsFormSet):
+    """The specification rows of one section: each under its line (``line``)."""
+
+    def under(self, index: int) -> list[SpecificationForm]:
+        """The rows of the line form ``index`` that are kept, in the user's order."""
+        return [form for form in self.rows() if _line_index(form) == index]
+
+    def orphans(self, count: int) -> list[SpecificationForm]:
+        """Rows (kept or not) whose line is not one of the ``count`` line forms."""
+        out = []
+        for form in self.forms:
+            line = _line_index(form)
+            if not form.is_blank() and (line is None or not 0 <= line < count):
+                out.append(form)
+        return out
+
+
+def _line_index(form) -> int | None:
+    value = form.cleaned_data.get("line") if hasattr(form, "cleaned_data") else None
+    if value is None:
+        try:
+            value = int(str(form["line"].value()).strip())
+        except (TypeError, ValueError):
+            return None
+    return value
+
+
+SpecFormSet = rows_formset(SpecificationForm, limits.MAX_SPECIFICATION_ROWS, SpecificationFormSet)
 
 
 class FteForm(YearCellsMixin, EditorForm):
@@ -879,7 +960,17 @@ def proposal_data(proposal: Proposal) -> ProposalData:
         price_level_year=proposal.price_level_year,
         years=list(proposal.years),
         lines=[
-            LineData(ln.section, ln.kind, ln.area, ln.label, line_amounts(ln))
+            LineData(
+                ln.section,
+                ln.kind,
+                ln.area,
+                ln.label,
+                line_amounts(ln),
+                specifications=[
+                    {"label": s.label, "amounts": dict(s.amounts)}
+                    for s in line_specifications(ln)
+                ],
+            )
             for ln in grid_lines(proposal)
         ],
         admin_lines=[AdminLineData(ln.label, line_amounts(ln)) for ln in admin_lines(proposal)],
@@ -954,6 +1045,7 @@ def copied_data(source: ProposalData) -> ProposalData:
 
 GRID_SECTIONS = ("permanent", "implementation", "administration")
 SECTION_PREFIX = {"permanent": "perm", "implementation": "impl", "administration": "admin"}
+SPEC_PREFIX = {"permanent": "perm-spec", "implementation": "impl-spec"}
 
 
 class ProposalEditor:
@@ -1001,6 +1093,14 @@ class ProposalEditor:
                     "span": span,
                     "section": section,
                 },
+            )
+        self.spec_sets: dict[str, SpecificationFormSet] = {}
+        for section, prefix in SPEC_PREFIX.items():
+            self.spec_sets[section] = SpecFormSet(
+                data,
+                prefix=prefix,
+                initial=self._spec_initial(initial, section) if data is None else None,
+                form_kwargs={"years": self._grid_years(prefix), "span": span},
             )
         self.fte = FteForm(
             data,
@@ -1133,6 +1233,41 @@ class ProposalEditor:
         return rows
 
     @staticmethod
+    def _spec_initial(initial: ProposalData | None, section: str) -> list[dict]:
+        """The specification rows of the section's lines, each with its line's index."""
+        if initial is None:
+            return []
+        rows = []
+        lines = [ln for ln in initial.lines if ln.section == section]
+        for index, line in enumerate(lines):
+            for spec in line.specifications or []:
+                row = {"line": index, "label": spec["label"], "ORDER": len(rows) + 1}
+                row.update({f"y{year}": value for year, value in spec["amounts"].items()})
+                rows.append(row)
+        return rows
+
+    @property
+    def grid(self) -> dict[str, list[tuple[forms.Form | None, list[forms.Form]]]]:
+        """`grid_rows` of every grid section, for the page."""
+        return {section: self.grid_rows(section) for section in GRID_SECTIONS}
+
+    def grid_rows(self, section: str) -> list[tuple[forms.Form, list[forms.Form]]]:
+        """The section's line forms, each with its specification forms (the page shows
+        them under it; rows whose line is gone come last, under no line)."""
+        lines = self.line_sets[section].forms
+        specs = self.spec_sets.get(section)
+        if specs is None:
+            return [(form, []) for form in lines]
+        out = [
+            (form, [f for f in specs.forms if _line_index(f) == index])
+            for index, form in enumerate(lines)
+        ]
+        orphans = specs.orphans(len(lines))
+        if orphans:
+            out.append((None, orphans))
+        return out
+
+    @staticmethod
     def _dist_row_initial(row: DistributionRowData) -> dict:
         values = {
             "committee": row.committee,
@@ -1216,6 +1351,8 @@ class ProposalEditor:
             "perm": _("Permanent changes, line"),
             "impl": _("Implementation costs, line"),
             "admin": _("Permanent changes, administration, line"),
+            "perm-spec": _("Permanent changes, specification"),
+            "impl-spec": _("Implementation costs, specification"),
             "followup": _("Follow-up, row"),
             "hearing": _("Who has been heard, row"),
             "section": _("Other sections, section"),
@@ -1257,6 +1394,7 @@ class ProposalEditor:
 
     def formsets(self):
         yield from self.line_sets.values()
+        yield from self.spec_sets.values()
         yield self.followup
         yield self.hearing
         yield self.other_sections
@@ -1267,9 +1405,45 @@ class ProposalEditor:
         valid = all([form.is_valid() for form in self.all_forms()])
         if valid and not self.span:
             valid = False
+        valid = self._check_specifications() and valid  # reported with the other errors
         if valid:
             valid = self._check_distributions()
         return valid
+
+    def _check_specifications(self) -> bool:
+        """A specification row must stand under a line of its section (a removed line's
+        rows go with it)."""
+        ok = True
+        for section, specs in self.spec_sets.items():
+            lines = self.line_sets[section]
+            present = {
+                index
+                for index, form in enumerate(lines.forms)
+                if not form.is_blank() or lines._should_delete(form)
+            }
+            counts: dict[int | None, int] = {}
+            for form in specs.rows():
+                line = _line_index(form)
+                counts[line] = counts.get(line, 0) + 1
+                if counts[line] == limits.MAX_SPECIFICATIONS + 1:
+                    form.add_error(
+                        "label",
+                        forms.ValidationError(
+                            _("A line can have at most %(most)s specifications."),
+                            code="too_many",
+                            params={"most": limits.MAX_SPECIFICATIONS},
+                        ),
+                    )
+                    ok = False
+                if line not in present:
+                    form.add_error(
+                        "label",
+                        forms.ValidationError(
+                            _("The specification does not belong to a line."), code="line"
+                        ),
+                    )
+                    ok = False
+        return ok
 
     def _check_distributions(self) -> bool:
         """Explicit amounts that do not add up are an error on the distribution (the
@@ -1349,6 +1523,7 @@ class ProposalEditor:
                     area=form.cleaned_data.get("area") or "",
                     label=form.cleaned_data.get("label") or "",
                     amounts=form.amounts(),
+                    specifications=self._specifications(section, form),
                 )
                 for section in ("permanent", "implementation")
                 for form in lines(section)
@@ -1403,6 +1578,14 @@ class ProposalEditor:
             distributions=self._distribution_data(),
         )
 
+    def _specifications(self, section: str, line_form) -> list[dict]:
+        """The specification rows under a line form, as `LineData.specifications`."""
+        index = self.line_sets[section].forms.index(line_form)
+        return [
+            {"label": form.cleaned_data.get("label") or "", "amounts": form.amounts()}
+            for form in self.spec_sets[section].under(index)
+        ]
+
     def _distribution_data(self) -> list[DistributionData]:
         out = []
         for subject, basis_form, rows in self.distributions:
@@ -1435,7 +1618,17 @@ class ProposalEditor:
         case = engine.Case(
             years=tuple(data.years),
             lines=tuple(
-                engine.Line(ln.section, ln.kind, ln.area or None, ln.label, ln.amounts)
+                engine.Line(
+                    ln.section,
+                    ln.kind,
+                    ln.area or None,
+                    ln.label,
+                    ln.amounts,
+                    specifications=tuple(
+                        engine.Specification(s["label"], s["amounts"])
+                        for s in ln.specifications or []
+                    ),
+                )
                 for ln in data.lines
             ),
             admin_lines=tuple(engine.AdminLine(ln.label, ln.amounts) for ln in data.admin_lines),

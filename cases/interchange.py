@@ -994,7 +994,8 @@ def _line(raw: Any, path: str, unit: str = "t.kr") -> LineData:
 
 def _specifications(value: Any, path: str, unit: str) -> list[dict]:
     out = []
-    for i, raw in enumerate(_list(value, path)):
+    rows = _bounded(_list(value, path), path, limits.MAX_SPECIFICATIONS, "specifikationer")
+    for i, raw in enumerate(rows):
         obj = _object(raw, f"{path}[{i}]")
         out.append(
             {

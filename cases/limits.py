@@ -15,6 +15,8 @@ import unicodedata
 
 MAX_YEARS = 30  # the year span (the database checks last_year <= first_year + 29)
 MAX_LINES = 200  # rows per section of the year grid (permanent, implementation, admin)
+MAX_SPECIFICATIONS = 50  # specification rows under one line
+MAX_SPECIFICATION_ROWS = 200  # specification rows of one section (the editor's grid)
 MAX_FOLLOWUP_ROWS = 50
 MAX_HEARING_ROWS = 30
 MAX_OTHER_SECTIONS = 30
@@ -36,7 +38,9 @@ JSON_BLOB_LENGTH = 200_000  # printed tables and notes kept as JSON, serialised
 # every administration ticked): what one editor page can send at most.
 _LINE_FIELDS = 5  # label, kind, area, ORDER, DELETE
 _DIST_ROW_FIELDS = 6  # committee, unit, account, weight, ORDER, DELETE
-_FORMSETS = 3 + 3 + 7  # grid sections; follow-up, hearing, sections; distributions
+_FORMSETS = 3 + 2 + 3 + 9  # grid sections; specifications; follow-up, hearing, sections;
+# distributions
+_SPEC_FIELDS = 4  # line, label, ORDER, DELETE
 _HEADER_FIELDS = 60
 _SUBJECTS = 9
 
@@ -50,6 +54,7 @@ def max_editor_fields() -> int:
         + MAX_ADMINISTRATIONS
         + 4 * _FORMSETS  # management forms
         + 3 * MAX_LINES * (_LINE_FIELDS + MAX_YEARS)
+        + 2 * MAX_SPECIFICATION_ROWS * (_SPEC_FIELDS + MAX_YEARS)
         + MAX_YEARS  # full-time equivalents
         + MAX_FOLLOWUP_ROWS * (5 + 2)
         + MAX_HEARING_ROWS * (3 + 2)

@@ -3,6 +3,7 @@ selectors (narrowed by `permissions`), let the engine compute, and render; writi
 through `services.save_proposal`."""
 
 import functools
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from .changes import FieldConflict, differences, snapshot
 from .formerrors import error_links
 from .forms import (
     SECTION_PREFIX,
+    SPEC_PREFIX,
     SUBJECT_LABELS,
     ProposalEditor,
     copied_data,
@@ -362,6 +364,10 @@ def _require_create(request) -> None:
         raise PermissionDenied(_("You may not create proposals."))
 
 
+# "+ Specifikation" without JavaScript: a new specification row under line N of a section.
+SPEC_BUTTON = re.compile(r"^(?P<prefix>[a-z]+-spec):(?P<line>\d{1,3})$")
+
+
 def _with_button_actions(data):
     """The page's buttons that work without JavaScript: "add a row" and "equal split"
     change the submitted data and show the page again (nothing is saved)."""
@@ -373,6 +379,13 @@ def _with_button_actions(data):
             count = _form_count(data[total_key])
             if count is not None:
                 data[total_key] = str(count + 1)
+    spec = SPEC_BUTTON.match(data.get("add-spec") or "")
+    if spec and spec["prefix"] in SPEC_PREFIX.values():
+        total_key = f"{spec['prefix']}-TOTAL_FORMS"
+        count = _form_count(data.get(total_key, ""))
+        if count is not None and count < limits.MAX_SPECIFICATION_ROWS:
+            data[total_key] = str(count + 1)
+            data[f"{spec['prefix']}-{count}-line"] = spec["line"]
     equal = data.get("equal")
     if equal and f"{equal}-rows-TOTAL_FORMS" in data:
         data[f"{equal}-basis"] = "weights"

@@ -111,3 +111,21 @@ def bc01(catalog=None) -> Proposal:
 
 
 ROLES = Role
+
+
+# Investment 2021 BC11: "Sociale ydelser (BIF)" -2.512 broken down in three rows.
+BIF_SPECIFICATIONS = [
+    {"label": "Kontanthjælp", "amounts": {"2021": "-1528", "2022": "-1528"}},
+    {"label": "Førtidspension", "amounts": {"2021": "-693", "2022": "-693"}},
+    {"label": "Øvrige LAS-ydelser", "amounts": {"2021": "-291", "2022": "-291"}},
+]
+
+
+def add_specified_line(proposal) -> Line:
+    """The permanent line "Sociale ydelser (BIF)" -2.512 (2021, 2022) with its three
+    specification rows (`BIF_SPECIFICATIONS`)."""
+    line = add_line(proposal, "permanent", "saving", "transfers", "Sociale ydelser (BIF)",
+                    {2021: -2512, 2022: -2512})  # fmt: skip
+    line.specifications = BIF_SPECIFICATIONS
+    line.save()
+    return line

@@ -80,8 +80,11 @@
       return;
     }
     if (event.target.type === "checkbox" && /-DELETE$/.test(name)) {
-      var row = event.target.closest("[data-row]");
-      if (row) row.classList.toggle("removed", event.target.checked);
+      var row = event.target.closest("[data-row], [data-spec-row]");
+      if (row) {
+        var rows = row.hasAttribute("data-row") ? group(row) : [row];
+        rows.forEach(function (r) { r.classList.toggle("removed", event.target.checked); });
+      }
     }
     schedule();
   });
@@ -207,6 +210,46 @@
       var order = row.querySelector('input[name$="-ORDER"]');
       if (order) order.value = String(index + 1);
     });
+    // specification rows: numbered in the order they stand (each under its line)
+    Array.prototype.forEach.call(box.querySelectorAll("[data-spec-row]"), function (row, index) {
+      var order = row.querySelector('input[name$="-ORDER"]');
+      if (order) order.value = String(index + 1);
+    });
+  }
+
+  // A line and the specification rows under it move together.
+  function group(row) {
+    var out = [row];
+    var next = row.nextElementSibling;
+    while (next && next.hasAttribute("data-spec-row")) {
+      out.push(next);
+      next = next.nextElementSibling;
+    }
+    return out;
+  }
+
+  function addSpec(prefix, line) {
+    var template = document.getElementById("tpl-" + prefix);
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var lineRow = null;
+    var button = form.querySelector('[data-add-spec="' + prefix + '"][data-line="' + line + '"]');
+    if (button) lineRow = button.closest("[data-row]");
+    if (!template || !total || !lineRow) return false;
+    var index = parseInt(total.value, 10) || 0;
+    var holder = document.createElement("template");
+    holder.innerHTML = template.innerHTML.split("__prefix__").join(String(index)).trim();
+    var row = holder.content.firstElementChild;
+    var hidden = row.querySelector("[data-spec-line]");
+    if (hidden) hidden.value = String(line);
+    var members = group(lineRow);
+    var after = members[members.length - 1];
+    after.parentNode.insertBefore(row, after.nextSibling);
+    total.value = String(index + 1);
+    renumber(lineRow.parentNode);
+    var first = row.querySelector("textarea");
+    if (first) first.focus();
+    schedule();
+    return true;
   }
 
   function addRow(prefix, quiet) {
@@ -235,8 +278,9 @@
     var at = rows.indexOf(row);
     var other = rows[at + (direction === "up" ? -1 : 1)];
     if (!other) return;
-    if (direction === "up") box.insertBefore(row, other);
-    else box.insertBefore(other, row);
+    var first = direction === "up" ? row : other;
+    var before = direction === "up" ? other : row;
+    group(first).forEach(function (el) { box.insertBefore(el, before); });
     renumber(box);
     button.focus();
     schedule();
@@ -260,6 +304,10 @@
     if (!target) return;
     if (target.hasAttribute("data-add-row")) {
       if (addRow(target.getAttribute("data-add-row"))) event.preventDefault();
+    } else if (target.hasAttribute("data-add-spec")) {
+      if (addSpec(target.getAttribute("data-add-spec"), target.getAttribute("data-line"))) {
+        event.preventDefault();
+      }
     } else if (target.hasAttribute("data-move")) {
       event.preventDefault();
       move(target, target.getAttribute("data-move"));
