@@ -5,10 +5,12 @@ line (specification_mismatch), bounded, and with Danish messages."""
 from decimal import Decimal as D
 
 import pytest
+from django.http import QueryDict
 
 from cases import limits
 from cases.models import Line, Proposal
 from cases.selectors import figures_for, proposals_with_inputs
+from cases.views import _with_button_actions
 from tests.factories import BIF_SPECIFICATIONS, add_specified_line, bc01
 
 from .formdata import as_post
@@ -147,10 +149,12 @@ def test_the_number_of_rows_is_bounded(central):
     assert response.status_code == 200
     assert f"{limits.MAX_SPECIFICATION_ROWS}" in errors_of(response)
     # a "+ Specifikation" beyond the bound adds nothing
-    full = as_post(data, **{"perm-spec-TOTAL_FORMS": str(limits.MAX_SPECIFICATION_ROWS),
-                            "add-spec": "perm-spec:0"})  # fmt: skip
-    response = central.post(edit_url(proposal), full)
-    assert response.status_code == 200
-    assert len(response.context["editor"].spec_sets["permanent"].forms) == (
+    full = QueryDict(mutable=True)
+    full.update({"perm-spec-TOTAL_FORMS": str(limits.MAX_SPECIFICATION_ROWS),
+                 "add-spec": "perm-spec:0"})  # fmt: skip
+    assert _with_button_actions(full)["perm-spec-TOTAL_FORMS"] == str(
         limits.MAX_SPECIFICATION_ROWS
     )
+    full["perm-spec-TOTAL_FORMS"] = "3"
+    added = _with_button_actions(full)
+    assert (added["perm-spec-TOTAL_FORMS"], added["perm-spec-3-line"]) == ("4", "0")
