@@ -20,6 +20,8 @@ FORMSET_HEADINGS = {
     "perm": gettext_lazy("Permanent changes"),
     "impl": gettext_lazy("Implementation costs"),
     "admin": gettext_lazy("Permanent changes, administration"),
+    "perm-spec": gettext_lazy("Permanent changes, specification"),
+    "impl-spec": gettext_lazy("Implementation costs, specification"),
     "fte": gettext_lazy("Full-time equivalents"),
     "followup": gettext_lazy("Follow-up"),
     "hearing": gettext_lazy("Who has been heard?"),

@@ -30,12 +30,16 @@ def test_specification_rows_are_added_checked_moved_and_saved(live_server, brows
     failed: list[str] = []  # responses >= 400 (the browser's own /favicon.ico aside)
     page.on(
         "response",
-        lambda r: failed.append(f"{r.status} {r.url}")
-        if r.status >= 400 and not r.url.endswith("/favicon.ico")
-        else None,
+        lambda r: (
+            failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
     )
     login(page, live_server.url, "oekonomi")
-    page.goto(f"{live_server.url}/katalog/{proposal.catalog.key}/forslag/{proposal.number}/rediger/")
+    page.goto(
+        f"{live_server.url}/katalog/{proposal.catalog.key}/forslag/{proposal.number}/rediger/"
+    )
     grid = page.locator("#body-perm")
     labels = grid.locator("tr.spec-row textarea")
     expect(labels).to_have_count(3)
@@ -70,6 +74,10 @@ def test_specification_rows_are_added_checked_moved_and_saved(live_server, brows
         "Energibesparelse",
         "Gadelys",
     ]
+    # the move asks the server for the live tables again: let that answer arrive before
+    # saving (the test database serves one request at a time)
+    page.wait_for_timeout(400)
+    expect(page.locator("#live")).not_to_have_attribute("aria-busy", "true")
     page.click("#save")
     expect(page).not_to_have_url(re.compile(r"/rediger/"))
     lines = {

@@ -127,14 +127,20 @@ def test_messages_are_danish_and_nothing_is_half_saved(central):
     data = page_data(central, edit_url(proposal))
     response = central.post(
         edit_url(proposal),
-        as_post(data, action="save", **{"perm-spec-0-label": "", "perm-spec-1-y2021": "tolv",
-                                        "perm-spec-2-line": "7"}),  # fmt: skip
+        as_post(
+            data,
+            action="save",
+            **{"perm-spec-0-label": "", "perm-spec-1-y2021": "tolv", "perm-spec-2-line": "7"},
+        ),  # fmt: skip
     )
     assert response.status_code == 200
     text = errors_of(response)
     assert "Specifikationen skal have en tekst." in text
     assert "'tolv' er ikke et tal" in text or "tolv" in text
     assert "Specifikationen hører ikke til en linje." in text
+    # the error summary names the specification row, not a distribution
+    places = [link.place for link in response.context["error_links"]]
+    assert "Varige ændringer, specifikation, række 1, Specifikation" in places
     assert Proposal.objects.get(pk=proposal.pk).version == version
     assert specs_of(proposal, "Sociale ydelser (BIF)")[0][0] == "Kontanthjælp"
 
@@ -152,9 +158,21 @@ def test_the_number_of_rows_is_bounded(central):
     full = QueryDict(mutable=True)
     full.update({"perm-spec-TOTAL_FORMS": str(limits.MAX_SPECIFICATION_ROWS),
                  "add-spec": "perm-spec:0"})  # fmt: skip
-    assert _with_button_actions(full)["perm-spec-TOTAL_FORMS"] == str(
-        limits.MAX_SPECIFICATION_ROWS
-    )
+    assert _with_button_actions(full)["perm-spec-TOTAL_FORMS"] == str(limits.MAX_SPECIFICATION_ROWS)
     full["perm-spec-TOTAL_FORMS"] = "3"
     added = _with_button_actions(full)
     assert (added["perm-spec-TOTAL_FORMS"], added["perm-spec-3-line"]) == ("4", "0")
+
+
+def test_rows_under_the_first_line_are_shown_once(central):
+    """A row under line 0 stands under it and nowhere else (it was also listed as a row
+    without a line, so the page posted it twice)."""
+    proposal = bc01()
+    line = Line.objects.get(proposal=proposal, label="Energibesparelse")
+    line.specifications = [{"label": "Gadelys", "amounts": {"2021": "-517"}}]
+    line.save()
+    html = central.get(edit_url(proposal)).content.decode()
+    assert html.count("Gadelys</textarea>") == 1
+    data = page_data(central, edit_url(proposal))
+    response = central.post(edit_url(proposal), as_post(data, action="calculate"))
+    assert [len(specs) for _line, specs in response.context["editor"].grid["permanent"]] == [1]

@@ -90,6 +90,15 @@ def test_finding_4_the_editor_saves_the_largest_proposal_the_model_allows(centra
         grid_rows(data, prefix, limits.MAX_LINES, years)
     for year in years:
         data[f"fte-y{year}"] = ["1"]
+    for prefix, sign in (("perm-spec", "-1"), ("impl-spec", "1")):  # one under each line
+        data[f"{prefix}-TOTAL_FORMS"] = [str(limits.MAX_SPECIFICATION_ROWS)]
+        for i in range(limits.MAX_SPECIFICATION_ROWS):
+            row = f"{prefix}-{i}-"
+            data[row + "line"] = [str(i % limits.MAX_LINES)]
+            data[row + "label"] = [f"Specifikation {i + 1}"]
+            data[row + "ORDER"] = [str(i + 1)]
+            for year in years:
+                data[row + f"y{year}"] = [sign]
     plain_rows(
         data,
         "followup",
@@ -122,6 +131,8 @@ def test_finding_4_the_editor_saves_the_largest_proposal_the_model_allows(centra
     assert LineAmount.objects.filter(line__proposal=proposal).count() == (
         3 * limits.MAX_LINES * limits.MAX_YEARS
     )
+    specified = Line.objects.filter(proposal=proposal).exclude(specifications=[])
+    assert specified.count() == 2 * min(limits.MAX_SPECIFICATION_ROWS, limits.MAX_LINES)
 
 
 def test_finding_4_one_row_more_than_the_model_allows_is_a_message(central_user):
