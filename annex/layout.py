@@ -204,15 +204,65 @@ def printed_numbers(layout: Layout, proposal_number: str, sections: list[Section
     return out
 
 
+def as_printed(layout: Layout, sections: list[Section], printed: list[str]) -> list[Section]:
+    """The sections as the source document headed them, where its headings were recorded
+    at import (``Proposal.printed_headings``: "2. BAGGRUND FOR FORSLAGET", in order).
+
+    - A section whose heading (the form's, an alias or the proposal's own wording)
+      stands among them prints that heading's number and wording as the source has
+      them, slips included (Citizen 2018 proposal 3 numbers "2." … "8."; proposal 2
+      prints "1. OPFØLGNING" and "2.8 RISICI").
+    - A section the source gave no heading of its own printed its content under the
+      heading before it (Citizen proposal 3's distribution table under "4. FORSLAGETS
+      POTENTIALE"; investment BC11's hearing tables under "1.11 RISIKOVURDERING"): its
+      blocks join the section before it.
+    - Headings that match no section of the form say nothing: if none matches, the
+      sections are returned as they are (another form, or no recorded headings).
+    """
+    recorded: dict[str, tuple[str, str]] = {}
+    for heading in printed:
+        number = PRINTED_NUMBER.match(heading)
+        recorded.setdefault(
+            heading_key(heading),
+            (number.group(1) if number else "", NUMBERING.sub("", heading).strip()),
+        )
+    specs = {spec["id"]: spec for spec in layout.sections}
+
+    def found(section: Section) -> tuple[str, str] | None:
+        spec = specs.get(section.id, {})
+        names = [
+            section.heading,
+            *(t["heading"] for t in section.own),
+            spec.get("heading", ""),
+            *spec.get("aliases", []),
+        ]
+        return next((recorded[k] for n in names if (k := heading_key(n)) in recorded), None)
+
+    hits = [found(section) for section in sections]
+    if not any(hits):
+        return sections
+    out: list[Section] = []
+    for section, hit in zip(sections, hits, strict=True):
+        if hit is None and out:
+            out[-1].blocks += section.blocks
+            continue
+        if hit is not None:
+            section.number, section.heading = hit
+        out.append(section)
+    return out
+
+
 def build_sections(
     layout: Layout,
     proposal_number: str,
     make_block,
     texts: dict[str, list[dict]],
     source_order=None,
+    printed_headings: list[str] | None = None,
 ) -> list[Section]:
     """The form's sections with their blocks (``make_block(name, section_id)`` returns
-    a block dict or None); empty sections dropped, the rest numbered in order.
+    a block dict or None); empty sections dropped, the rest numbered in order, or as
+    the source printed them where its headings were recorded (`as_printed`).
     ``source_order(name)``: where the source document printed that detail table (its
     detail tables keep the source's order; None: the form's)."""
     out: list[Section] = []
@@ -255,7 +305,7 @@ def build_sections(
         out.append(Section(spec["id"], heading, blocks, own=texts.get(spec["id"], [])))
     for section, number in zip(out, printed_numbers(layout, proposal_number, out), strict=True):
         section.number = number
-    return out
+    return as_printed(layout, out, printed_headings or [])
 
 
 def render_text(text: str, skip_captions) -> str:

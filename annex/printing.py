@@ -773,7 +773,9 @@ def proposal_context(
         key = richtext.caption_key(table.caption)
         return next((i for i, k in enumerate(source_keys) if k == key), None)
 
-    form_sections = layout.build_sections(form, proposal.number, make_block, texts, source_order)
+    form_sections = layout.build_sections(
+        form, proposal.number, make_block, texts, source_order, proposal.printed_headings
+    )
     add_appraisal_block(form_sections, appraisal_context(catalog, figures))
     return {
         "proposal": proposal,

@@ -817,7 +817,7 @@ def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict
     return list(distributions.values())
 
 
-PRESERVED = ("stated", "other_tables", "anomalies", "priority_criteria")
+PRESERVED = ("stated", "other_tables", "anomalies", "priority_criteria", "printed_headings")
 
 
 def import_xlsx(raw: bytes, catalog: Catalog, *, user=None, reason: str = "") -> ImportResult:

@@ -163,6 +163,8 @@ def export_proposal(proposal: Proposal) -> dict[str, Any]:
         }
     data["other_tables"] = canonical(proposal.other_tables)
     data["anomalies"] = canonical(proposal.anomalies)
+    if proposal.printed_headings:
+        data["printed_headings"] = list(proposal.printed_headings)
     data["computed"] = computed_block(figures)
     return data
 

@@ -172,6 +172,8 @@ class ProposalData:
     stated: StatedData | None = None
     other_tables: list = field(default_factory=list)
     anomalies: list = field(default_factory=list)
+    # the source's section headings as printed ("2. BAGGRUND FOR FORSLAGET"), in order
+    printed_headings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -777,6 +779,12 @@ def _proposal(raw: Any, path: str) -> ProposalData:
     proposal.anomalies = _blob(
         plain_json(_list(obj.get("anomalies"), f"{path}.anomalies")), f"{path}.anomalies"
     )
+    headings = _list(obj.get("printed_headings"), f"{path}.printed_headings")
+    _bounded(headings, f"{path}.printed_headings", limits.MAX_OTHER_SECTIONS, "overskrifter")
+    proposal.printed_headings = [
+        _text(h, f"{path}.printed_headings[{i}]", max_length=limits.NAME_LENGTH, strip=True)
+        for i, h in enumerate(headings)
+    ]
     _check_distribution_amounts(proposal, path)
     specifications_from_printed(proposal.lines, proposal.other_tables)
     given = {d.subject for d in proposal.distributions}

@@ -240,6 +240,15 @@ class Proposal(models.Model):
     # is lost, and exported again.
     other_tables = models.JSONField(_("other printed tables"), default=list, blank=True)
     anomalies = models.JSONField(_("reader's notes on the source"), default=list, blank=True)
+    printed_headings = models.JSONField(
+        _("printed section headings"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The source document's section headings as printed (number and wording), in "
+            "order: the print numbers its sections as they are."
+        ),
+    )
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT

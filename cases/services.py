@@ -373,6 +373,7 @@ def _proposal_fields(p: ProposalData, committees: dict, administrations: dict) -
         "priority_criteria": p.priority_criteria,
         "other_tables": p.other_tables,
         "anomalies": p.anomalies,
+        "printed_headings": p.printed_headings,
     }
 
 
@@ -542,9 +543,10 @@ def save_proposal(
     existing proposal, that nobody saved since `expected_version` was read
     (`StaleProposal`; nothing is written). The version is required: a save that does not
     say which version it started from is refused as stale (issue 11, finding 5). What a
-    source document printed (`StatedFigures`, `other_tables`, `anomalies`) is kept: it is
-    not an input. Hearing answers registered by central finance (`answer_hearing`) belong
-    to that step: the editor cannot change or drop them (`keep_registered_hearing`).
+    source document printed (`StatedFigures`, `other_tables`, `anomalies`,
+    `printed_headings`) is kept: it is not an input. Hearing answers registered by
+    central finance (`answer_hearing`) belong to that step: the editor cannot change or
+    drop them (`keep_registered_hearing`).
     A proposal in `DECIDED_STATUSES` whose inputs the save changes needs
     `change_reason` (`ReasonRequired`, nothing written; issue 11, finding 3).
     """
@@ -582,7 +584,7 @@ def save_proposal(
         number = data.number or locked.number
         if Proposal.objects.filter(catalog=catalog, number=number).exclude(pk=locked.pk).exists():
             raise NumberTaken(number)
-        for name in ("other_tables", "anomalies"):
+        for name in ("other_tables", "anomalies", "printed_headings"):
             fields.pop(name)
         updated = Proposal.objects.filter(pk=locked.pk, version=locked.version).update(
             catalog=catalog, number=number, version=F("version") + 1, **fields

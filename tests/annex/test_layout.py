@@ -38,19 +38,28 @@ def captions(ctx) -> list[str]:
     return out
 
 
+CITIZEN_2_FORM = [
+    "2.1 FORSLAGETS SAMLEDE ØKONOMISKE KONSEKVENSER",
+    "2.2 BAGGRUND FOR FORSLAGET",
+    "2.3 FORSLAGETS INDHOLD",
+    "2.4 FORSLAGETS POTENTIALE",
+    "2.5 Fordeling af forslagens potentiale mellem udvalg",
+    "2.6 IMPLEMENTERING AF FORSLAGET",
+    "2.7 FORSLAGETS FORVENTEDE EFFEKT",
+    "2.8 OPFØLGNING PÅ FORSLAGET (OUTCOME)",
+    "2.9 RISICI",
+]
+
+
 @pytest.mark.django_db
-def test_citizen_proposal_2_is_numbered_2_1_to_2_9_in_the_seed_wording(reference_catalogs):
+def test_citizen_proposal_2_prints_its_sections_as_the_source_numbered_them(reference_catalogs):
+    """The source numbers 2.1 … 2.7, then "1. OPFØLGNING" and "2.8 RISICI"; the
+    transcription records its headings (printed_headings) and the print follows them."""
     ctx = context("citizen-2018", "2")
     assert headings(ctx) == [
-        "2.1 FORSLAGETS SAMLEDE ØKONOMISKE KONSEKVENSER",
-        "2.2 BAGGRUND FOR FORSLAGET",
-        "2.3 FORSLAGETS INDHOLD",
-        "2.4 FORSLAGETS POTENTIALE",
-        "2.5 Fordeling af forslagens potentiale mellem udvalg",
-        "2.6 IMPLEMENTERING AF FORSLAGET",
-        "2.7 FORSLAGETS FORVENTEDE EFFEKT",
-        "2.8 OPFØLGNING PÅ FORSLAGET (OUTCOME)",
-        "2.9 RISICI",
+        *CITIZEN_2_FORM[:7],
+        "1. OPFØLGNING PÅ FORSLAGET (OUTCOME)",
+        "2.8 RISICI",
     ]
     assert captions(ctx) == [
         "Tabel 1. Forslagets samlede økonomi",
@@ -62,6 +71,47 @@ def test_citizen_proposal_2_is_numbered_2_1_to_2_9_in_the_seed_wording(reference
         "Tabel 7. Samlet risikovurdering",
     ]
     assert ctx["form"].head == ("citizen_title", "summary")  # no administration fields
+
+
+@pytest.mark.django_db
+def test_without_recorded_headings_the_form_numbers_its_sections(reference_catalogs):
+    """A proposal whose source headings were not recorded (editor-made, or a transcription
+    without them): the form's numbering, "1. OPFØLGNING" taken for a slip."""
+    Proposal.objects.filter(catalog__key="citizen-2018", number="2").update(printed_headings=[])
+    assert headings(context("citizen-2018", "2")) == CITIZEN_2_FORM
+
+
+@pytest.mark.django_db
+def test_citizen_proposal_3_numbers_2_to_8_and_prints_its_distribution_under_4(reference_catalogs):
+    """The source numbers its sections "3.1", then "2." … "8." and prints the
+    distribution table (Tabel 3) under "4. FORSLAGETS POTENTIALE" without a heading of
+    its own: a form section the source did not head joins the section before it."""
+    ctx = context("citizen-2018", "3")
+    assert headings(ctx) == [
+        "3.1 FORSLAGETS SAMLEDE ØKONOMISKE KONSEKVENSER",
+        "2. BAGGRUND FOR FORSLAGET",
+        "3. FORSLAGETS INDHOLD",
+        "4. FORSLAGETS POTENTIALE",
+        "5. IMPLEMENTERING AF FORSLAGET",
+        "6. FORSLAGETS FORVENTEDE EFFEKT",
+        "7. OPFØLGNING PÅ FORSLAGET (OUTCOME)",
+        "8. RISICI",
+    ]
+    potential = ctx["sections"][3]
+    assert [
+        t.caption for b in potential.blocks if b["type"] in ("table", "dists") for t in b["tables"]
+    ] == [
+        "Table 2. Driftseffektiviseringer og nye varige driftsomkostninger",
+        "Tabel 3. Fordeling af forslagens potentiale mellem udvalg",
+    ]
+
+
+@pytest.mark.django_db
+def test_recorded_headings_that_match_no_section_change_nothing(reference_catalogs):
+    Proposal.objects.filter(catalog__key="citizen-2018", number="2").update(
+        printed_headings=["7. Noget helt andet", "8. Endnu et afsnit"]
+    )
+    assert headings(context("citizen-2018", "2")) == CITIZEN_2_FORM
 
 
 @pytest.mark.django_db
@@ -171,8 +221,8 @@ def test_a_table_the_source_did_not_number_takes_no_number_the_source_uses(refer
 def test_sections_are_numbered_as_the_source_printed_its_own_headings(reference_catalogs):
     """Innovation 2020 BC07 printed its headings without numbers; BC09 "1.4. Kriterier
     …" where the form counts 1.5 (its 1.1 stands twice). The transcribed headings show
-    it, and the print follows. A number outside the numbering (Citizen proposal 2's "1.
-    OPFØLGNING") is a slip: the form's number is printed (2.8, above)."""
+    it, and the print follows. Without recorded headings a number outside the numbering
+    (Citizen proposal 2's "1. OPFØLGNING") is a slip: the form's number is printed."""
     bc07 = headings(context("innovation-2020", "BC07"))
     assert bc07[:3] == [
         " Forslagets samlede økonomiske konsekvenser",

@@ -252,6 +252,16 @@ BAD_INPUTS = [
         '(brug "yes", "no", "not_relevant" eller null)',
     ),
     (
+        "printed-headings-not-a-list",
+        [([*P2, "printed_headings"], "2. BAGGRUND FOR FORSLAGET")],
+        'proposals[2].printed_headings: skal være en liste, ikke "2. BAGGRUND FOR FORSLAGET"',
+    ),
+    (
+        "printed-heading-not-text",
+        [([*P2, "printed_headings"], ["2.1 ØKONOMI", 2.2])],
+        "proposals[2].printed_headings[1]: skal være en tekst, ikke 2.2",
+    ),
+    (
         "risk-level-unknown",
         [([*P2, "risk"], {"level": "extreme", "text": None})],
         'proposals[2].risk.level: "extreme" er ikke en gyldig værdi '

@@ -213,3 +213,4 @@ def test_export_keeps_input_fields(exported):
             assert out["hearing"] == printed["hearing"]
             assert out["risk"] == printed["risk"]
             assert out["stated"] == printed["stated"]
+            assert out.get("printed_headings", []) == printed.get("printed_headings", [])
