@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from committees.reference_data import GENERAL_PL_RISE_PCT  # noqa: E402
-from finance.appraisal import Appraisal, appraise  # noqa: E402
+from finance.appraisal import Appraisal, Scenario, appraise, base_scenario  # noqa: E402
 from finance.engine import (  # noqa: E402
     Case,
     Distribution,
@@ -280,12 +280,12 @@ def with_appraisal(case: Case) -> None:
         getattr(appraisal, name)
 
 
-def summary_and_npv(case: Case) -> Decimal:
-    """The stored summary's reads and the present value (what a list or the portfolio
-    ranks by)."""
+def summary_and_npv(case: Case) -> Scenario:
+    """The stored summary's reads with its present value and discounted payback
+    (review.summaries: ``base_scenario``; what a list or the portfolio ranks by)."""
     figures = compute(case)
     summary_reads(figures)
-    return appraise(figures).npv
+    return base_scenario(figures)
 
 
 # a p/l index (Økonomistyrelsen's general rise, 2010 = 100; committees.reference_data)
@@ -324,7 +324,8 @@ TIMED = (
     ("compute", "engine, compute only (sums and paybacks)", compute),
     ("appraisal", "engine + appraisal (present value, discounted payback, 3 scenarios, "
                   "4 switching values), every figure of both read", with_appraisal),
-    ("npv", "engine, the stored summary's reads + present value", summary_and_npv),
+    ("npv", "engine, the stored summary's reads + present value and discounted payback "
+            "(base_scenario)", summary_and_npv),
     ("conversion", "conversion to 2024 p/l + engine, every figure read", with_conversion),
 )  # fmt: skip
 

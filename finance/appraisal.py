@@ -23,15 +23,17 @@ Conventions (documented in docs/APPRAISAL.md):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from math import lcm
+from typing import NamedTuple
 
 from .engine import Figures, payback, payback_flows
-from .rounding import from_units, round_ratio_half_up, to_units
+from .rounding import common_units, from_units, from_units_all, round_ratio_half_up
 
 __all__ = [
     "DEFAULT_COST_RISE_PCT",
@@ -83,6 +85,7 @@ class RateSchedule:
                 raise ValueError(f"a discount rate must be a Decimal in [0, 100): {rate!r}")
         # the factor caches are keyed by the schedule: hash it once, not per look-up
         object.__setattr__(self, "_hash", hash((self.steps, self.source)))
+        object.__setattr__(self, "_zero", all(rate == 0 for _year, rate in self.steps))
 
     def __hash__(self) -> int:
         return self._hash  # type: ignore[attr-defined]
@@ -97,7 +100,7 @@ class RateSchedule:
 
     @property
     def is_zero(self) -> bool:
-        return all(rate == 0 for _year, rate in self.steps)
+        return self._zero  # type: ignore[attr-defined]
 
 
 FM_2021 = RateSchedule(
@@ -136,6 +139,22 @@ def _weights(schedule: RateSchedule, years: int) -> tuple[tuple[int, ...], int]:
     return tuple(f.numerator * (denominator // f.denominator) for f in factors), denominator
 
 
+@lru_cache(maxsize=256)
+def _table_constants(
+    schedule: RateSchedule, table: int
+) -> tuple[tuple[int, ...], int, tuple[int, int] | None, list[int]]:
+    """What the discounted payback of a table of ``table`` years needs, made once per
+    schedule and table length: ``_weights(schedule, table + AFTER_TABLE)`` (weights and
+    denominator), ``_tail(schedule, table - 1)``, and the running sums of the weights
+    after the table (AFTER_TABLE of them: the search for the year it pays back)."""
+    weights, denominator = _weights(schedule, table + AFTER_TABLE)
+    running, total = [], 0
+    for w in weights[table:]:
+        total += w
+        running.append(total)
+    return weights, denominator, _tail(schedule, table - 1), running
+
+
 _FACTORS: dict[RateSchedule, list[Fraction]] = {}
 
 
@@ -164,16 +183,13 @@ def _tail(schedule: RateSchedule, after: int) -> tuple[int, int] | None:
 
 def _ints(values: Sequence[Decimal | None]) -> tuple[list[int], int]:
     """The amounts as integers on their common scale 10**-places (empty = 0), exact."""
-    pairs = [to_units(v) if v is not None else (0, 0) for v in values]
-    places = max((p for _u, p in pairs), default=0)
-    return [u * 10 ** (places - p) for u, p in pairs], places
+    return common_units(values)
 
 
 # --------------------------------------------------------------------------- flows
 
 
-@dataclass(frozen=True)
-class _Flows:
+class _Flows(NamedTuple):
     """A flow in integers: per position of ``years``, the permanent and implementation
     amounts in units of ``1 / scale`` thousand kroner (exact)."""
 
@@ -284,7 +300,7 @@ def _discounted_payback(
     if start_year is None or not span or start_year > span[-1]:
         return None
     # integer weights over the table and AFTER_TABLE more years (one denominator)
-    weights, denominator = _weights(schedule, len(span) + AFTER_TABLE)
+    weights, denominator, tail, running = _table_constants(schedule, len(span))
     cumulative = 0
     count = 0
     last_not_negative = 0
@@ -301,7 +317,6 @@ def _discounted_payback(
     if continuing == 0:
         return last_not_negative + 1 if cumulative < 0 else None
     last = len(span) - 1
-    tail = _tail(schedule, last)
     # sign of end + c*T  =  sign of cumulative*t_den + continuing*denominator*t_num
     limit = None if tail is None else cumulative * tail[1] + continuing * denominator * tail[0]
     if continuing > 0:
@@ -313,10 +328,13 @@ def _discounted_payback(
         return last_not_negative + 1
     if limit is not None and limit >= 0:
         return None  # falls towards a limit that is not below 0
-    for extra in range(1, AFTER_TABLE + 1):  # the common case, in integers
-        cumulative += weights[last + extra] * continuing
-        if cumulative < 0:
-            return count + extra
+    # the common case, in integers: the first extra year (1..AFTER_TABLE) whose
+    # cumulative + continuing * (w(last+1) + ... + w(last+extra)) is < 0, i.e. whose
+    # running sum of weights exceeds cumulative // -continuing (a rising sum: bisect)
+    extra = bisect_right(running, cumulative // -continuing) + 1
+    if extra <= AFTER_TABLE:
+        return count + extra
+    cumulative += continuing * running[-1]
     value = Fraction(cumulative, denominator)
     for extra in range(AFTER_TABLE + 1, PAYBACK_LIMIT + 1):
         value += continuing * _factor(schedule, last + extra)
@@ -377,7 +395,10 @@ class Appraisal:
         savings_cut_pct: Decimal,
         delay_years: int,
         cost_rise_pct: Decimal,
+        payback_years: int | None = None,
     ) -> None:
+        """``payback_years``: the engine's payback (totaløkonomi) of the same flow, when
+        the caller has it (the same rule on the same amounts: kept, not made again)."""
         # The present value is linear in the three parts: one weighted sum each, and
         # every scenario's exact value (numerator over denominator * scale * divisor)
         # from them.
@@ -398,6 +419,8 @@ class Appraisal:
             _start=start,
             _gains=(g_savings, g_other, g_costs, den),
         )
+        if payback_years is not None:
+            self.__dict__["payback_years"] = payback_years
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"an Appraisal is read-only ({name})")
@@ -420,7 +443,7 @@ class Appraisal:
     def flows(self) -> tuple[Decimal, ...]:
         base = self._base
         places = len(str(base.scale)) - 1  # the scale is 10**places
-        return tuple(from_units(u, places) for u in base.horizon(self.horizon))
+        return tuple(from_units_all(base.horizon(self.horizon), places))
 
     @cached_property
     def payback_years(self) -> int | None:
@@ -471,8 +494,7 @@ class Appraisal:
         return _payback_switch(self._parts, self._start, self.horizon, "implementation")
 
 
-@dataclass(frozen=True)
-class _Parts:
+class _Parts(NamedTuple):
     """A proposal's flow split in what the sensitivity moves, as integers on one scale:
     savings (permanent lines of kind saving), other permanent changes, implementation."""
 
@@ -487,8 +509,8 @@ class _Parts:
         """The flow with each part multiplied by an integer factor, over ``divisor``."""
         return _Flows(
             self.years,
-            tuple(s * savings + o * other for s, o in zip(self.savings, self.other, strict=True)),
-            tuple(i * implementation for i in self.implementation),
+            tuple([s * savings + o * other for s, o in zip(self.savings, self.other, strict=True)]),
+            tuple([i * implementation for i in self.implementation]),
             self.scale * divisor,
         )
 
@@ -512,23 +534,23 @@ class _Parts:
 
 
 def _parts(figures: Figures) -> _Parts:
-    years = figures.years
-    savings = figures.savings
-    permanent = figures.permanent_total
-    implementation = figures.implementation_total
-    n = len(years)
+    savings, permanent, implementation = figures.year_flows()
+    n = len(figures.years)
     # savings, all permanent and implementation on one scale (the scale of savings,
     # other permanent changes and implementation is the same: other = all - savings)
-    units, places = _ints([savings[y] for y in years] + [permanent[y] for y in years]
-                          + [implementation[y] for y in years])  # fmt: skip
+    units, places = _ints([*savings, *permanent, *implementation])
     saved = units[:n]
     other = [p - s for p, s in zip(units[n : 2 * n], saved, strict=True)]
-    return _Parts(years, tuple(saved), tuple(other), tuple(units[2 * n :]), 10**places)
+    return _Parts(figures.years, tuple(saved), tuple(other), tuple(units[2 * n :]), 10**places)
 
 
 def _start(figures: Figures) -> int | None:
     """The first year with any amount (the engine's start of the payback count)."""
-    return next((y for y in figures.years if figures.net_total.get(y) is not None), None)
+    _savings, permanent, implementation = figures.year_flows()
+    for year, p, i in zip(figures.years, permanent, implementation, strict=True):
+        if p is not None or i is not None:
+            return year
+    return None
 
 
 def _scenario(key: str, flows: _Flows, start: int | None, schedule: RateSchedule,
@@ -551,8 +573,18 @@ def base_scenario(
     the present value of many proposals.  Raises ``ValueError`` for a horizon < 1."""
     if horizon < 1:
         raise ValueError("the horizon is at least one year")
-    flows = _parts(figures).flows()
-    return _scenario("base", flows, _start(figures), schedule, *flows.gain(schedule, horizon))
+    # the net flow alone (on its own scale: a scale changes no sign and no exact ratio)
+    _savings, permanent, implementation = figures.year_flows()
+    units, places = _ints([*permanent, *implementation])
+    n = len(figures.years)
+    flows = _Flows(figures.years, tuple(units[:n]), tuple(units[n:]), 10**places)
+    start = _start(figures)
+    return Scenario(
+        "base",
+        figures.payback_years_total,
+        _discounted_payback(flows, start, schedule),
+        round_ratio_half_up(*flows.gain(schedule, horizon), NPV_PLACES),
+    )
 
 
 @lru_cache(maxsize=64)
@@ -596,6 +628,7 @@ def appraise(
         savings_cut_pct,
         delay_years,
         cost_rise_pct,
+        figures.payback_years_total,
     )
 
 

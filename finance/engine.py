@@ -24,6 +24,7 @@ from typing import Any
 from .formatting import format_amount
 from .rounding import (
     as_decimal,
+    from_units_all,
     largest_remainder,
     round_half_up,
     scaled_ints,
@@ -560,13 +561,12 @@ class Figures:
         return self.__dict__[name]
 
     def _tables(self) -> dict[str, Any]:
-        """Every per-year figure, full effect and investment, in one pass over the years."""
+        """Every per-year figure, in one pass over the years."""
         years = self.years
         c0, c1, c2, c3, c4, c5, c6, c7, c8 = self._cells
         perm, impl, service = self._perm, self._impl, self._service
         transfers: list[Decimal | None] = []
         capital: list[Decimal | None] = []
-        savings: list[Decimal | None] = []
         net: list[Decimal | None] = []
         cumulative: list[Decimal | None] = []
         invest_service: list[Decimal | None] = []
@@ -576,11 +576,6 @@ class Figures:
             transfers.append(a if b is None else b if a is None else a + b)
             a, b = c4[i], c5[i]
             capital.append(a if b is None else b if a is None else a + b)
-            saved = c0[i]
-            for value in (c2[i], c4[i]):
-                if value is not None:
-                    saved = value if saved is None else saved + value
-            savings.append(saved)
             a, b = perm[i], impl[i]
             if a is None and b is None:
                 net.append(None)
@@ -593,8 +588,6 @@ class Figures:
             invest_service.append(None if a is None and b is None else (a or ZERO) + (b or ZERO))
         implementation_capital = dict(zip(years, c6, strict=True))
         permanent_service = dict(zip(years, service, strict=True))
-        service_investment = _over_years(c7) + _over_years(c8)
-        capital_investment = _over_years(c6)
         return {
             "permanent_total": dict(zip(years, perm, strict=True)),
             "implementation_total": dict(zip(years, impl, strict=True)),
@@ -614,12 +607,45 @@ class Figures:
                 SERVICE: dict(zip(years, invest_service, strict=True)),
                 CAPITAL: implementation_capital,
             },
-            "savings": dict(zip(years, savings, strict=True)),
+            "savings": dict(zip(years, self._savings, strict=True)),
             "admin_total": dict(zip(years, self._admin, strict=True)),
+        }
+
+    def year_flows(
+        self,
+    ) -> tuple[list[Decimal | None], list[Decimal | None], list[Decimal | None]]:
+        """Per position of ``years``: the savings (permanent lines of kind saving), the
+        permanent total and the implementation total (``None`` = empty): the values of
+        ``savings``, ``permanent_total`` and ``implementation_total`` as lists, made
+        without the other tables (for ``finance.appraisal``).  Do not change them."""
+        return self._savings, self._perm, self._impl
+
+    def _savings_group(self) -> dict[str, Any]:
+        c0, _c1, c2, _c3, c4 = self._cells[:5]
+        savings: list[Decimal | None] = []
+        for i in range(len(self.years)):
+            saved = c0[i]
+            for value in (c2[i], c4[i]):
+                if value is not None:
+                    saved = value if saved is None else saved + value
+            savings.append(saved)
+        return {"_savings": savings}
+
+    def _headline(self) -> dict[str, Any]:
+        """Full effect and investment (what the overview row and the stored summary read),
+        from the sums without the per-year tables."""
+        cells = self._cells
+        transfers = None
+        if self.years:  # the last year's transfers, both kinds, as the tables add them
+            a, b = cells[2][-1], cells[3][-1]
+            transfers = a if b is None else b if a is None else a + b
+        service_investment = _over_years(cells[7]) + _over_years(cells[8])
+        capital_investment = _over_years(cells[6])
+        return {
             "full_effect": {
-                SERVICE: _at_last(service),
-                TRANSFERS: _at_last(transfers),
-                "total": _at_last(perm),
+                SERVICE: _at_last(self._service),
+                TRANSFERS: transfers or ZERO,
+                "total": _at_last(self._perm),
             },
             "investment": {
                 SERVICE: service_investment,
@@ -669,9 +695,12 @@ _GROUPS: dict[str, Any] = {
     **dict.fromkeys(
         ("permanent_total", "implementation_total", "net_total", "cumulative_net",
          "permanent_by_area", "implementation_by_area", "investment_by_year", "savings",
-         "admin_total", "full_effect", "investment"),
+         "admin_total"),
         Figures._tables,
     ),
+    "_savings": Figures._savings_group,
+    "full_effect": Figures._headline,
+    "investment": Figures._headline,
     "distributions": Figures._allocated,
     "_distribution_checks": Figures._allocated,
     "checks": Figures._checks,
@@ -805,9 +834,6 @@ def _row_keys(rows: Sequence[DistributionRow]) -> list[tuple[str, str, str, int]
     return keys
 
 
-_QUANTUM = tuple(Decimal(1).scaleb(-places) for places in range(8))
-
-
 def _made[T](cls: type[T], fields: dict[str, Any]) -> T:
     """An instance of one of the frozen result dataclasses (``Check``, ``AllocatedRow``,
     ``AllocatedDistribution``) from values the engine made itself, so already in their
@@ -864,21 +890,11 @@ def _allocate_by_weights(
             no_weights = True
             continue
         whole = -units if units < 0 else units
-        # the floors of the shares; the leftover units (if any) by largest_remainder
-        parts = [whole * w // weight_sum for w in int_weights]
-        if whole != sum(parts):
-            parts = largest_remainder(whole, int_weights, weight_sum, rank)
+        parts = largest_remainder(whole, int_weights, weight_sum, rank)
         if units < 0:
             parts = [-part for part in parts]
-        if places == 0:
-            for row_amounts, part in zip(amounts, parts, strict=True):
-                row_amounts[year] = Decimal(part)
-        else:
-            quantum = _QUANTUM[places] if places < 8 else Decimal(1).scaleb(-places)
-            for row_amounts, part in zip(amounts, parts, strict=True):
-                # = from_units(part, places): ``places`` decimals, and no -0 (a part
-                # of 0 is the int 0)
-                row_amounts[year] = Decimal(part) * quantum
+        for row_amounts, part in zip(amounts, from_units_all(parts, places), strict=True):
+            row_amounts[year] = part
     return no_weights
 
 

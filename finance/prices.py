@@ -25,6 +25,7 @@ from . import engine
 from .formatting import format_amount
 from .rounding import (
     from_units,
+    from_units_all,
     half_up,
     round_fraction_half_up,
     round_half_up,
@@ -132,8 +133,8 @@ def _convert_column(
     scale = f[0] * 10**CONVERTED_PLACES
     units, total = _round_exact([n * scale for n in numerators], common * f[1])
     out: list[Decimal | None] = [None] * len(values)
-    for i, n in zip(present, units, strict=True):
-        out[i] = from_units(n, CONVERTED_PLACES)
+    for i, amount in zip(present, from_units_all(units, CONVERTED_PLACES), strict=True):
+        out[i] = amount
     return out, from_units(total, CONVERTED_PLACES)
 
 
@@ -236,8 +237,7 @@ def _spread(
         target = int(converted_line.scaleb(CONVERTED_PLACES))
     else:
         target = half_up(sum(exact), denominator)
-    units = round_units_to_total(exact, denominator, target)
-    return [from_units(n, CONVERTED_PLACES) for n in units]
+    return from_units_all(round_units_to_total(exact, denominator, target), CONVERTED_PLACES)
 
 
 def _rebuilt[T](item: T, **changes: object) -> T:
@@ -358,8 +358,8 @@ def convert_rows[K: Hashable, C: Hashable](
             f0, f1 = factors[rows[k][0]]
             ratios.append((n * f0 * quantum, d * f1))
         units, total = _round_exact(*_over_one_denominator(ratios))
-        for k, n in zip(present, units, strict=True):
-            out[k][column] = from_units(n, places)
+        for k, amount in zip(present, from_units_all(units, places), strict=True):
+            out[k][column] = amount
         totals[column] = from_units(total, places)
     return out, totals
 

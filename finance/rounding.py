@@ -8,7 +8,7 @@ splits a total between keys so that the parts add up *exactly* to the total
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from math import lcm
@@ -17,7 +17,10 @@ __all__ = [
     "AllocationError",
     "allocate",
     "as_decimal",
+    "common_units",
+    "denominator_places",
     "from_units",
+    "from_units_all",
     "half_up",
     "largest_remainder",
     "round_fraction_half_up",
@@ -88,9 +91,7 @@ def significant_places(value: Decimal, max_places: int = 2) -> int:
 
 def scaled_ints(values: list[Decimal]) -> list[int]:
     """The values as integers on their common scale (exact): ``[1.5, 2] -> [15, 20]``."""
-    pairs = [to_units(v) for v in values]
-    places = max((p for _u, p in pairs), default=0)
-    return [u * 10 ** (places - p) for u, p in pairs]
+    return common_units(values)[0]
 
 
 def _shift(value: Decimal, places: int) -> int:
@@ -111,8 +112,15 @@ def to_units(value: Decimal) -> tuple[int, int]:
     numerator, denominator = value.as_integer_ratio()
     if denominator == 1:
         return numerator, 0
+    places = denominator_places(denominator)
+    return numerator * (10**places // denominator), places
+
+
+def denominator_places(denominator: int) -> int:
+    """The fewest decimals that write ``n / denominator`` exactly, for a denominator
+    ``2**a * 5**b`` (a Decimal's ``as_integer_ratio``, or an lcm of those): max(a, b)."""
     places = _PLACES_OF.get(denominator)
-    if places is None:  # denominator = 2**a * 5**b: places = max(a, b)
+    if places is None:
         twos = (denominator & -denominator).bit_length() - 1
         fives = 0
         rest = denominator >> twos
@@ -120,7 +128,20 @@ def to_units(value: Decimal) -> tuple[int, int]:
             rest //= 5
             fives += 1
         places = max(twos, fives)
-    return numerator * (10**places // denominator), places
+    return places
+
+
+def common_units(values: Sequence[Decimal | None]) -> tuple[list[int], int]:
+    """The values as integers on their common scale ``10**-places`` (``None`` = 0) and
+    that ``places`` (the most decimals any value needs), exact: ``scaled_ints`` with
+    empty cells, in one pass over the values' exact ratios."""
+    ratios = [(0, 1) if v is None else v.as_integer_ratio() for v in values]
+    common = lcm(*(d for _n, d in ratios)) if ratios else 1
+    if common == 1:
+        return [n for n, _d in ratios], 0
+    places = denominator_places(common)
+    scale = 10**places
+    return [n * (scale // d) for n, d in ratios], places
 
 
 _PLACES_OF = {d: p for p in (1, 2) for d in range(2, 10**p + 1) if 10**p % d == 0 and (
@@ -139,6 +160,16 @@ def from_units(units: int, places: int) -> Decimal:
 
 
 _QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(8))
+
+
+def from_units_all(units: Iterable[int], places: int) -> list[Decimal]:
+    """``from_units`` of every one of ``units`` (one look-up of the quantum for all)."""
+    if places == 0:
+        return [Decimal(u) for u in units]
+    if places < len(_QUANTA):
+        quantum = _QUANTA[places]
+        return [Decimal(u) * quantum for u in units]
+    return [Decimal(u).scaleb(-places) for u in units]
 
 
 def largest_remainder(

@@ -9,13 +9,14 @@ import random
 from decimal import Decimal
 from fractions import Fraction
 
+import oracle_appraisal
 import oracle_engine
 import oracle_prices
 import pytest
 from finance_catalogs import all_proposals, case_from_proposal
 from generated_cases import amount, random_cases
 
-from finance import engine, prices
+from finance import appraisal, engine, prices
 from finance.rounding import round_to_total
 
 
@@ -107,3 +108,59 @@ def test_figures_read_one_at_a_time_equal_all_at_once():
         expected = figures_of(oracle_engine.compute(case))
         for k, name in enumerate(engine.Figures.FIELDS):
             assert canonical(getattr(engine.compute(case), name)) == expected[k], name
+
+
+STEPS = (
+    ((1, Decimal("3.5")), (36, Decimal("2.5")), (71, Decimal("1.5"))),  # FM 2021
+    ((1, Decimal(0)),),
+    ((1, Decimal("3.5")),),
+    ((1, Decimal("7.25")),),
+    ((1, Decimal(4)), (3, Decimal(0))),  # a last rate of 0: an undiscounted tail
+    ((1, Decimal(2)), (5, Decimal("12.5"))),
+)
+SETTINGS = (  # horizon, savings cut %, delay years, cost rise %
+    (10, Decimal(25), 1, Decimal(25)),
+    (1, Decimal(0), 0, Decimal(0)),
+    (5, Decimal(100), 3, Decimal(50)),
+    (30, Decimal("12.5"), 2, Decimal("7.5")),
+    (80, Decimal(25), 1, Decimal(200)),
+)
+
+
+def appraisal_of(appraisal) -> tuple:
+    return tuple(canonical(getattr(appraisal, name)) for name in appraisal.FIELDS)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_appraisal_equals_the_former_appraisal(seed):
+    rnd = random.Random(seed)
+    for case in random_cases(1000, seed):
+        figures = engine.compute(case)
+        steps = rnd.choice(STEPS)
+        new, old = appraisal.RateSchedule(steps), oracle_appraisal.RateSchedule(steps)
+        horizon, cut, delay, rise = rnd.choice(SETTINGS)
+        got = appraisal.appraise(figures, new, horizon, cut, delay, rise)
+        expected = oracle_appraisal.appraise(figures, old, horizon, cut, delay, rise)
+        assert appraisal_of(got) == appraisal_of(expected)
+        assert canonical(appraisal.base_scenario(figures, new, horizon)) == canonical(
+            oracle_appraisal.base_scenario(figures, old, horizon)
+        )
+
+
+def test_appraisal_functions_equal_the_former_ones():
+    rnd = random.Random(5)
+    for case in random_cases(1000, 5):
+        figures = engine.compute(case)
+        steps = rnd.choice(STEPS)
+        new, old = appraisal.RateSchedule(steps), oracle_appraisal.RateSchedule(steps)
+        horizon = rnd.choice((1, 3, 10, 40, 90))
+        args = (figures.years, figures.permanent_total, figures.implementation_total)
+        start = rnd.choice((*figures.years, None, figures.years[0] - 1, figures.years[-1] + 1))
+        flows = appraisal.horizon_flows(*args, horizon)
+        assert canonical(flows) == canonical(oracle_appraisal.horizon_flows(*args, horizon))
+        assert canonical(appraisal.present_value(flows, new)) == canonical(
+            oracle_appraisal.present_value(flows, old)
+        )
+        assert appraisal.discounted_payback(*args, start, new) == (
+            oracle_appraisal.discounted_payback(*args, start, old)
+        )
