@@ -107,18 +107,24 @@ def page_label(number: int, total: int) -> str:
     return f"side {number} af {total}"
 
 
-def stamp_page_numbers(pdf: pikepdf.Pdf, *, skip_first: bool = True) -> None:
+def stamp_page_numbers(
+    pdf: pikepdf.Pdf, *, skip_first: bool = True, first: int = 1, total: int | None = None
+) -> None:
     """Draw "side X af Y" at the bottom right of every page (the cover has none, but is
     counted, as in the printed annexes). The page's own content is wrapped in q/Q, so
-    that whatever graphics state it leaves does not move the number."""
-    total = len(pdf.pages)
+    that whatever graphics state it leaves does not move the number.
+
+    `first` is the number of this document's first page and `total` the Y (default: a
+    document of its own, 1 and its page count): a part of an annex is stamped on its
+    own, before the parts are joined, with the numbers it will have in the annex."""
+    total = len(pdf.pages) if total is None else total
     font_ref, widths = _font_object(pdf)
     save = pdf.make_stream(b"q\n")
     font_name = Name("/BLGPageNr")
     for index, page in enumerate(pdf.pages):
         if skip_first and index == 0:
             continue
-        text = page_label(index + 1, total)
+        text = page_label(first + index, total)
         width = sum(widths[ord(ch)] for ch in text) * FONT_SIZE / 1000
         box = page.mediabox
         x = float(box[2]) - RIGHT_MARGIN_PT - width

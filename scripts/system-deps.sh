@@ -2,8 +2,8 @@
 # The Debian packages Bilag needs that pip cannot install, checked and installed in one place.
 # Used by `make run`, `make test`, `make serve` and `.ci/run`.
 #
-#   scripts/system-deps.sh run            what the app needs (WeasyPrint's libraries, fonts)
-#   scripts/system-deps.sh test           run + what the tests drive (Chromium, poppler, LibreOffice)
+#   scripts/system-deps.sh run            what the app needs (WeasyPrint's libraries, fonts, poppler)
+#   scripts/system-deps.sh test           run + what the tests drive (Chromium, LibreOffice)
 #   scripts/system-deps.sh ci             test + PostgreSQL, make, gettext
 #   scripts/system-deps.sh test --without browser     leave out a group (browser, pdf, office)
 #   scripts/system-deps.sh --list test    print the packages of a set and exit
@@ -18,9 +18,10 @@ set -euo pipefail
 RUN_PACKAGES=(
     fonts-dejavu-core fonts-liberation2 fontconfig      # fonts for the printed annex
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0   # WeasyPrint
+    poppler-utils                                        # pdfunite joins the annex's parts
 )
 BROWSER_PACKAGES=(chromium)                  # browser tests (Playwright, /usr/bin/chromium)
-PDF_PACKAGES=(poppler-utils)                 # pdftotext / pdftoppm: what the PDF tests read
+PDF_PACKAGES=()   # pdftotext / pdftoppm, what the PDF tests read: poppler-utils, already in run
 OFFICE_PACKAGES=(libreoffice-calc-nogui)     # soffice --headless: recalculates exported xlsx
 CI_PACKAGES=(make postgresql gettext)        # CI: the test database and makemessages
 

@@ -140,3 +140,50 @@ def test_stamp_keeps_the_page_content(tmp_path):
     ).stdout
     assert "page 0" in text and "page 1" in text
     assert "side 1 af 2" in text and "side 2 af 2" in text
+
+
+@pytest.mark.parametrize("batch", [400, 2])  # 2: joined in batches, then the batches
+def test_three_part_annex_keeps_page_numbers_and_bookmarks(tmp_path, monkeypatch, batch):
+    """The parts are stamped one at a time and joined on disk (pdfunite, then an
+    incremental update with the outline): every page after the cover says "side N af M"
+    with N continuing across the parts, each proposal has its bookmark on its own first
+    page, and the document information is kept."""
+    from django.core.files.base import ContentFile
+    from pypdf import PdfReader
+
+    from annex import assembly
+    from annex.pdf import assemble, part_storage
+
+    monkeypatch.setattr(assembly, "BATCH", batch)
+    parts = []
+    for i, count in enumerate((3, 1, 2)):
+        name = f"annex/parts/{i}/v1-part{i}-p{count}.pdf"
+        part_storage().save(name, ContentFile(_pdf(count)))
+        parts.append((name, f"BC0{i + 1} Ærø – økonomi {i}"))
+    out = tmp_path / "annex.pdf"
+    assert assemble(_pdf(2), parts, out, title="Bilag 2 · Budget 2021") == 8
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")[:8]
+    assert "side" not in text[0]
+    assert [line.split()[-4:] for line in (t.strip().splitlines()[-1] for t in text[1:])] == [
+        ["side", str(n), "af", "8"] for n in range(2, 9)
+    ]
+    # the parts' own pages, in order
+    assert [t.split()[0] for t in text] == ["page"] * 8
+    with pikepdf.open(out) as pdf:
+        assert pdf.check_pdf_syntax() == []  # qpdf finds nothing wrong
+        assert str(pdf.docinfo["/Title"]) == "Bilag 2 · Budget 2021"
+        assert str(pdf.docinfo["/Creator"]) == "Bilag"
+        with pdf.open_outline() as outline:
+            marks = [(item.title, pdf.pages.index(item.destination[0])) for item in outline.root]
+    assert marks == [
+        ("BC01 Ærø – økonomi 0", 2),
+        ("BC02 Ærø – økonomi 1", 5),
+        ("BC03 Ærø – økonomi 2", 6),
+    ]
+    reader = PdfReader(out)  # a second reader of the incremental update
+    assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == (
+        marks
+    )
+    assert reader.metadata.title == "Bilag 2 · Budget 2021"

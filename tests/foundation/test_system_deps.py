@@ -80,7 +80,8 @@ def fake_system(tmp_path):
 def test_package_sets_nest_and_groups_can_be_left_out():
     run, test, ci = package_set("run"), package_set("test"), package_set("ci")
     assert set(run) < set(test) < set(ci)
-    assert {"chromium", "poppler-utils", "libreoffice-calc-nogui"} <= set(test) - set(run)
+    assert {"chromium", "libreoffice-calc-nogui"} <= set(test) - set(run)
+    assert "poppler-utils" in run  # the app joins the annex's parts with pdfunite
     assert {"postgresql", "make", "gettext"} <= set(ci) - set(test)
     assert "chromium" not in package_set("test", "--without", "browser")
     assert set(test) - set(package_set("test", "--without", "office")) == {
@@ -99,7 +100,7 @@ def test_root_installs_exactly_the_missing_packages(fake_system):
     assert result.returncode == 0, result.stderr
     assert calls[0] == "apt-get update -qq"
     assert calls[1].startswith("apt-get install -y -qq --no-install-recommends")
-    assert calls[1].split()[-2:] == ["chromium", "poppler-utils"]
+    assert calls[1].split()[-2:] == ["poppler-utils", "chromium"]
     assert len(calls) == 2
     # run again: now present, so apt-get is not called
     again, calls = fake_system("test", installed=package_set("test"), uid=0)
@@ -119,7 +120,7 @@ def test_a_user_without_root_gets_one_line_naming_packages_and_command(fake_syst
 
 
 def test_passwordless_sudo_installs(fake_system):
-    present = package_set("run")
+    present = [p for p in package_set("run") if p != "poppler-utils"]
     result, calls = fake_system("test", "--without", "office", installed=present, uid=1000,
                                 sudo_ok=True)
     assert result.returncode == 0, result.stderr
@@ -129,7 +130,7 @@ def test_passwordless_sudo_installs(fake_system):
     installed = calls[-1].split()
     assert calls[-2].startswith("sudo apt-get install")
     assert installed[:2] == ["apt-get", "install"]
-    assert installed[-2:] == ["chromium", "poppler-utils"]
+    assert installed[-2:] == ["poppler-utils", "chromium"]
 
 
 def test_a_failing_apt_get_stops_with_its_log(fake_system, tmp_path):
