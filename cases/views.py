@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import django
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -221,10 +222,41 @@ def _stored_overview(proposal: Proposal) -> dict | None:
     }
 
 
-def _visible_proposal(request, key, number) -> Proposal:
-    """The proposal, if the user may read it; otherwise 404 (its existence is not told)."""
+def _visible_proposal(request, key, number, *, kept: bool = False) -> Proposal:
+    """The proposal with its inputs (`proposals_with_inputs`), if the user may read it;
+    otherwise 404 (its existence is not told). `kept`: from Django's cache when this
+    version was read before (`inputs_of_version`; for pages that only read)."""
     queryset = visible_proposals(request.user, Proposal.objects.filter(catalog__key=key))
+    if kept:
+        row = get_object_or_404(queryset.only("pk", "version", "updated_at"), number=number)
+        return inputs_of_version(row)
     return get_object_or_404(proposals_with_inputs(queryset), number=number)
+
+
+@functools.cache
+def inputs_fingerprint() -> str:
+    """A hash of the models and the selector a kept proposal was read with, and of
+    Django's version (a deploy that changes them never unpickles an old object)."""
+    root = Path(__file__).resolve().parent
+    sources = [root / "models.py", root / "selectors.py", root.parent / "committees" / "models.py"]
+    return files_fingerprint(sources, salt=django.get_version())
+
+
+def inputs_of_version(row: Proposal) -> Proposal:
+    """The proposal of `row` (which needs only its pk, version and last change) with
+    every input prefetched as `proposals_with_inputs` reads it, kept in Django's cache per
+    version like `proposal_body`: the same for every reader of the version, so a page
+    that reads it again costs one cache read instead of ten queries (the editor, issue
+    13). A version read while another was being saved is not kept. Returns a fresh copy
+    on each call (the cache pickles)."""
+    stamp = row.updated_at.timestamp() if row.updated_at else 0
+    key = f"cases:proposal-inputs:{inputs_fingerprint()}:{row.pk}:{row.version}:{stamp}"
+    proposal = cache.get(key)
+    if proposal is None:
+        proposal = proposals_with_inputs(Proposal.objects.filter(pk=row.pk)).get()
+        if (proposal.version, proposal.updated_at) == (row.version, row.updated_at):
+            cache.set(key, proposal, BODY_SECONDS)
+    return proposal
 
 
 def _appraisal_context(proposal: Proposal, figures) -> dict:
@@ -352,8 +384,8 @@ def _render_body(full: Proposal, case, figures, checks, extra: dict) -> str:
 # --------------------------------------------------------------------------- the editor
 
 
-def _editable_proposal(request, key, number) -> Proposal:
-    proposal = _visible_proposal(request, key, number)
+def _editable_proposal(request, key, number, *, kept: bool = False) -> Proposal:
+    proposal = _visible_proposal(request, key, number, kept=kept)
     if not can_edit(request.user, proposal):
         raise PermissionDenied(_("You may read this proposal but not change it."))
     return proposal
@@ -547,7 +579,8 @@ def proposal_new(request):
 
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request, key, number):
-    proposal = _editable_proposal(request, key, number)
+    # a GET only reads: the inputs of this version as kept; a POST reads them fresh
+    proposal = _editable_proposal(request, key, number, kept=request.method == "GET")
     if request.method == "GET":
         editor = ProposalEditor(
             initial=proposal_data(proposal), proposal=proposal, user=request.user

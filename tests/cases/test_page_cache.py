@@ -108,3 +108,50 @@ def test_catalogue_overview_is_paged(reader):
     assert "N101" in second and "N130" in second and "N100" not in second
     assert "Side 1 af 2 (130 forslag)" in first
     assert reader.get(catalog.get_absolute_url() + "?page=x").status_code == 200
+
+
+def test_the_editor_reads_a_versions_inputs_once_and_a_new_version_at_once(
+    reader, central_user, monkeypatch
+):
+    """The editor's inputs are kept per version (`views.inputs_of_version`): a second
+    GET of the same version reads none of them again and shows the same page; a change
+    of an input (the version counter) or of the status (the last change) is shown at
+    once, and a POST always reads fresh."""
+    proposal = bc01()
+    url = proposal.get_absolute_url() + "rediger/"
+    reads = []
+    original = views.proposals_with_inputs
+
+    def counted(queryset=None):
+        reads.append(1)
+        return original(queryset)
+
+    monkeypatch.setattr(views, "proposals_with_inputs", counted)
+    first = reader.get(url)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = reader.get(url)
+    assert len(reads) == 1
+    assert text_of(second) == text_of(first)
+    assert not any("cases_line" in q["sql"] for q in second_queries.captured_queries)
+    # an input changes, as every service changes it: the new line is there at once
+    add_line(proposal, "implementation", "cost", "capital", "Mere anlæg", {2021: 1000})
+    Proposal.objects.filter(pk=proposal.pk).update(version=F("version") + 1)
+    assert "Mere anlæg" in reader.get(url).content.decode()
+    assert len(reads) == 2
+    # a status change (the last change moves): read again
+    proposal.refresh_from_db()
+    proposal.status = "submitted"
+    proposal.save(update_fields=["status", "updated_at"])
+    reader.get(url)
+    assert len(reads) == 3
+    reader.get(url)
+    assert len(reads) == 3
+
+
+def test_a_kept_version_is_a_copy_for_each_reader(reader):
+    proposal = bc01()
+    row = Proposal.objects.only("pk", "version", "updated_at").get(pk=proposal.pk)
+    one, two = views.inputs_of_version(row), views.inputs_of_version(row)
+    assert one is not two
+    assert [ln.label for ln in one.lines.all()] == [ln.label for ln in two.lines.all()]
+    assert len(one.lines.all()) > 0
