@@ -267,11 +267,30 @@ def _appraisal_context(proposal: Proposal, figures) -> dict:
     return context
 
 
+# What the proposal page reads of the proposal around its kept body (title, status,
+# workflow button, permissions, p/l form, the body's key): not the narrative texts and
+# printed tables (tens of KB of text and JSON a view; issue 13).
+PAGE_FIELDS = (
+    "pk",
+    "number",
+    "title",
+    "status",
+    "version",
+    "updated_at",
+    "price_level_year",
+    "cross_cutting",
+    "committee__parent_id",
+    "presenting_administration_id",
+    "catalog__key",
+    "catalog__title",
+    "catalog__pool",
+)
+
+
 def proposal_detail(request, key, number):
     queryset = visible_proposals(request.user, Proposal.objects.filter(catalog__key=key))
     proposal = get_object_or_404(
-        queryset.select_related("catalog", "committee", "presenting_administration"),
-        number=number,
+        queryset.select_related("catalog", "committee").only(*PAGE_FIELDS), number=number
     )
     choice = choose_price_level(request.GET.get("pl"))
     error = choice.error
