@@ -66,6 +66,9 @@ def render_fingerprint() -> str:
         APP_DIR / "printing.py",
         APP_DIR / "technical.py",
         APP_DIR.parent / "finance" / "technical_annex.py",
+        # the figures and checks it prints, and the Kontrolnoter's rows
+        APP_DIR.parent / "finance" / "engine.py",
+        APP_DIR.parent / "finance" / "control.py",
         APP_DIR / "weasy.py",
         APP_DIR.parent / "cases" / "charts.py",
         APP_DIR.parent / "cases" / "appraisal.py",

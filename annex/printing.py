@@ -33,9 +33,14 @@ from cases.presentation import (
     section_lines,
     unit_label,
 )
-from cases.selectors import engine_admin_lines, engine_lines
+from cases.selectors import (
+    engine_admin_lines,
+    engine_lines,
+    printed_overview,
+    printed_overview_total,
+)
 from committees.models import Administration, Committee
-from finance import engine
+from finance import control, engine
 from finance.formatting import format_amount
 from finance.overview import overview_total
 from review.models import ChangeAfterDecision
@@ -349,6 +354,7 @@ def technical_tables(
         "themselves fill in the information needed for its technical implementation "
         "(in Kvantum).",
     )
+    annex = technical.compute_technical_annex(figures, org.key_of)  # once for the four
     tables = [
         technical.service_table(
             figures,
@@ -358,6 +364,7 @@ def technical_tables(
             kinds=(pgettext("print", "Saving"), pgettext("print", "Costs")),
             total_label=total,
             with_units=True,
+            annex=annex,
         ),
         *technical.effect_tables(
             figures,
@@ -376,6 +383,7 @@ def technical_tables(
             unit=unit,
             total_label=total,
             footnote=footnote,
+            annex=annex,
         ),
     ]
     for subjects, caption in (
@@ -469,16 +477,59 @@ class ControlNote:
 
 def control_notes(figures: engine.Figures) -> list[ControlNote]:
     """ "Kontrolnoter": every figure the source document printed that differs from what
-    the engine computes (the engine's checks with a printed and a computed value). The
-    form prints the computed figure; this appendix keeps the printed one visible."""
+    the engine computes (the engine's checks with a printed and a computed value) and
+    that stands in no row of its own (a payback, a key sum; the rows are
+    `control_tables`). The form prints the computed figure; this appendix keeps the
+    printed one visible."""
+    in_rows = {id(c) for row in control.control_rows(figures) for c in row.checks}
     notes = []
     for check in figures.checks:
-        if check.stated is None and check.computed is None:
+        if check.stated is None and check.computed is None or id(check) in in_rows:
             continue
         message = check.message
         where = message.split(":", 1)[0] if ":" in message else message
         notes.append(ControlNote(where, check.stated, check.computed, message))
     return notes
+
+
+@dataclass
+class ControlLine:
+    where: str
+    label: str  # "Trykt" / "Beregnet"
+    cells: list[tuple[Any, bool]]  # (amount or None, differs from the other line)
+
+
+@dataclass
+class ControlTable:
+    years: tuple[int, ...]
+    lines: list[ControlLine]
+
+
+def control_tables(figures: engine.Figures, max_years: int | None = None) -> list[ControlTable]:
+    """The Kontrolnoter's rows (`finance.control.control_rows`): each printed row that
+    differs, whole and as the source laid it out, over the same row as computed, year
+    by year (the years that differ marked); in blocks of at most ``max_years`` years, as
+    the form's own tables (`year_blocks`)."""
+    rows = control.control_rows(figures)
+    if not rows:
+        return []
+    years = tuple(sorted({y for row in rows for y in row.years}))
+    printed, computed = pgettext("print", "Printed"), pgettext("print", "Computed")
+    tables = []
+    for start, end in year_slices(len(years), max_years or MAX_YEARS_PER_BLOCK):
+        block = years[start:end]
+        lines = []
+        for row in rows:
+            for label, values in ((printed, row.printed), (computed, row.computed)):
+                lines.append(
+                    ControlLine(
+                        row.where if label == printed else "",
+                        label,
+                        [(values.get(y), y in row.differs) for y in block],
+                    )
+                )
+        tables.append(ControlTable(block, lines))
+    return tables
 
 
 def changes_after_decision(proposal: Proposal) -> list[ChangeAfterDecision]:
@@ -497,6 +548,15 @@ def changes_after_decision(proposal: Proposal) -> list[ChangeAfterDecision]:
 MAX_YEARS_PER_BLOCK = 8
 
 
+def year_slices(count: int, max_years: int) -> list[tuple[int, int]]:
+    """(start, end) of ``count`` years in blocks of at most ``max_years``, as even as
+    possible (11 years in 8s: 6 + 5)."""
+    if count <= max_years:
+        return [(0, count)]
+    size = -(-count // -(-count // max_years))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
 def year_blocks(table, max_years: int = MAX_YEARS_PER_BLOCK) -> list:
     """A table wider than the page as blocks of at most ``max_years`` years each (as
     even as possible), the label column repeated; a continued block's caption says so.
@@ -505,10 +565,9 @@ def year_blocks(table, max_years: int = MAX_YEARS_PER_BLOCK) -> list:
     years = tuple(table.years)
     if len(years) <= max_years:
         return [table]
-    count = -(-len(years) // max_years)
-    size = -(-len(years) // count)
     blocks = []
-    for start in range(0, len(years), size):
+    for start, end in year_slices(len(years), max_years):
+        size = end - start
         rows = [
             replace(
                 row,
@@ -788,6 +847,7 @@ def proposal_context(
         "sections": form_sections,
         "summary_html": layout.render_text(proposal.summary, ()),
         "control_notes": control_notes(figures),
+        "control_tables": control_tables(figures),
         "changes_after_decision": changes_after_decision(proposal),
         "grid": checkbox_grid(proposal, administrations),
     }
@@ -846,6 +906,28 @@ class Listed:
         )
 
 
+def overview_notes(catalog: Catalog, items: list[Listed], total: dict) -> list[ControlNote]:
+    """The overview's Kontrolnoter: each figure of the source's printed overview (rows
+    and, when it lists exactly the printed proposals, its total) that differs from the
+    computed one (`engine.compare_overview`, the check the proposals' pages report).
+    None when the annex is printed in another p/l than the proposals' own (the source
+    printed its own)."""
+    if any(item.converted_from is not None for item in items):
+        return []
+    notes = []
+    source = printed_overview(catalog)
+    found = [(item, source[item.number]) for item in items if item.number in source]
+    rows = [(f"{item.number} {item.title}", row, item.values, item.number) for item, row in found]
+    source_total = printed_overview_total(catalog)
+    if source_total and set(source) == {item.number for item in items}:
+        rows.append((pgettext("print", "Total"), source_total, total, None))
+    for where, row, values, number in rows:
+        for check in engine.compare_overview(row, values, number):
+            where_field = f"{where}: {engine.FIELD_NAMES.get(check.field, check.field)}"
+            notes.append(ControlNote(where_field, check.stated, check.computed, check.message))
+    return notes
+
+
 def overview(catalog: Catalog, items: list[Listed]) -> dict[str, Any]:
     """The overview table: one engine `overview_row` per proposal and the total row."""
     printed = {
@@ -872,11 +954,13 @@ def overview(catalog: Catalog, items: list[Listed]) -> dict[str, Any]:
     footnotes = list((catalog.overview or {}).get("footnotes") or [])
     if not footnotes and any(r.marked for r in rows):
         footnotes = [pgettext("print", "*Cross-cutting proposal")]
+    total = overview_total(computed)
     return {
         "columns": columns,
         "keys": [key for key, _ in columns],
         "rows": rows,
-        "total": overview_total(computed),
+        "total": total,
+        "notes": overview_notes(catalog, items, total),
         "footnotes": footnotes,
         "unit": pgettext("print", "DKK million %(year)s p/l")
         % {"year": items[0].price_level_year if items else catalog.budget_year},

@@ -19,6 +19,7 @@ from committees.models import Committee
 from finance import engine
 from finance.formatting import format_amount
 from finance.technical_annex import (
+    TechnicalAnnex,
     YearValues,
     by_row,
     compute_technical_annex,
@@ -171,11 +172,13 @@ def service_table(
     with_units: bool,
     with_keys: bool = False,
     places: int = 0,
+    annex: TechnicalAnnex | None = None,
 ) -> DistTable | None:
     """ "Effektivisering samt varige driftsomkostninger, service" (investment) or
     "Fordeling af forslagets potentiale mellem udvalg" (efficiency): per committee a
-    savings row and a costs row."""
-    annex = compute_technical_annex(figures, org.key_of)
+    savings row and a costs row. ``annex``: the proposal's `compute_technical_annex`
+    when the caller has it already (computed here otherwise)."""
+    annex = annex or compute_technical_annex(figures, org.key_of)
     if annex is None:
         return None
     years = figures.years
@@ -235,10 +238,11 @@ def effect_tables(
     unit: str,
     total_label: str,
     footnote: str,
+    annex: TechnicalAnnex | None = None,
 ) -> list[DistTable]:
     """Måltalseffekt and the two Bevillingsmæssig effekt tables (investment form), with
-    the "Bevilling, profit-center mv.*" column."""
-    annex = compute_technical_annex(figures, org.key_of)
+    the "Bevilling, profit-center mv.*" column. ``annex`` as for `service_table`."""
+    annex = annex or compute_technical_annex(figures, org.key_of)
     if annex is None:
         return []
     years = figures.years

@@ -18,6 +18,7 @@ formula into a finance officer's spreadsheet.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import re
@@ -145,11 +146,18 @@ class StreamedRows:
     goes to the sheet's file as it is appended (one parsed <row> element at a time), so
     that neither memory nor time grows with openpyxl's cell objects. `style(...)` and
     `text(...)` give the style ids and text cells of `LeanRows`; `close()` ends the
-    sheet's file. `row` is the number of the last row written."""
+    sheet's file. `row` is the number of the last row written.
+
+    Rows are parsed and written in batches of `BATCH` (one XML parse per batch, not per
+    row: the parse was most of a row's cost on the Teknisk bilag sheet, whose tables
+    print a row for every committee and unit); at most a batch is held in memory."""
+
+    BATCH = 200
 
     def __init__(self, ws):
         self.ws = ws
         self.row = 0
+        self._pending: list[str] = []
         self._styles: dict = {}
         self._quoted = {0: LeanRows.style_id(ws, quotePrefix=True)}  # style id -> quoted
         _open_writer(ws)
@@ -171,10 +179,20 @@ class StreamedRows:
 
     def append(self, cells: list) -> int:
         self.row += 1
-        self._xf.write(xml_fromstring(row_xml(self.row, cells)))
+        self._pending.append(row_xml(self.row, cells))
+        if len(self._pending) >= self.BATCH:
+            self.flush()
         return self.row
 
+    def flush(self) -> None:
+        """Write the rows appended since the last flush to the sheet's file."""
+        if self._pending:
+            for element in xml_fromstring(f"<sheetData>{''.join(self._pending)}</sheetData>"):
+                self._xf.write(element)
+            self._pending = []
+
     def close(self) -> None:
+        self.flush()
         self._stack.close()
         self.ws._writer.xf.send(None)  # back into openpyxl's writer (as it does itself)
         self.ws._rows = (row for row in ())
@@ -190,15 +208,7 @@ def row_xml(r: int, cells: list) -> str:
         kind, value, sid, *cached = cell
         s = f' s="{sid}"' if sid else ""
         if kind == "s":
-            value = _checked_text(value)
-            if not value:  # openpyxl writes an empty text as an empty cell
-                out.append(f'<c r="{letter}{r}"{s} t="inlineStr"/>')
-                continue
-            space = ' xml:space="preserve"' if value != value.strip() else ""
-            out.append(
-                f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{space}>{_xml_text(value)}'
-                "</t></is></c>"
-            )
+            out.append(f'<c r="{letter}{r}"{s} t="inlineStr"{_inline_text(value)}')
         elif kind == "n":
             if value is None:
                 if sid:
@@ -226,6 +236,23 @@ _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#1
 
 def _xml_text(value: str) -> str:
     return value.translate(_XML_ESCAPES)
+
+
+def _inline_text(value: str) -> str:
+    """The end of an inline-string cell (after its attributes). A short text (a label:
+    committees, kinds, units, repeated thousands of times) is checked and escaped once."""
+    return _short_inline_text(value) if len(value) <= 200 else _inline_text_of(value)
+
+
+def _inline_text_of(value: str) -> str:
+    value = _checked_text(value)
+    if not value:  # openpyxl writes an empty text as an empty cell
+        return "/>"
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f"><is><t{space}>{_xml_text(value)}</t></is></c>"
+
+
+_short_inline_text = functools.lru_cache(maxsize=4096)(_inline_text_of)
 
 
 @contextlib.contextmanager

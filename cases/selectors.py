@@ -219,6 +219,15 @@ def printed_overview(catalog) -> dict[str, dict[str, Any]]:
     return rows
 
 
+def printed_overview_total(catalog) -> dict[str, Any]:
+    """The total row ("I alt") of the catalogue's printed overview, numbers as Decimal
+    ({} when it printed none)."""
+    total = (catalog.overview or {}).get("total")
+    if not isinstance(total, dict):
+        return {}
+    return {key: (_dec(v) if isinstance(v, float) else v) for key, v in total.items()}
+
+
 def all_checks(proposal: Proposal, figures: engine.Figures, overview=None) -> list[engine.Check]:
     """The engine's checks of a proposal plus its row of the printed catalogue overview."""
     overview = printed_overview(proposal.catalog) if overview is None else overview

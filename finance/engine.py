@@ -48,6 +48,7 @@ __all__ = [
     "SERVICE",
     "SERVICE_SUBJECTS",
     "SUBJECTS",
+    "FIELD_NAMES",
     "SUBJECT_NAMES",
     "TOTAL_LABELS",
     "TRANSFERS",
@@ -69,6 +70,7 @@ __all__ = [
     "Stated",
     "allocate_distribution",
     "check_overview",
+    "compare_overview",
     "check_printed_detail",
     "check_printed_distribution",
     "compute",
@@ -346,6 +348,7 @@ _FIELD_NAMES = {
     "full_effect_transfers": "Fuld effekt, overførsler",
     "innovation_pool": "Innovationspuljen",
 }
+FIELD_NAMES = _FIELD_NAMES  # the Danish name of a checked figure (Kontrolnoter, messages)
 
 
 @dataclass(frozen=True)
@@ -394,8 +397,9 @@ class Check:
                     )
                 return f"{name}{where}: trykt {f(self.stated)}, beregnet {f(self.computed)}"
             case "overview_mismatch":
+                row = f"forslag {d['number']}" if d.get("number") is not None else "i alt"
                 return (
-                    f"Oversigten, forslag {d.get('number', '')}, {name.lower() or self.field}: "
+                    f"Oversigten, {row}, {name.lower() or self.field}: "
                     f"trykt {f(self.stated)}, beregnet {f(self.computed)}"
                 )
             case "amount_outside_span":
@@ -528,6 +532,12 @@ class Figures:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Figures are read-only ({name})")
+
+    @property
+    def case(self) -> Case:
+        """The case these figures were computed from (its printed tables and figures
+        for the Kontrolnoter, `finance.control`)."""
+        return self._case
 
     # the public figures, in the order of the former dataclass's fields
     FIELDS = (
@@ -1372,7 +1382,15 @@ def overview_row(figures: Figures) -> dict[str, Decimal | int | None]:
 
 def check_overview(printed_row: Mapping[str, Any], figures: Figures, number: Any) -> list[Check]:
     """Compare a printed overview row with ``overview_row`` (keys present and not None)."""
-    computed = overview_row(figures)
+    return compare_overview(printed_row, overview_row(figures), number)
+
+
+def compare_overview(
+    printed_row: Mapping[str, Any], computed: Mapping[str, Any], number: Any
+) -> list[Check]:
+    """``overview_mismatch`` for each key of a printed overview row (present and not
+    None) that differs from the computed row (``overview_row``, or ``overview_total``
+    for the total row, ``number`` None)."""
     checks = []
     for key in OVERVIEW_KEYS:
         printed = printed_row.get(key)
@@ -1380,17 +1398,17 @@ def check_overview(printed_row: Mapping[str, Any], figures: Figures, number: Any
             continue
         if key == "payback_years":
             stated: Any = printed
-            equal = printed == computed[key]
+            equal = printed == computed.get(key)
         else:
             stated = as_decimal(printed)
-            equal = stated == computed[key]
+            equal = stated == computed.get(key)
         if not equal:
             checks.append(
                 Check(
                     "overview_mismatch",
                     field=key,
                     stated=stated,
-                    computed=computed[key],
+                    computed=computed.get(key),
                     detail={"number": number},
                 )
             )

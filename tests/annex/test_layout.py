@@ -290,11 +290,16 @@ def test_control_notes_list_what_the_source_printed_differently(reference_catalo
     assert [(n.stated, n.computed) for n in notes if n.where.startswith("Tilbagebetalingstid")] == [
         (6, 5)
     ]
-    bc11 = context("investment-2021", "BC11")["control_notes"]
-    assert ("Varige ændringer i alt 2021", -3529, -3530) in [
-        (n.where, n.stated, n.computed) for n in bc11
+    bc11 = context("investment-2021", "BC11")
+    (table,) = bc11["control_tables"]  # a printed row that differs: whole, year by year
+    assert table.years == (2020, 2021, 2022, 2023, 2024, 2025)
+    assert [(ln.where, ln.label, ln.cells) for ln in table.lines[:2]] == [
+        ("Varige ændringer i alt", "Trykt", [(None, False)] + [(Decimal(-3529), True)] * 5),
+        ("", "Beregnet", [(None, False)] + [(Decimal(-3530), True)] * 5),
     ]
-    assert context("investment-2021", "BC01")["control_notes"] == []
+    assert not any(n.where.startswith("Varige ændringer") for n in bc11["control_notes"])
+    bc01 = context("investment-2021", "BC01")
+    assert (bc01["control_notes"], bc01["control_tables"]) == ([], [])
 
 
 @pytest.mark.django_db
@@ -369,7 +374,7 @@ def test_a_stand_alone_investment_proposal_prints_as_its_source(reference_catalo
         "1.10. Risikovurdering",
         "1.11. Hvem er hørt?",
     ]
-    assert ctx["control_notes"] == []  # its printed figures are the engine's
+    assert (ctx["control_notes"], ctx["control_tables"]) == ([], [])  # as the engine's
 
 
 @pytest.mark.django_db

@@ -275,3 +275,49 @@ def test_administration_fte_and_specification_sheets():
     assert [(c.code, c.year) for c in figures.checks] == [("specification_mismatch", 2022)]
     assert Line.objects.filter(proposal=proposal).count() == 3
     assert Catalog.objects.filter(key="details").exists()
+
+
+@pytest.mark.django_db
+def test_the_teknisk_bilag_computes_the_service_tables_once_per_proposal(
+    reference_catalogs, monkeypatch
+):
+    """Investment BC11 prints the service table, Måltalseffekt and both Bevillingsmæssig
+    effekt tables: one computation of the proposal's technical annex serves all four (it
+    was made twice, for the PDF and again for the workbook's sheet)."""
+    calls = []
+
+    def counted(figures, key_of):
+        calls.append(figures)
+        return compute_technical_annex(figures, key_of)
+
+    monkeypatch.setattr(technical, "compute_technical_annex", counted)
+    proposal = proposals_with_inputs(Proposal.objects.filter(catalog__key="investment-2021")).get(
+        number="BC11"
+    )
+    org = technical.Organisation.from_committees(list(Committee.objects.order_by("order", "code")))
+    tables = printing.technical_tables(proposal, figures_for(proposal), org, "investment")
+    assert [t.role for t in tables][:4] == [
+        "service",
+        "target_effect",
+        "appropriation_effect",
+        "appropriation_effect_if_not",
+    ]
+    assert len(calls) == 1
+
+
+def test_streamed_rows_write_every_row_in_order_across_batches(tmp_path):
+    """The catalogue-wide sheets write their rows in batches: 450 rows (two full batches
+    and a part) come out all, in order, as openpyxl reads them back."""
+    from annex.xlsx_export import StreamedRows, _scratch
+
+    wb = openpyxl.Workbook(write_only=True)
+    with _scratch(wb):
+        ws = wb.create_sheet("Teknisk bilag")
+        rows = StreamedRows(ws)
+        for i in range(450):
+            rows.append([rows.text(f"Udvalg {i % 7}"), ("n", D(i), 0)])
+        rows.close()
+        wb.save(tmp_path / "rows.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "rows.xlsx").active
+    values = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    assert values == [(f"Udvalg {i % 7}", i) for i in range(450)]
