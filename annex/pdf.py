@@ -424,6 +424,7 @@ def front_matter_pdf(
     items: list[printing.Listed],
     part_pages: list[int],
     statuses: list[str],
+    price_level: PriceLevelChoice | None = None,
 ) -> bytes:
     """Cover, overview table and contents. The contents' page numbers depend on the
     front matter's own length, so it is laid out until that length is stable, starting
@@ -445,7 +446,12 @@ def front_matter_pdf(
             context = {
                 "catalog": catalog,
                 "header": printing.running_header(catalog),
-                "overview": printing.overview(catalog, items),
+                "overview": printing.overview(
+                    catalog,
+                    items,
+                    price_level.indexes if price_level is not None else None,
+                    price_level.year if price_level is not None else None,
+                ),
                 "toc": toc,
                 "count": len(items),
                 "price_levels": ", ".join(
@@ -557,7 +563,7 @@ def render_catalog_annex(
         total=selection(catalog, statuses, user=user).count(),
     )
     part_pages = [pages for _path, pages in parts]
-    front = front_matter_pdf(catalog, items, part_pages, statuses)
+    front = front_matter_pdf(catalog, items, part_pages, statuses, price_level)
     stats.pages = assemble(
         front,
         [

@@ -18,7 +18,7 @@ from django.utils.translation import pgettext
 
 from cases import richtext
 from cases.appraisal import block_context
-from cases.charts import net_flow_svg
+from cases.charts import NET_FLOW_TITLE, chart_title, net_flow_svg
 from cases.exporting import SECTION_FIELDS
 from cases.models import Catalog, Pool, Proposal, Status
 from cases.permissions import DECIDED_STATUSES
@@ -40,7 +40,7 @@ from cases.selectors import (
     printed_overview_total,
 )
 from committees.models import Administration, Committee
-from finance import control, engine
+from finance import control, engine, prices
 from finance.formatting import format_amount
 from finance.overview import overview_total
 from review.models import ChangeAfterDecision
@@ -739,7 +739,12 @@ def proposal_context(
         if name == "sign_note":
             return {"type": "sign_note"}
         if name == "chart":
-            return {"type": "chart", "svg": net_flow_svg(figures)}
+            # printed in another p/l (a converted copy): the title says which
+            shown = proposal.price_level_year if getattr(proposal, "converted_from", None) else None
+            return {
+                "type": "chart",
+                "svg": net_flow_svg(figures, title=chart_title(NET_FLOW_TITLE, shown)),
+            }
         if name == "productivity":
             return {
                 "type": "productivity",
@@ -891,9 +896,15 @@ class Listed:
     price_level_year: int
     values: dict[str, Any]  # engine.overview_row
     converted_from: int | None = None  # printed in another p/l: the proposal's own
+    # the proposal's own p/l and overview amounts before rounding (1.000 kr.,
+    # engine.overview_amounts): what an overview in another p/l converts
+    own_amounts: tuple[int, dict[str, Decimal]] | None = None
 
     @classmethod
     def of(cls, proposal: Proposal, figures: engine.Figures) -> Listed:
+        own = getattr(proposal, "own_overview", None)
+        if own is None:
+            own = (proposal.price_level_year, engine.overview_amounts(figures))
         return cls(
             pk=proposal.pk,
             number=proposal.number,
@@ -903,6 +914,7 @@ class Listed:
             price_level_year=proposal.price_level_year,
             values=engine.overview_row(figures),
             converted_from=getattr(proposal, "converted_from", None),
+            own_amounts=own,
         )
 
 
@@ -928,8 +940,20 @@ def overview_notes(catalog: Catalog, items: list[Listed], total: dict) -> list[C
     return notes
 
 
-def overview(catalog: Catalog, items: list[Listed]) -> dict[str, Any]:
-    """The overview table: one engine `overview_row` per proposal and the total row."""
+def overview(
+    catalog: Catalog, items: list[Listed], indexes: dict | None = None, to_year: int | None = None
+) -> dict[str, Any]:
+    """The overview table: one engine `overview_row` per proposal and the total row.
+    Printed in another p/l (``to_year`` with the index ``indexes``): the rows and the
+    total are `finance.prices.convert_overview` of the proposals' own amounts, the rule
+    the catalogue page and the workbook use (rows add up to the total exactly)."""
+    converted: dict | None = None
+    if to_year is not None:
+        # keyed (number, pk) as the catalogue page: ties go to the smaller number
+        by_key, converted_total = prices.convert_overview(
+            {(item.number, item.pk): item.own_amounts for item in items}, indexes or {}, to_year
+        )
+        converted = {pk: values for (_number, pk), values in by_key.items()}
     printed = {
         str(row.get("number")): row
         for row in (catalog.overview or {}).get("rows") or []
@@ -938,6 +962,8 @@ def overview(catalog: Catalog, items: list[Listed]) -> dict[str, Any]:
     rows = []
     computed = []
     for item in items:
+        if converted is not None:
+            item = replace(item, values={**item.values, **converted[item.pk]})
         computed.append(item.values)
         flag = printed.get(item.number, {})
         marked = item.cross_cutting or bool(flag.get("not_committee_approved"))
@@ -954,7 +980,7 @@ def overview(catalog: Catalog, items: list[Listed]) -> dict[str, Any]:
     footnotes = list((catalog.overview or {}).get("footnotes") or [])
     if not footnotes and any(r.marked for r in rows):
         footnotes = [pgettext("print", "*Cross-cutting proposal")]
-    total = overview_total(computed)
+    total = overview_total(computed) if converted is None else converted_total
     return {
         "columns": columns,
         "keys": [key for key, _ in columns],

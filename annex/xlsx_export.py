@@ -56,7 +56,8 @@ from cases.spreadsheet import (  # noqa: F401
 )
 from cases.spreadsheet import styled as _styled
 from committees.models import Committee
-from finance import engine
+from finance import engine, prices
+from finance.overview import SUMMED
 from followup.report import catalogue_report, report_sheet_rows
 
 from .pdf import stream_figures, stream_proposals
@@ -643,31 +644,65 @@ def export_catalog_xlsx(
     ``finance.prices.PriceLevelError`` when a proposal's own year has no index."""
     items = stream_figures(stream_proposals(catalog, statuses, user=user))
     converted: dict[int, tuple[int, list[dict]]] = {}
+    overview_in = None
     if price_level is not None and price_level.year is not None:
-        items = converted_items(items, price_level, converted)
+        overview_in = OverviewInLevel(price_level)
+        items = converted_items(items, price_level, converted, overview_in.own)
     wb = Workbook(write_only=True)
     with _scratch(wb):
-        return _write_catalog(wb, catalog, items, output, user, converted)
+        return _write_catalog(wb, catalog, items, output, user, converted, overview_in)
 
 
-def converted_items(items, price_level, converted: dict):
+def converted_items(items, price_level, converted: dict, own: dict | None = None):
     """(proposal, figures) pairs in the chosen p/l: each proposal's case converted by
     `finance.prices.convert_case` and computed again; its grid lines' converted amounts
     are left in ``converted[proposal.pk]`` (p/l year, amounts per grid line) for its
-    sheet, which takes them out again."""
-    for proposal, _figures in items:
+    sheet, which takes them out again; ``own[proposal.pk]`` gets the proposal's own p/l
+    and overview amounts (for `OverviewInLevel`)."""
+    for proposal, figures in items:
         case = convert_proposal_case(proposal, case_from_proposal(proposal), price_level)
         converted[proposal.pk] = (price_level.year, [ln.amounts for ln in case.lines])
+        if own is not None:  # keyed (number, pk) as the catalogue page
+            own[proposal.number, proposal.pk] = (
+                proposal.price_level_year,
+                engine.overview_amounts(figures),
+            )
         yield proposal, engine.compute(case)
 
 
+class OverviewInLevel:
+    """The "Oversigt" sheet's rows in another p/l: the proposals' own overview amounts,
+    collected while they stream past (`converted_items`), converted together by
+    `finance.prices.convert_overview` — the rule of the catalogue page and the PDF — so
+    the rows are values that add up to the total exactly (a formula rounding each row of
+    its converted sheet would round each row alone)."""
+
+    def __init__(self, price_level):
+        self.price_level = price_level
+        self.own: dict[tuple[str, int], tuple[int, dict[str, Decimal]]] = {}
+
+    def convert(self) -> tuple[dict, dict]:
+        """(pk -> column -> mio. kr., column -> total mio. kr.)"""
+        by_key, totals = prices.convert_overview(
+            self.own, self.price_level.indexes, self.price_level.year
+        )
+        return {pk: values for (_number, pk), values in by_key.items()}, totals
+
+
 def _write_catalog(
-    wb: Workbook, catalog: Catalog, items, output, user, converted: dict | None = None
+    wb: Workbook,
+    catalog: Catalog,
+    items,
+    output,
+    user,
+    converted: dict | None = None,
+    overview_in: OverviewInLevel | None = None,
 ) -> int:
     """The overview sheet comes first in the workbook but is written last: its rows are
     collected (a few hundred bytes each) while the proposals stream past, each writing
     and closing its own sheet, so that neither memory nor open files grow with the
-    catalogue."""
+    catalogue. In another p/l (``overview_in``) the overview's rows are written after
+    the proposals, their values converted together."""
     overview = wb.create_sheet("Oversigt")
     overview.freeze_panes = "A4"
     for letter, width in zip("ABCDEFGHI", (8, 10, 60, 11, 11, 11, 13, 13, 13), strict=True):
@@ -725,6 +760,7 @@ def _write_catalog(
     first_data = 4
     count = 0
     appraisal = AppraisalRows(catalog) if catalog.print_appraisal else None
+    waiting: list = []  # in another p/l: the overview rows, written after the loop
     for proposal, figures in items:
         name = sheet_name(proposal.number, taken)
         if appraisal is not None:
@@ -747,25 +783,33 @@ def _write_catalog(
                 ("f", f"={ref['payback_years_service']}", sid(overview, "0"), payback),
             ]
         )
-        rows.append(
-            [
-                lean_text(proposal.committee.code if proposal.committee else "", 0, plain_q),
-                lean_text(("*" if proposal.cross_cutting else "") + proposal.number, 0, plain_q),
-                lean_text(proposal.title, 0, plain_q),
-                *values,
-            ]
-        )
+        head = [
+            lean_text(proposal.committee.code if proposal.committee else "", 0, plain_q),
+            lean_text(("*" if proposal.cross_cutting else "") + proposal.number, 0, plain_q),
+            lean_text(proposal.title, 0, plain_q),
+        ]
+        if overview_in is None:
+            rows.append([*head, *values])
+        else:
+            waiting.append((proposal.pk, head, values[-1] if not innovation else None))
         own = converted.pop(proposal.pk, None) if converted is not None else None
         written = write_proposal_sheet(wb, name, proposal, figures, own)
         assert all(written[k] == v for k, v in ref.items()), (written, ref)
         details.add(proposal, figures)
         count += 1
     last = first_data + count - 1
+    keys = ("innovation_pool",) if innovation else SUMMED[:4]
+    sums: dict = {}
+    if overview_in is not None:
+        values_of, sums = overview_in.convert()
+        for pk, head, payback in waiting:
+            cells = [("n", values_of[pk][key], decimal) for key in keys]
+            rows.append([*head, *cells, *([payback] if payback is not None else [])])
     total = [lean_text("I alt", sid(overview, font=BOLD), 0), None, None]
-    for letter in "D" if innovation else "DEFG":
-        total.append(
-            ("f", f"=SUM({letter}{first_data}:{letter}{last})" if count else "=0", bold_decimal)
-        )
+    for letter, key in zip("DEFG", keys, strict=False):
+        formula = f"=SUM({letter}{first_data}:{letter}{last})" if count else "=0"
+        cached = (sums.get(key) or Decimal(0),) if overview_in is not None else ()
+        total.append(("f", formula, bold_decimal, *cached))
     rows.append(total)
     rows.append([lean_text("*Tværgående forslag", 0, plain_q)])
     rows.close()

@@ -21,7 +21,7 @@ from finance.formatting import format_amount
 
 from .appraisal import scenario_label
 
-__all__ = ["net_flow_svg", "tornado_svg"]
+__all__ = ["chart_title", "net_flow_svg", "tornado_svg"]
 
 WIDTH = 640
 HEIGHT = 240
@@ -117,11 +117,22 @@ def svg_open(title: str, css: str, height: int, width: int = WIDTH) -> list[str]
     ]
 
 
+NET_FLOW_TITLE = "Nettopengestrøm og akkumuleret nettopengestrøm"
+TORNADO_TITLE = "Følsomhed: nutidsværdi"
+
+
+def chart_title(title: str, price_level: int | None = None) -> str:
+    """A chart's title with its unit: "… (1.000 kr.)", and "… (1.000 kr. 2024 p/l)"
+    when the figures are shown in another p/l than the proposal's own (issue 14)."""
+    unit = "1.000 kr." if price_level is None else f"1.000 kr. {price_level} p/l"
+    return f"{title} ({unit})"
+
+
 def net_flow_svg(
     figures: engine.Figures,
     *,
     start_year: int | None = None,
-    title: str = "Nettopengestrøm og akkumuleret nettopengestrøm (1.000 kr.)",
+    title: str = chart_title(NET_FLOW_TITLE),
     payback_label: str = "Tilbagebetalt",
 ) -> str:
     """An SVG document (string) of yearly net flow bars and the cumulative net line.
@@ -220,7 +231,7 @@ TORNADO_LABEL = 190  # room for the scenario labels
 TORNADO_ROW = 30
 
 
-def tornado_svg(appraisal: Appraisal, *, title: str = "Følsomhed: nutidsværdi (1.000 kr.)") -> str:
+def tornado_svg(appraisal: Appraisal, *, title: str = chart_title(TORNADO_TITLE)) -> str:
     """A tornado chart (SVG string) of the sensitivity scenarios' present values.
 
     One bar per scenario from the proposal's present value as entered to the

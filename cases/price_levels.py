@@ -24,6 +24,7 @@ from .selectors import case_from_proposal
 
 __all__ = [
     "PriceLevelChoice",
+    "capital_note",
     "choose_price_level",
     "convert_proposal_case",
     "level_note",
@@ -93,7 +94,9 @@ def proposal_in_price_level(
     original is not changed. ``choice.year`` None or the proposal's own year: the
     proposal itself and its figures. Raises ``finance.prices.PriceLevelError`` when the
     proposal's own year has no index. The copy's ``converted_from`` is the proposal's
-    own p/l year."""
+    own p/l year, its ``own_overview`` the proposal's own p/l and overview amounts
+    (`finance.engine.overview_amounts`), which an overview in another p/l converts
+    (`finance.prices.convert_overview`)."""
     case = case_from_proposal(proposal)
     if choice.year is None or choice.year == proposal.price_level_year:
         return proposal, engine.compute(case)
@@ -102,6 +105,10 @@ def proposal_in_price_level(
     shown.price_level_year = choice.year
     shown.price_level_key = price_level_key(proposal.price_level_year, choice)
     shown.converted_from = proposal.price_level_year
+    shown.own_overview = (
+        proposal.price_level_year,
+        engine.overview_amounts(engine.compute(case)),
+    )
     cache = dict(getattr(proposal, "_prefetched_objects_cache", {}))
     grid, admin = iter(converted.lines), iter(converted.admin_lines)
     lines = []
@@ -175,10 +182,14 @@ def price_level_key(from_year: int, choice: PriceLevelChoice) -> str:
     return f"{from_year}->{choice.year}:{values}"
 
 
-def level_note(from_year: int, to_year: int, choice: PriceLevelChoice) -> str:
-    """ "Omregnet fra 2021 p/l til 2024 p/l (indeks 112,1065 → 124,6443)"."""
+def level_note(
+    from_year: int, to_year: int, choice: PriceLevelChoice, case: engine.Case | None = None
+) -> str:
+    """ "Omregnet fra 2021 p/l til 2024 p/l (indeks 112,1065 → 124,6443)", and when the
+    proposal (``case``) has anlæg lines, by which index they were converted
+    (`capital_note`)."""
     index = choice.service_index
-    return _(
+    note = _(
         "Converted from %(from)d p/l to %(to)d p/l by the price and wage index (%(a)s → %(b)s)."
     ) % {
         "from": from_year,
@@ -186,3 +197,24 @@ def level_note(from_year: int, to_year: int, choice: PriceLevelChoice) -> str:
         "a": format_amount(index[from_year]),
         "b": format_amount(index[to_year]),
     }
+    if case is not None and any(line.effective_area == engine.CAPITAL for line in case.lines):
+        note += " " + capital_note([from_year], to_year, choice)
+    return note
+
+
+def capital_note(from_years, to_year: int, choice: PriceLevelChoice) -> str:
+    """Which index anlæg (capital) amounts converted from ``from_years`` to ``to_year``
+    went by (`finance.prices.capital_factor`): the anlæg series where it has both
+    years, otherwise the service series, which the note then says, naming the years
+    the anlæg series lacks (it is entered in the admin; docs/APPRAISAL.md)."""
+    capital = choice.indexes.get(prices.CAPITAL_SERIES) or {}
+    years = sorted({*from_years, to_year})
+    if all(prices.capital_factor(choice.indexes, y, to_year)[1] for y in from_years):
+        return _("Capital amounts by the construction index (%(values)s).") % {
+            "values": " → ".join(format_amount(capital[year]) for year in years)
+        }
+    missing = [year for year in years if not capital.get(year, 0) > 0]
+    return _(
+        "Capital amounts are converted by the service index too: there is no "
+        "construction index for %(years)s (it is entered in the admin)."
+    ) % {"years": ", ".join(str(year) for year in missing)}

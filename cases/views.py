@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from committees.models import Administration
 from finance import engine
 from finance.overview import SUMMED
-from finance.prices import PriceLevelError, convert_rows
+from finance.prices import PriceLevelError, convert_overview
 from ops.fingerprint import files_fingerprint
 
 from . import charts, limits, plausibility, presentation, services
@@ -56,7 +56,7 @@ from .permissions import (
 )
 from .portfolio import CRITERIA
 from .portfolio import catalog_portfolio as catalog_portfolio_page
-from .price_levels import choose_price_level, convert_proposal_case, level_note
+from .price_levels import capital_note, choose_price_level, convert_proposal_case, level_note
 from .selectors import (
     all_checks,
     case_from_proposal,
@@ -110,14 +110,15 @@ def catalog_detail(request, key):
         for pk, overview in _computed_overviews(catalog, stale).items():
             stale[pk]["overview"] = overview
     choice = choose_price_level(request.GET.get("pl"))
-    error, shown = choice.error, None
+    error, shown, note = choice.error, None, ""
     if choice.year is not None:
         try:
-            converted, total = _converted_overview(catalog, proposals, choice)
+            converted, total, levels = _converted_overview(catalog, proposals, choice)
         except PriceLevelError as exc:
             error = str(exc)
         else:
             shown = choice.year
+            note = capital_note(levels, choice.year, choice) if levels else ""
             for row in rows:
                 row["overview"] = {**row["overview"], **converted[row["proposal"].pk]}
     return render(
@@ -132,6 +133,7 @@ def catalog_detail(request, key):
             "can_see_portfolio": sees_everything(request.user),
             "price_level": choice,
             "shown_level": shown,
+            "capital_note": note,
             "price_level_error": error,
         },
     )
@@ -161,16 +163,17 @@ EXACT_FIELDS = {
 }
 
 
-def _converted_overview(catalog: Catalog, proposals, choice) -> tuple[dict, dict]:
+def _converted_overview(catalog: Catalog, proposals, choice) -> tuple[dict, dict, set]:
     """Every visible proposal's overview amounts in the chosen p/l, mio. kr. with one
-    decimal, and the totals (`finance.prices.convert_rows` on the exact amounts: the
-    rows add up to the totals exactly). One query of the stored figures; a proposal
-    whose stored figures are stale or older than the exact amounts is computed."""
+    decimal, and the totals (`finance.prices.convert_overview` on the exact amounts, as
+    the PDF and the workbook: the rows add up to the totals exactly). One query of the
+    stored figures; a proposal whose stored figures are stale or older than the exact
+    amounts is computed. Returns the rows, the totals and the proposals' own p/l years."""
     fields = [f"figures__{EXACT_FIELDS[key]}" for key in SUMMED]
     stored = proposals.values_list(
         "pk", "number", "price_level_year", "version", "figures__proposal_version", *fields
     )
-    # rows keyed (number, pk): remainder ties go to the smaller number (convert_rows
+    # rows keyed (number, pk): remainder ties go to the smaller number (convert_overview
     # breaks ties by str(key)), whatever the database's primary keys are
     rows, stale, numbers = {}, {}, {}
     for pk, number, level, version, stored_version, *values in stored:
@@ -178,18 +181,17 @@ def _converted_overview(catalog: Catalog, proposals, choice) -> tuple[dict, dict
         if stored_version != version or any(v is None for v in values):
             stale[pk] = level
         else:
-            rows[number, pk] = (
-                level, {k: v / 1000 for k, v in zip(SUMMED, values, strict=True)}
-            )  # fmt: skip
+            rows[number, pk] = (level, dict(zip(SUMMED, values, strict=True)))
     if stale:
         for proposal in proposals_with_inputs(Proposal.objects.filter(pk__in=stale)):
             amounts = engine.overview_amounts(figures_for(proposal))
             rows[numbers[proposal.pk], proposal.pk] = (
-                stale[proposal.pk], {k: amounts[k] / 1000 for k in SUMMED}
+                stale[proposal.pk], {k: amounts[k] for k in SUMMED}
             )  # fmt: skip
-    converted, totals = convert_rows(rows, choice.service_index, choice.year, 1)
+    converted, totals = convert_overview(rows, choice.indexes, choice.year)
     by_pk = {pk: values for (_number, pk), values in converted.items()}
-    return by_pk, {key: totals.get(key) or Decimal(0) for key in SUMMED}
+    levels = {level for level, _amounts in rows.values()}
+    return by_pk, {key: totals.get(key) or Decimal(0) for key in SUMMED}, levels
 
 
 def catalog_portfolio(request, key):
@@ -259,11 +261,13 @@ def inputs_of_version(row: Proposal) -> Proposal:
     return proposal
 
 
-def _appraisal_context(proposal: Proposal, figures) -> dict:
-    """The optional present value / sensitivity block (the catalogue's settings)."""
+def _appraisal_context(proposal: Proposal, figures, shown_level: int | None = None) -> dict:
+    """The optional present value / sensitivity block (the catalogue's settings);
+    ``shown_level``: the p/l the figures were converted to (its chart says so)."""
     context = block_context(proposal.catalog, figures)
     if context["appraisal"] is not None:
-        context["tornado"] = charts.tornado_svg(context["appraisal"])
+        title = charts.chart_title(charts.TORNADO_TITLE, shown_level)
+        context["tornado"] = charts.tornado_svg(context["appraisal"], title=title)
     return context
 
 
@@ -369,7 +373,7 @@ def converted_body(proposal: Proposal, choice) -> str:
     figures = engine.compute(case)
     extra = {
         "shown_level": choice.year,
-        "level_note": level_note(full.price_level_year, choice.year, choice),
+        "level_note": level_note(full.price_level_year, choice.year, choice, case),
     }
     html = _render_body(full, case, figures, all_checks(full, own), extra)
     return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
@@ -377,7 +381,8 @@ def converted_body(proposal: Proposal, choice) -> str:
 
 def _render_body(full: Proposal, case, figures, checks, extra: dict) -> str:
     affected = {a.code for a in full.affected_administrations.all()}
-    unit = presentation.unit_for(extra.get("shown_level") or full.price_level_year)
+    shown = extra.get("shown_level")  # converted to another p/l: the charts say so
+    unit = presentation.unit_for(shown or full.price_level_year)
     return render_to_string(
         "cases/_proposal_body.html",
         {
@@ -393,8 +398,12 @@ def _render_body(full: Proposal, case, figures, checks, extra: dict) -> str:
                 (a, a.code in affected) for a in Administration.objects.order_by("order")
             ],
             "unit": unit,
-            "chart": charts.net_flow_svg(figures) if figures.years else "",
-            **_appraisal_context(full, figures),
+            "chart": charts.net_flow_svg(
+                figures, title=charts.chart_title(charts.NET_FLOW_TITLE, shown)
+            )
+            if figures.years
+            else "",
+            **_appraisal_context(full, figures, shown),
             **extra,
         },
     )

@@ -1,6 +1,7 @@
 """Django admin for running a budget season without the shell (issue 12): committees and
 their ØU units, administrations, and users with their role and workplace."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -65,11 +66,58 @@ class BilagUserAdmin(UserAdmin):
         return profile.get_role_display() if profile else _("no role")
 
 
+class PriceIndexForm(forms.ModelForm):
+    """An index value: `PriceIndex.clean` (year, value above 0), and a change of more
+    than ±50 % a year from the nearest years of the series only when confirmed."""
+
+    confirm = forms.BooleanField(
+        label=_("The value is right: save it anyway"),
+        required=False,
+        help_text=_("Only needed when the index changes by more than ±50 % a year."),
+    )
+
+    class Meta:
+        model = PriceIndex
+        fields = ("series", "year", "value", "source")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("confirm"):
+            return cleaned
+        instance = self.instance
+        candidate = PriceIndex(
+            pk=instance.pk,
+            series=cleaned.get("series", instance.series),
+            year=cleaned.get("year", instance.year),
+            value=cleaned.get("value", instance.value),
+        )
+        for message in candidate.jumps():
+            self.add_error("value", message)
+        return cleaned
+
+
+class PriceIndexListForm(PriceIndexForm):
+    """The list's editable value: a jump cannot be confirmed there (open the year)."""
+
+    class Meta(PriceIndexForm.Meta):
+        fields = ("value",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["confirm"]
+
+
 @admin.register(PriceIndex)
 class PriceIndexAdmin(admin.ModelAdmin):
     """The p/l index pages and exports convert with (docs/APPRAISAL.md)."""
+
+    form = PriceIndexForm
 
     list_display = ("series", "year", "value", "source")
     list_filter = ("series",)
     list_editable = ("value",)
     ordering = ("series", "year")
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", PriceIndexListForm)
+        return super().get_changelist_form(request, **kwargs)

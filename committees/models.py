@@ -4,6 +4,7 @@ where and in which role. The bottom Django layer: it imports no other app."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -138,6 +139,63 @@ class PriceIndex(models.Model):
 
     def __str__(self):
         return f"{self.get_series_display()} {self.year}: {self.value}"
+
+    # Bounds of an index (docs/APPRAISAL.md, "Bounds"): years a budget can concern, a
+    # value above 0, and a change from the nearest year of the series of at most ±50 %
+    # a year unless confirmed (the published series rose 0,4-4,3 % a year in 2011-2025).
+    FIRST_YEAR, LAST_YEAR = 1900, 2100
+    MAX_YEARLY_CHANGE_PCT = Decimal(50)
+
+    def clean(self):
+        """Refuses a year outside 1900-2100 and a value of 0 or below (Danish messages,
+        by field)."""
+        errors = {}
+        if self.year is not None and not self.FIRST_YEAR <= self.year <= self.LAST_YEAR:
+            errors["year"] = _("The year must be between %(first)d and %(last)d.") % {
+                "first": self.FIRST_YEAR,
+                "last": self.LAST_YEAR,
+            }
+        if self.value is not None and self.value <= 0:
+            errors["value"] = _("The index must be greater than 0.")
+        if errors:
+            raise ValidationError(errors)
+
+    def jumps(self) -> list[str]:
+        """A message (Danish) for each nearest year before and after in the series from
+        which this value changes by more than ±50 % a year (compounded over a gap of
+        years): such a value is saved only when confirmed. Two queries."""
+        if self.year is None or self.value is None or self.value <= 0:
+            return []
+        others = PriceIndex.objects.filter(series=self.series).exclude(pk=self.pk)
+        before = others.filter(year__lt=self.year).order_by("-year").first()
+        after = others.filter(year__gt=self.year).order_by("year").first()
+        limit = self.MAX_YEARLY_CHANGE_PCT / 100
+        messages = []
+        for other in (before, after):
+            if other is None:
+                continue
+            early, late = (other, self) if other.year < self.year else (self, other)
+            gap = late.year - early.year
+            ratio = late.value / early.value
+            if (1 - limit) ** gap <= ratio <= (1 + limit) ** gap:
+                continue
+            change = (ratio - 1) * 100
+            messages.append(
+                _(
+                    "From %(early)d to %(late)d the index changes by %(change)s %% "
+                    "(%(a)s → %(b)s): more than ±%(limit)s %% a year. Check the value, or "
+                    "confirm that it is right."
+                )
+                % {
+                    "early": early.year,
+                    "late": late.year,
+                    "change": f"{change:+.1f}".replace(".", ","),
+                    "a": f"{early.value:f}".replace(".", ","),
+                    "b": f"{late.value:f}".replace(".", ","),
+                    "limit": f"{self.MAX_YEARLY_CHANGE_PCT:f}",
+                }
+            )
+        return messages
 
     @classmethod
     def series_map(cls) -> dict[str, dict[int, Decimal]]:

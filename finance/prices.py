@@ -42,13 +42,16 @@ __all__ = [
     "UnitError",
     "chain_index",
     "convert_amount",
+    "capital_factor",
     "convert_case",
+    "convert_overview",
     "convert_rows",
     "convert_sums",
     "convert_series",
     "convert_table",
     "factor",
     "from_thousands",
+    "round_rows",
     "to_thousands",
 ]
 
@@ -362,6 +365,111 @@ def convert_rows[K: Hashable, C: Hashable](
             out[k][column] = amount
         totals[column] = from_units(total, places)
     return out, totals
+
+
+def round_rows[K: Hashable, C: Hashable](
+    exact: Mapping[K, Mapping[C, Fraction | None]], places: int
+) -> tuple[dict[K, dict[C, Decimal | None]], dict[C, Decimal | None]]:
+    """Exact amounts (key -> column -> ``Fraction``, ``None`` for an empty cell) rounded
+    to ``places`` decimals so that every column adds up: the column's exact sum rounded
+    half up once is its total, and the rows are rounded to it by the largest remainder
+    (`finance.rounding.round_units_to_total`, as `convert_rows`), ties to the smaller
+    ``str(key)``.  A row keeps the columns it has; a column without amounts totals
+    ``None``.  The rounding of a converted overview (`convert_overview`)."""
+    quantum = 10**places
+    keys = sorted(exact, key=str)
+    columns: list = []
+    for key in keys:
+        for column in exact[key]:
+            if column not in columns:
+                columns.append(column)
+    out: dict[K, dict[C, Decimal | None]] = {key: {} for key in keys}
+    totals: dict[C, Decimal | None] = {}
+    for column in columns:
+        present = []
+        for k in keys:
+            if exact[k].get(column) is not None:
+                present.append(k)
+            elif column in exact[k]:
+                out[k][column] = None
+        if not present:
+            totals[column] = None
+            continue
+        ratios = [
+            (exact[k][column].numerator * quantum, exact[k][column].denominator) for k in present
+        ]
+        units, total = _round_exact(*_over_one_denominator(ratios))
+        for k, amount in zip(present, from_units_all(units, places), strict=True):
+            out[k][column] = amount
+        totals[column] = from_units(total, places)
+    return out, totals
+
+
+# The columns of a catalogue overview (`finance.engine.overview_amounts`) and how each
+# converts: the anlæg investment by the anlæg series (where it covers both years), the
+# innovation pool (service + anlæg investment) by both, the rest by the service series.
+OVERVIEW_PLACES = 1  # mio. kr. with one decimal, as the annexes print the overview
+
+
+def capital_factor(
+    indexes: Mapping[str, Mapping[int, Decimal]], from_year: int, to_year: int
+) -> tuple[Fraction, bool]:
+    """The factor anlæg amounts convert by, and whether it is the anlæg series' own:
+    the anlæg series where it has a (positive) value for both years, otherwise the
+    service series (the fall-back the pages say).  Raises ``PriceLevelError`` when the
+    service series lacks a year."""
+    capital = indexes.get(CAPITAL_SERIES) or {}
+    if capital.get(from_year, 0) > 0 and capital.get(to_year, 0) > 0:
+        return factor(capital, from_year, to_year), True
+    return factor(indexes.get(SERVICE_SERIES) or {}, from_year, to_year), False
+
+
+def convert_overview[K: Hashable](
+    rows: Mapping[K, tuple[int, Mapping[str, Decimal | None]]],
+    indexes: Mapping[str, Mapping[int, Decimal]],
+    to_year: int,
+) -> tuple[dict[K, dict[str, Decimal | None]], dict[str, Decimal | None]]:
+    """A catalogue overview (or a list of proposals) in ``to_year`` p/l: the ONE rule the
+    catalogue page, the PDF's overview, the workbook's "Oversigt" and the case list's
+    rows and total use.
+
+    ``rows``: key -> (the proposal's own p/l year, its overview amounts before rounding
+    in 1.000 kr., `finance.engine.overview_amounts`: ``investment_service``,
+    ``investment_capital``, ``full_effect_service``, ``full_effect_transfers``,
+    ``innovation_pool``; any subset).  ``indexes``: series -> year -> index.  Each
+    amount is converted exactly (anlæg investment by the anlæg series where it covers
+    both years, the innovation pool's anlæg part likewise, everything else by the
+    service series), put in mio. kr., and `round_rows` rounds the columns to one decimal
+    so that the rows add up to the totals exactly.  Returns (key -> column -> mio. kr.,
+    column -> total mio. kr.).  Raises ``PriceLevelError`` when a year has no index.
+
+    Example (service index 2021 112,1065, 2024 124,6443): BC01's 5.580,00 anlæg
+    investment -> 6.204,058 -> 6,2 mio. kr."""
+    service = indexes.get(SERVICE_SERIES) or {}
+    factors: dict[int, tuple[Fraction, Fraction]] = {}
+    exact: dict[K, dict[str, Fraction | None]] = {}
+    for key, (level, amounts) in rows.items():
+        if level not in factors:
+            factors[level] = (
+                factor(service, level, to_year),
+                capital_factor(indexes, level, to_year)[0],
+            )
+        f_service, f_capital = factors[level]
+        row: dict[str, Fraction | None] = {}
+        for column, value in amounts.items():
+            if value is None:
+                row[column] = None
+            elif column == "investment_capital":
+                row[column] = Fraction(value) * f_capital / 1000
+            elif column == "innovation_pool":
+                service_part = Fraction(amounts.get("investment_service") or 0)
+                row[column] = (
+                    service_part * f_service + (Fraction(value) - service_part) * f_capital
+                ) / 1000
+            else:
+                row[column] = Fraction(value) * f_service / 1000
+        exact[key] = row
+    return round_rows(exact, OVERVIEW_PLACES)
 
 
 def convert_sums(

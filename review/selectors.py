@@ -3,6 +3,7 @@ every column sorts and totals in the database) and "waiting for me"."""
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from django.db import connections
@@ -23,7 +24,14 @@ from django.db.models.functions import Coalesce
 from cases.models import Proposal, Status
 from cases.permissions import involving_committee, profile, role, visible_proposals
 from committees.models import PriceIndex, Role
-from finance.prices import CONVERTED_PLACES, SERVICE_SERIES, convert_sums
+from finance.prices import (
+    CONVERTED_PLACES,
+    SERVICE_SERIES,
+    STORED_PLACES,
+    convert_amount,
+    convert_overview,
+    convert_sums,
+)
 
 from .models import Action, CommitteeApproval, ProposalSummary, WorkflowEvent
 
@@ -47,7 +55,10 @@ ROW_FIELDS = (
     "catalog__pool",
     "committee__code",
     "presenting_administration__code",
+    "price_level_year",
     *(f"figures__{name}" for name in OVERVIEW_FIELDS),
+    # the amounts before rounding: a row shown in another p/l converts them
+    *(f"figures__{name}_exact" for name in OVERVIEW_FIELDS),
     "figures__payback_years",
     "figures__npv",
     "figures__discounted_payback_years",
@@ -170,23 +181,40 @@ def with_overview_sums(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
 SUMMED_TOTALS = (*OVERVIEW_FIELDS, "innovation_pool", "npv")
 
 
+def _exact_sum(name: str):
+    """The sum of an overview column's amounts before rounding (1.000 kr.); a summary
+    stored before they were counts its printed figure (mio. kr. × 1.000)."""
+    return Sum(
+        Coalesce(
+            F(f"figures__{name}_exact"),
+            F(f"figures__{name}") * Value(Decimal(1000)),
+            output_field=DecimalField(max_digits=20, decimal_places=2),
+        )
+    )
+
+
 def totals(queryset: QuerySet[Proposal]) -> dict:
     """The totals row of a (filtered) list: sums of the printed, rounded overview
     figures, as the annex's "I alt" adds them up (mio. kr.), and of the present values
-    (1.000 kr.). Proposals of different price levels are added up in ONE p/l: each
-    level's sums converted to the newest level by the p/l index
-    (`finance.prices.convert_sums`), rounded once; ``price_level`` says which,
-    ``converted`` whether anything was converted, and ``unconverted`` lists levels the
-    index lacks (then the plain sums, which ``price_level`` None marks); ``pending``
-    counts the rows with a pending decision. Count, sums and pending in one query (per
-    level), and the index when the levels differ, however many rows."""
+    (1.000 kr.). Proposals of different price levels are added up in ONE p/l, the
+    newest: the overview columns by `finance.prices.convert_overview` on each level's
+    sums of the amounts before rounding (the rule of the catalogue overview, PDF and
+    workbook shown in another p/l, so the total is theirs), the present values by
+    `finance.prices.convert_sums`; ``price_level`` says which, ``converted`` whether
+    anything was converted (then ``indexes`` holds the index, and the rows are shown in
+    that p/l too: `rows_in_price_level`), and ``unconverted`` lists levels the index
+    lacks (then the plain sums, which ``price_level`` None marks); ``pending`` counts
+    the rows with a pending decision. Count, sums and pending in one query (per level),
+    and the index when the levels differ, however many rows."""
     by_level = list(
         queryset.order_by()
         .values("price_level_year")
         .annotate(
             count=Count("pk"),
             **{name: Sum(f"figures__{name}") for name in OVERVIEW_FIELDS},
+            **{f"{name}_exact": _exact_sum(name) for name in OVERVIEW_FIELDS},
             innovation_pool=Sum("figures__innovation_pool"),
+            investment_total=Sum("figures__investment_total"),
             npv=Sum("figures__npv"),
             pending=Count("pending_decision"),
         )
@@ -201,7 +229,8 @@ def totals(queryset: QuerySet[Proposal]) -> dict:
             sums[name] = by_level[0][name] if by_level else None
         sums.update(price_level=levels[0] if levels else None, converted=False, unconverted=[])
         return sums
-    index = PriceIndex.series_map().get(SERVICE_SERIES, {})
+    indexes = PriceIndex.series_map()
+    index = indexes.get(SERVICE_SERIES, {})
     target = levels[-1]
     missing = [year for year in levels if year not in index]
     if missing:
@@ -210,13 +239,62 @@ def totals(queryset: QuerySet[Proposal]) -> dict:
             sums[name] = sum(values) if values else None
         sums.update(price_level=None, converted=False, unconverted=missing)
         return sums
-    for name in SUMMED_TOTALS:
-        places = 0 if name == "npv" else 1
-        sums[name] = convert_sums(
-            {row["price_level_year"]: row[name] for row in by_level}, index, target, places
+    level_sums = {
+        row["price_level_year"]: (
+            row["price_level_year"],
+            {
+                **{name: row[f"{name}_exact"] for name in OVERVIEW_FIELDS},
+                "innovation_pool": row["investment_total"],
+            },
         )
-    sums.update(price_level=target, converted=True, unconverted=[])
+        for row in by_level
+    }
+    _rows, converted = convert_overview(level_sums, indexes, target)
+    sums.update(converted)
+    sums["npv"] = convert_sums(
+        {row["price_level_year"]: row["npv"] for row in by_level}, index, target, 0
+    )
+    sums.update(price_level=target, converted=True, unconverted=[], indexes=indexes)
     return sums
+
+
+def rows_in_price_level(records: list[Proposal], sums: dict) -> list[Proposal]:
+    """The list's rows (`list_rows` records) as the totals show them (`totals`): when
+    the totals were converted to one p/l, each row of another p/l is a copy in memory
+    (never saved) whose summary holds its overview figures in that p/l
+    (`finance.prices.convert_overview` of the row alone: its amounts before rounding,
+    converted exactly and rounded half up to mio. kr. with one decimal) and its present
+    value converted by the service index (1.000 kr.); ``converted_from`` is its own
+    p/l. A page shows some of the rows, so they are not rounded to the total (the
+    catalogue overview in another p/l does that). No query."""
+    if not sums.get("converted"):
+        return records
+    target, indexes = sums["price_level"], sums["indexes"]
+    out = []
+    for record in records:
+        figures = getattr(record, "figures", None)
+        level = record.price_level_year
+        if figures is None or level == target:
+            out.append(record)
+            continue
+        exact = {}
+        for name in OVERVIEW_FIELDS:
+            value = getattr(figures, f"{name}_exact")
+            printed = getattr(figures, name)
+            exact[name] = value if value is not None or printed is None else printed * 1000
+        rows, _total = convert_overview({record.pk: (level, exact)}, indexes, target)
+        shown = copy.copy(figures)
+        for name in OVERVIEW_FIELDS:
+            setattr(shown, name, rows[record.pk][name])
+        shown.npv = convert_amount(
+            figures.npv, indexes[SERVICE_SERIES], level, target, STORED_PLACES
+        )
+        row = copy.copy(record)
+        row._state = copy.copy(record._state)
+        row._state.fields_cache = {**record._state.fields_cache, "figures": shown}
+        row.converted_from = level
+        out.append(row)
+    return out
 
 
 SHARE_KINDS = ("savings", "costs", "investments")

@@ -24,7 +24,7 @@ from cases.paging import KeysFirst
 from cases.templatetags.bilag import amount_formatter
 from finance.rounding import round_half_up
 
-from .selectors import OVERVIEW_FIELDS, list_rows
+from .selectors import OVERVIEW_FIELDS, list_rows, rows_in_price_level
 
 
 def mio(value: Decimal | None) -> str:
@@ -119,6 +119,15 @@ def row_cells() -> dict:
     mio_text = amount_formatter(1)
     thousand_text = amount_formatter(0)
 
+    converted_text = escape_text(str(_("converted from %(year)s p/l")))
+
+    def converted_from(r) -> str:
+        """A row shown in the totals' p/l (`rows_in_price_level`) says its own."""
+        level = getattr(r, "converted_from", None)
+        if level is None:
+            return ""
+        return f' <small class="converted-from">{converted_text % {"year": level}}</small>'
+
     def code(related) -> str:
         """A committee's or administration's code; "—" for none."""
         return f"<td>{escape_text(related.code) if related is not None else '—'}</td>"
@@ -161,7 +170,8 @@ def row_cells() -> dict:
             f'<td><a href="{before}{r.pk:d}{after}">{escape_text(r.number)}</a></td>'
         ),
         "title": lambda r: (
-            f'<td class="title">{escape_text(r.title)}{" *" if r.cross_cutting else ""}</td>'
+            f'<td class="title">{escape_text(r.title)}{" *" if r.cross_cutting else ""}'
+            f"{converted_from(r)}</td>"
         ),
         **{name: figure(name) for name in OVERVIEW_FIELDS},
         "payback": years("payback_years"),
@@ -283,7 +293,9 @@ class CaseTable(tables.Table):
         and its stored summary: the cells CaseTable's columns render (`render_*`), but
         without a template node or a column renderer per cell (that was three quarters of
         a list request). Rows without a summary show empty figures."""
-        records = [row.record for row in self.paginated_rows]
+        records = rows_in_price_level(
+            [row.record for row in self.paginated_rows], self.totals or {}
+        )
         if not records:
             columns = len(self.columns)
             return format_html('<tr><td colspan="{}">{}</td></tr>', columns, self.empty_text)

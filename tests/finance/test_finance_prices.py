@@ -18,6 +18,7 @@ from finance.prices import (
     PriceLevelError,
     chain_index,
     convert_case,
+    convert_overview,
     convert_rows,
     convert_sums,
     factor,
@@ -166,6 +167,49 @@ def test_a_converted_catalogue_adds_up_to_its_converted_totals(rows, a, b, c):
         for k in present:
             own = Fraction(rows[k][1][col]) * factor(index, rows[k][0], 2024)
             assert abs(Fraction(converted[k][col]) - own) < Fraction(1, 10)
+
+
+def test_convert_overview_worked_example():
+    """The overview rule of page, PDF and workbook. Service index 2021 100, 2024 110;
+    anlæg index 2021 200, 2024 230 (factors 1,1 and 1,15). Two proposals in 2021 p/l:
+    A: service 126, anlæg 1.000; B: service 126, anlæg 1.000 (1.000 kr.).
+    Service: 138,6 each -> 0,1386 mio.; total 0,2772 -> 0,3; rows floor 0,1 + 0,1, the
+    leftover 0,1 to the equal remainders' smaller key, A: 0,2 and 0,1.
+    Anlæg by the anlæg series: 1.150 each -> 1,15 -> total 2,3, rows 1,2 (A) and 1,1.
+    Innovation pool (126 + 1.000): 0,1386 + 1,15 = 1,2886 each -> total 2,6 (2,5772),
+    rows 1,3 and 1,3. Full effect 0 -> 0,0."""
+    indexes = {
+        SERVICE_SERIES: {2021: D(100), 2024: D(110)},
+        CAPITAL_SERIES: {2021: D(200), 2024: D(230)},
+    }
+    own = {
+        "investment_service": D("126.00"),
+        "investment_capital": D("1000.00"),
+        "full_effect_service": D(0),
+        "innovation_pool": D("1126.00"),
+    }
+    rows, totals = convert_overview({"A": (2021, own), "B": (2021, own)}, indexes, 2024)
+    assert rows["A"] == {
+        "investment_service": D("0.2"),
+        "investment_capital": D("1.2"),
+        "full_effect_service": D("0.0"),
+        "innovation_pool": D("1.3"),
+    }
+    assert rows["B"]["investment_service"] == D("0.1")
+    assert rows["B"]["investment_capital"] == D("1.1")
+    assert rows["B"]["innovation_pool"] == D("1.3")
+    assert totals == {
+        "investment_service": D("0.3"),
+        "investment_capital": D("2.3"),
+        "full_effect_service": D("0.0"),
+        "innovation_pool": D("2.6"),
+    }
+    # without an anlæg series for both years anlæg goes by the service series
+    service_only = {SERVICE_SERIES: indexes[SERVICE_SERIES], CAPITAL_SERIES: {2024: D(230)}}
+    _rows, totals = convert_overview({"A": (2021, own)}, service_only, 2024)
+    assert totals["investment_capital"] == D("1.1")
+    with pytest.raises(PriceLevelError, match="intet pris- og lønindeks for 2019"):
+        convert_overview({"A": (2019, own)}, indexes, 2024)
 
 
 def _by_level(rows, col):
