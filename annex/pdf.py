@@ -38,7 +38,7 @@ from pikepdf import Name
 from cases.appraisal import appraisal_settings
 from cases.models import Catalog, Proposal
 from cases.permissions import visible_proposals
-from cases.price_levels import PriceLevelChoice, proposal_in_price_level
+from cases.price_levels import PriceLevelChoice, capital_note, proposal_in_price_level
 from cases.selectors import figures_for, proposals_with_inputs
 from committees.models import Administration, Committee
 from finance import engine
@@ -464,6 +464,12 @@ def front_matter_pdf(
                     for y in sorted({item.converted_from for item in items} - {None})
                 ),
                 "statuses": ", ".join(str(status_labels.get(s, s)) for s in statuses),
+                # by which index anlæg amounts were converted (docs/APPRAISAL.md)
+                "capital_note": capital_note(
+                    {item.own_amounts[0] for item in items}, price_level.year, price_level
+                )
+                if price_level is not None and price_level.year is not None and items
+                else "",
             }
             html = render_to_string("annex/front.html", context)
         digest = hashlib.sha256((render_fingerprint() + html).encode()).hexdigest()[:24]

@@ -159,6 +159,11 @@ def test_catalogue_annex_in_another_price_level_matches_page_and_workbook(
     printed = flat(pdftotext(out))
     save_pngs(out, "catalogue-2024-pl", pages=3)
     assert "Prisniveau: 2024 p/l (omregnet fra 2021 p/l med pris- og lønindekset)" in printed
+    # the index has no anlæg series: the cover says anlæg went by the service index
+    assert (
+        "Anlægsbeløb er også omregnet med serviceindekset: der er intet anlægsindeks for "
+        "2021, 2024 (det indtastes i administrationen)." in printed
+    )
     assert "Mio. kr. 2024 p/l" in printed
     assert printed.count("2021 p/l") == 1  # only the cover says what it was converted from
     client.force_login(central_user)

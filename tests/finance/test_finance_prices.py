@@ -212,6 +212,69 @@ def test_convert_overview_worked_example():
         convert_overview({"A": (2019, own)}, indexes, 2024)
 
 
+@given(
+    st.dictionaries(
+        st.integers(min_value=1, max_value=40),
+        st.tuples(
+            st.sampled_from([2020, 2021, 2024]),
+            st.fixed_dictionaries(
+                {
+                    "investment_service": money,
+                    "investment_capital": money,
+                    "full_effect_service": st.one_of(st.none(), money),
+                }
+            ),
+        ),
+        min_size=1,
+        max_size=15,
+    ),
+    index_values,
+    index_values,
+    index_values,
+    st.booleans(),
+)
+def test_a_converted_overview_adds_up_and_converts_anlaeg_by_its_series(rows, a, b, c, anlaeg):
+    """`convert_overview` (page, PDF, workbook, case list): each column's rows add up to
+    its total, the total is the exact sum (anlæg by the anlæg series when it has both
+    years, else by the service series) rounded once to mio. kr. with one decimal, and
+    the innovation pool is the service part by the service series plus the rest by the
+    anlæg one."""
+    service = {2020: a, 2021: b, 2024: c}
+    capital = {2020: c, 2021: a, 2024: b} if anlaeg else {2024: b}
+    indexes = {SERVICE_SERIES: service, CAPITAL_SERIES: capital}
+    rows = {
+        k: (level, {**amounts, "innovation_pool": amounts["investment_service"] * 3})
+        for k, (level, amounts) in rows.items()
+    }
+    converted, totals = convert_overview(rows, indexes, 2024)
+    by = {"investment_capital": capital if anlaeg else service}
+    for col in ("investment_service", "investment_capital", "full_effect_service"):
+        present = [k for k in rows if rows[k][1][col] is not None]
+        if not present:
+            assert totals[col] is None
+            continue
+        assert sum((converted[k][col] for k in present), D(0)) == totals[col]
+        index = by.get(col, service)
+        exact = sum(
+            (Fraction(rows[k][1][col]) * factor(index, rows[k][0], 2024) / 1000 for k in present),
+            Fraction(0),
+        )
+        assert totals[col] == round_fraction_half_up(exact, 1)
+    pool = sum(
+        (
+            Fraction(amounts["investment_service"]) * factor(service, level, 2024)
+            + Fraction(amounts["investment_service"] * 2)
+            * factor(capital if anlaeg else service, level, 2024)
+            for level, amounts in rows.values()
+        ),
+        Fraction(0),
+    )
+    assert totals["innovation_pool"] == round_fraction_half_up(pool / 1000, 1)
+    assert sum((r["innovation_pool"] for r in converted.values()), D(0)) == totals[
+        "innovation_pool"
+    ]
+
+
 def _by_level(rows, col):
     sums: dict = {}
     for level, values in rows.values():
