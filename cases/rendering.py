@@ -19,6 +19,9 @@ only while the template is the one it mirrors (`FIELD_TEMPLATE_SHA256`, the file
 hash): an edited template is drawn by the template again, and the test of this module
 fails until `field_group_html` and the hash follow it.
 
+A formset's management form (hidden fields only, drawn with django/forms/div.html)
+is written here too.
+
 Forms opt in: `default_renderer = QUICK` on a form class, `renderer=QUICK` for a
 formset (its forms draw with the formset's renderer). The Django admin keeps Django's
 rendering. `tests/cases/test_rendering.py` checks the markup against Django's."""
@@ -71,7 +74,10 @@ INPUT_OPTIONS = {
 }
 LABEL = "django/forms/label.html"
 ERRORS = "django/forms/errors/list/default.html"
-WRITTEN = INPUTS | MULTIPLE | {SELECT, TEXTAREA, LABEL, ERRORS}
+# A form drawn as a whole ({{ form }}); written here only when it has nothing but hidden
+# fields and no errors (a formset's management form: the editor draws 17).
+FORM_DIV = "django/forms/div.html"
+WRITTEN = INPUTS | MULTIPLE | {SELECT, TEXTAREA, LABEL, ERRORS, FORM_DIV}
 # The site's field group (config.forms.BilagFormRenderer.field_template_name) and the
 # sha256 of the file that `field_group_html` writes out.
 FIELD = "forms/field.html"
@@ -277,6 +283,9 @@ class QuickWidgets:
                 html = select_html(context["widget"])
             elif template_name == TEXTAREA:
                 html = textarea_html(context["widget"])
+            elif template_name == FORM_DIV:
+                if not context["fields"] and not context["errors"]:
+                    html = "".join(str(field) for field in context["hidden_fields"])
             elif template_name in MULTIPLE:
                 if is_djangos_own("django/forms/widgets/multiple_input.html"):
                     html = multiple_html(context["widget"])

@@ -14,6 +14,7 @@ from cases.forms import ProposalEditor, proposal_data
 from cases.models import Proposal
 from cases.rendering import (
     FIELD,
+    FORM_DIV,
     QUICK,
     QuickWidgets,
     field_group_html,
@@ -115,7 +116,8 @@ def test_every_field_group_of_the_editor_is_the_field_templates_markup(
 ):
     """`field_group_html` writes templates/forms/field.html byte for byte: label or
     legend, help text, errors (with their ids), input (aria-invalid, aria-describedby),
-    length hint; for every field of the editor, shown and posted with errors."""
+    length hint; for every field of the editor, shown and posted with errors. The
+    formsets' management forms are Django's div.html byte for byte."""
     proposal = proposals_with_inputs().get(catalog__key="investment-2021", number="BC01")
     client.force_login(central_user)
     url = reverse("cases:proposal_edit", args=[proposal.catalog.key, proposal.number])
@@ -145,6 +147,11 @@ def test_every_field_group_of_the_editor_is_the_field_templates_markup(
                 errors += bool(field.errors)
                 fieldsets += field.use_fieldset
                 fieldset_errors += field.use_fieldset and bool(field.errors)
+            for formset in editor.formsets():
+                management = formset.management_form
+                expected = get_default_renderer().render(FORM_DIV, management.get_context())
+                assert str(management) == expected, formset.prefix
+                assert expected.count("<input") == 4
     assert compared > 200 and errors >= 5 and fieldsets >= 6 and fieldset_errors >= 1
 
 
