@@ -1,6 +1,7 @@
 """Benchmark of finance.engine.compute (and finance.appraisal) on synthetic proposals.
 
 Run: .venv/bin/python benchmarks/engine.py [--proposals 10000] [--runs 5] [--seed 2021]
+[--before]  (--before: also the former implementations, the tests' oracles, same runs)
 Builds the proposals once (deterministic, seeded), checks that ``compute`` and a minimal
 direct Decimal computation of the same outputs (``reference``) agree on every one, then
 times, over all of them and ``--runs`` times, interleaved so that all see the same load
@@ -330,22 +331,57 @@ TIMED = (
 )  # fmt: skip
 
 
+def before_functions() -> tuple:
+    """The engine, appraisal and conversion as they were before the fast paths (the
+    tests' oracles), every figure read as above."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "finance"))
+    import oracle_appraisal
+    import oracle_engine
+    import oracle_prices
+
+    def engine_before(case: Case) -> None:
+        read_all(oracle_engine.compute(case))
+
+    def appraisal_before(case: Case) -> None:
+        figures = oracle_engine.compute(case)
+        read_all(figures)
+        appraisal = oracle_appraisal.appraise(figures)
+        for name in Appraisal.FIELDS:
+            getattr(appraisal, name)
+
+    def conversion_before(case: Case) -> None:
+        read_all(oracle_engine.compute(oracle_prices.convert_case(case, INDEXES, 2021, 2024)))
+
+    return (
+        ("before_engine", "BEFORE: engine, every figure read", engine_before),
+        ("before_appraisal", "BEFORE: engine + appraisal, every figure read", appraisal_before),
+        ("before_conversion", "BEFORE: conversion to 2024 p/l + engine", conversion_before),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--proposals", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="also time the implementations the fast paths replaced (kept as the tests' "
+        "oracles, tests/finance/oracle_*.py) in the same interleaved runs",
+    )
     args = parser.parse_args()
+    timed_functions = TIMED + (before_functions() if args.before else ())
 
     rnd = random.Random(args.seed)
     started = time.process_time()
     cases = [synthetic_case(rnd) for _ in range(args.proposals)]
     build = time.process_time() - started
     verify(cases)
-    wall: dict[str, list[float]] = {key: [] for key, _label, _f in TIMED}
-    cpu: dict[str, list[float]] = {key: [] for key, _label, _f in TIMED}
+    wall: dict[str, list[float]] = {key: [] for key, _label, _f in timed_functions}
+    cpu: dict[str, list[float]] = {key: [] for key, _label, _f in timed_functions}
     for _ in range(args.runs):  # interleaved, so all see the same machine load
-        for key, _label, function in TIMED:
+        for key, _label, function in timed_functions:
             w, c = timed(function, cases)
             wall[key].append(w)
             cpu[key].append(c)
@@ -354,7 +390,7 @@ def main() -> None:
     reference_cpu = median(cpu["reference"])
     print(f"proposals: {args.proposals} (built in {build:.3f} s CPU, not timed below)")
     print(f"seconds for all proposals, median of {args.runs} interleaved runs:")
-    for key, label, _function in TIMED:
+    for key, label, _function in timed_functions:
         print(
             f"  {label}: {median(wall[key]):.3f} wall, {median(cpu[key]):.3f} CPU; "
             f"/ reference (CPU): {median(cpu[key]) / reference_cpu:.2f}"
@@ -388,6 +424,17 @@ def main() -> None:
         f"engine alone, every figure read: {median(cpu['conversion']) / engine_cpu:.2f} x "
         "(only on request: no goal set)"
     )
+    if args.before:
+        print("  before the fast paths (the former implementations, same runs), now / before:")
+        for now, before, label in (
+            ("engine", "before_engine", "engine, every figure read"),
+            ("appraisal", "before_appraisal", "engine + every appraisal figure"),
+            ("conversion", "before_conversion", "p/l conversion + engine"),
+        ):
+            print(
+                f"    {label}: {median(cpu[now]):.3f} s / {median(cpu[before]):.3f} s = "
+                f"{median(cpu[now]) / median(cpu[before]):.2f}"
+            )
     print(f"proposals/second (CPU, every figure read): {args.proposals / engine_cpu:,.0f}")
     print(f"checks found: {checks}")
 
