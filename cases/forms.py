@@ -1732,10 +1732,19 @@ def _posted(data, key: str) -> Any:
 
 
 def _put(data, key: str, value: Any) -> None:
+    data.setlist(key, posted_values(key, value))
+
+
+def posted_values(key: str, value: Any) -> list:
+    """What the browser posts for field `key` holding `value` (as `_as_value` writes
+    it): several choices as they are; nothing for a multiple choice with none ticked
+    (`_as_value` writes that as "", which posted would be an invalid choice); else the
+    one value."""
     if isinstance(value, list):
-        data.setlist(key, value)
-    else:
-        data[key] = value
+        return value
+    if key in MULTI_VALUE_FIELDS and value == "":
+        return []
+    return [value]
 
 
 MULTI_VALUE_FIELDS = {"affected_administrations"}

@@ -38,6 +38,7 @@ from .forms import (
     copied_data,
     merge_values,
     new_proposal_data,
+    posted_values,
     proposal_data,
     resolve_conflicts,
     sign_conflicts,
@@ -665,7 +666,7 @@ def _rebase(request, data, editor: ProposalEditor):
     ]
     merged_data = QueryDict(mutable=True)
     for key, value in merged.items():
-        merged_data.setlist(key, value if isinstance(value, list) else [value])
+        merged_data.setlist(key, posted_values(key, value))
     for key in ("csrfmiddlewaretoken", "action", "confirm_warnings"):
         if key in data:
             merged_data[key] = data[key]

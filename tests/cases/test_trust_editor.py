@@ -9,6 +9,7 @@ from django.test import Client
 
 from cases.models import HearingAnswer, Proposal
 from cases.selectors import figures_for, proposals_with_inputs
+from committees.models import Administration
 from review import workflow
 from tests.factories import bc01
 from tests.review.conftest import kfu_proposal
@@ -273,3 +274,41 @@ def test_finding_6_a_forged_choice_cannot_bring_in_other_text(central_user):
     response = second.post(edit_url(proposal), as_post(again, action="save"))
     assert response.status_code == 302  # no pending choice: the form posts "Min"
     assert Proposal.objects.get(pk=proposal.pk).title == "Min"
+
+
+def test_finding_6_a_conflict_without_affected_administrations_shows_no_error(central_user):
+    """No administration ticked under "Berørte forvaltninger": the merged form posts none,
+    not an empty choice ("“” er ikke en gyldig værdi" above an untouched field)."""
+    proposal = bc01()
+    proposal.affected_administrations.clear()
+    first, first_data, second, second_data = two_tabs(central_user, proposal)
+    first.post(edit_url(proposal), as_post(first_data, action="save", summary="Deres"))
+    conflict = second.post(edit_url(proposal), as_post(second_data, action="save", title="Min"))
+
+    assert conflict.status_code == 200
+    assert conflict.context["error_links"] == []
+    assert "er ikke en gyldig værdi" not in conflict.content.decode()
+
+
+def test_finding_6_choosing_their_empty_affected_administrations_saves_none(central_user):
+    """The other person unticked every administration, the user ticked another: choosing
+    theirs saves none (not the invalid empty choice)."""
+    proposal = bc01()
+    one, another = Administration.objects.all()[:2]
+    proposal.affected_administrations.set([one])
+    first, first_data, second, second_data = two_tabs(central_user, proposal)
+    assert second_data.getlist("affected_administrations") == [str(one.pk)]
+    ticked, others = [str(one.pk)], [str(another.pk)]
+    first.post(edit_url(proposal), as_post(first_data, action="save", affected_administrations=[]))
+    conflict = second.post(
+        edit_url(proposal),
+        as_post(second_data, action="save", affected_administrations=[*ticked, *others]),
+    )
+    assert [c.key for c in conflict.context["choices"]] == ["affected_administrations"]
+
+    again = as_post(form_data(conflict.content), action="save")
+    again["choose:affected_administrations"] = ["theirs"]
+    response = second.post(edit_url(proposal), again)
+
+    assert response.status_code == 302
+    assert list(Proposal.objects.get(pk=proposal.pk).affected_administrations.all()) == []
