@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import PoolBudget, Status
+from tests.system_tools import run_tool
 
 from ..cases.test_pages import text_of
 from ..factories import ProposalFactory, add_line, bc01
@@ -112,3 +113,34 @@ def test_printed_suggestion_gives_the_title_room(client, central_user, tmp_path)
     save_pngs(out, "portfolio-long-title", pages=1)
     lines = [" ".join(line.split()) for line in pdftotext(out).splitlines()]
     assert any("BC02 Aktivitetsbaseret indretning i" in line for line in lines)
+
+
+def test_printed_suggestion_wraps_a_long_word_of_the_title_inside_its_column(
+    client, central_user, tmp_path
+):
+    """A title with a word longer than its column (a Danish compound, a pasted address)
+    ran over the figure columns and printed on top of the investment, payback, present
+    value and "Med": it breaks inside the title's column."""
+    catalog = portfolio_catalog()
+    word = "Digitaliseringsunderstøttelsesprojektimplementeringsforløbskoordineringsenheden"
+    catalog.proposals.filter(number="BC02").update(title=f"{word} og mere")
+    client.force_login(central_user)
+    out = tmp_path / "puljen.pdf"
+    out.write_bytes(client.get(reverse("annex:portfolio_pdf", args=[catalog.key])).content)
+    save_pngs(out, "portfolio-long-word", pages=1)
+    boxes = run_tool(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    words = [
+        (float(x_min), float(x_max), text)
+        for x_min, x_max, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            boxes,
+        )
+    ]
+    investment_column = min(x_min for x_min, _, text in words if text == "Investering")
+    pieces = [(x_min, x_max) for x_min, x_max, text in words if len(text) > 9 and text in word]
+    title_pieces = [piece for piece in pieces if piece[0] > 100]  # the table's, not the list's
+    assert len(title_pieces) >= 2  # the word broke
+    assert max(x_max for _, x_max in title_pieces) < investment_column
