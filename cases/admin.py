@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from ops.admin_columns import year_column
+
 from . import limits, services
 from .models import Catalog, PoolBudget, Proposal
 from .permissions import DECIDED_STATUSES
@@ -97,7 +99,14 @@ class CatalogAdmin(admin.ModelAdmin):
     set by the import and shown read-only. The appraisal settings and the pool's budget
     per year shape the present value block and the portfolio page (docs/APPRAISAL.md)."""
 
-    list_display = ("title", "key", "annex", "pool", "budget_year", "proposal_count")
+    list_display = (
+        "title",
+        "key",
+        "annex",
+        "pool",
+        year_column("budget_year", _("budget year")),
+        "proposal_count",
+    )
     list_filter = ("pool", "budget_year")
     search_fields = ("key", "title", "annex")
     fieldsets = (

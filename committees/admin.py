@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from ops.admin_columns import year_column
+
 from .models import Administration, Committee, PriceIndex, Profile
 
 
@@ -113,7 +115,7 @@ class PriceIndexAdmin(admin.ModelAdmin):
 
     form = PriceIndexForm
 
-    list_display = ("series", "year", "value", "source")
+    list_display = ("series", year_column("year", _("year")), "value", "source")
     list_filter = ("series",)
     list_editable = ("value",)
     ordering = ("series", "year")
