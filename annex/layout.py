@@ -212,10 +212,12 @@ def as_printed(layout: Layout, sections: list[Section], printed: list[str]) -> l
       stands among them prints that heading's number and wording as the source has
       them, slips included (Citizen 2018 proposal 3 numbers "2." … "8."; proposal 2
       prints "1. OPFØLGNING" and "2.8 RISICI").
-    - A section the source gave no heading of its own printed its content under the
-      heading before it (Citizen proposal 3's distribution table under "4. FORSLAGETS
-      POTENTIALE"; investment BC11's hearing tables under "1.11 RISIKOVURDERING"): its
-      blocks join the section before it.
+    - A section the source gave no heading of its own, between two it did, printed its
+      content under the heading before it (Citizen proposal 3's distribution table under
+      "4. FORSLAGETS POTENTIALE"; investment BC11's hearing tables under "1.11
+      RISIKOVURDERING"): its blocks join the section before it. One after the source's
+      last heading (the source printed nothing of it: investment BC03 has no Teknisk
+      bilag) keeps its heading and the form's number.
     - Headings that match no section of the form say nothing: if none matches, the
       sections are returned as they are (another form, or no recorded headings).
     """
@@ -241,9 +243,10 @@ def as_printed(layout: Layout, sections: list[Section], printed: list[str]) -> l
     hits = [found(section) for section in sections]
     if not any(hits):
         return sections
+    last = max(i for i, hit in enumerate(hits) if hit)
     out: list[Section] = []
-    for section, hit in zip(sections, hits, strict=True):
-        if hit is None and out:
+    for i, (section, hit) in enumerate(zip(sections, hits, strict=True)):
+        if hit is None and out and i < last:
             out[-1].blocks += section.blocks
             continue
         if hit is not None:

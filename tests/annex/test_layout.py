@@ -107,6 +107,33 @@ def test_citizen_proposal_3_numbers_2_to_8_and_prints_its_distribution_under_4(r
 
 
 @pytest.mark.django_db
+def test_investment_bc11_prints_its_hearing_under_risk_and_teknisk_bilag_as_1_12(
+    reference_catalogs,
+):
+    """BC11's source prints its hearing tables under "1.11 RISIKOVURDERING" (no "Hvem er
+    hørt?" heading) and then "1.12 TEKNISK BILAG", in capitals as all its headings."""
+    ctx = context("investment-2021", "BC11")
+    assert headings(ctx)[-3:] == [
+        "1.10 OPFØLGNING",
+        "1.11 RISIKOVURDERING",
+        "1.12 TEKNISK BILAG",
+    ]
+    risk = ctx["sections"][-2]
+    assert [b["type"] for b in risk.blocks] == ["html", "hearing"]
+
+
+@pytest.mark.django_db
+def test_a_section_after_the_sources_last_heading_keeps_its_own(reference_catalogs):
+    """BC03's source ends with its slip "1.1. Hvem er hørt?" and prints no Teknisk bilag:
+    the engine's tables keep their section, with the form's number."""
+    assert headings(context("investment-2021", "BC03"))[-3:] == [
+        "1.9 RISIKOVURDERING",
+        "1.1. Hvem er hørt?",
+        "1.11. Teknisk bilag",
+    ]
+
+
+@pytest.mark.django_db
 def test_recorded_headings_that_match_no_section_change_nothing(reference_catalogs):
     Proposal.objects.filter(catalog__key="citizen-2018", number="2").update(
         printed_headings=["7. Noget helt andet", "8. Endnu et afsnit"]
@@ -244,6 +271,9 @@ def test_sections_are_numbered_as_the_source_printed_its_own_headings(reference_
         "1.10. Hvem er hørt?",
     ]
     # the note before the tables is no section: it says nothing about the numbering
+    Proposal.objects.filter(catalog__key="investment-2021", number="BC12").update(
+        printed_headings=[]
+    )
     assert headings(context("investment-2021", "BC12"))[0] == (
         "1.1. Forslagets samlede økonomiske konsekvenser"
     )
