@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.forms import opened_units
 from cases.models import Catalog, Proposal, Status
 from cases.permissions import sees_everything, visible_proposals
 from cases.portfolio import catalog_portfolio
@@ -266,7 +267,8 @@ def followup_report_pdf(request, key):
 def template_xlsx(request, key, number=None):
     catalog = get_object_or_404(Catalog, key=key)
     proposal = _proposal(request.user, key, number) if number else None
-    data = build_template(catalog, proposal)
+    # "?enhed=mio.kr": the amounts written in that unit (the unit cells say so)
+    data = build_template(catalog, proposal, units=opened_units(request.GET))
     name = f"skabelon {proposal.number if proposal else catalog.key}"
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(name, "xlsx")}"'

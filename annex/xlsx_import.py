@@ -42,6 +42,7 @@ from cases.models import Catalog, Proposal
 from cases.numbers import NumberError, format_number, parse_text_number
 from cases.selectors import proposals_with_inputs
 from cases.services import ImportResult, import_document
+from finance import prices
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
@@ -66,6 +67,30 @@ SECTION_NAMES = {
     "fte": "Årsværk",
     "specification": "Specifikation",  # a row under the line above it (Line.specifications)
 }
+# The unit each section's amounts are written in (issue 14, point 4): row 2 of the sheet
+# "Økonomi" holds a label cell and the unit in the cell to its right; specification rows
+# follow their line's section. A template without them (older ones) is in 1.000 kr.
+UNIT_SECTIONS = {
+    "permanent": "Enhed, varig ændring",
+    "implementation": "Enhed, implementering",
+    "administration": "Enhed, administration",
+}
+UNIT_ROW = 2
+UNIT_NAMES = {"kr": "kr.", "t.kr": "1.000 kr.", "mio.kr": "mio. kr."}
+UNIT_CODES = {
+    **{name: code for code, name in UNIT_NAMES.items()},
+    "kr": "kr",
+    "t.kr": "t.kr",
+    "1000 kr.": "t.kr",
+    "1.000 kr": "t.kr",
+    "1000 kr": "t.kr",
+    "mio.kr": "mio.kr",
+    "mio. kr": "mio.kr",
+    "mio kr": "mio.kr",
+    "mio kr.": "mio.kr",
+}
+# how an amount is shown in each unit (display only: the cell holds the exact value)
+UNIT_FORMATS = {"kr": "#,##0", "t.kr": "#,##0.##", "mio.kr": "#,##0.#####"}
 KIND_CODES = {"besparelse": "saving", "omkostning": "cost"}
 KIND_NAMES = {v: k.capitalize() for k, v in KIND_CODES.items()}
 AREA_CODES = {
@@ -137,9 +162,19 @@ def _set_text(ws, row: int, column: int, value: Any):
     return cell
 
 
-def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
+def build_template(
+    catalog: Catalog, proposal: Proposal | None = None, units: dict[str, str] | None = None
+) -> bytes:
     """The template for a new proposal of `catalog`, or filled with `proposal`
-    (export -> import round-trips it unchanged)."""
+    (export -> import round-trips it unchanged).
+
+    `units`: the unit ("kr", "t.kr", "mio.kr") each grid section ("permanent",
+    "implementation", "administration") is written in, default 1.000 kr.; the amounts
+    are converted exactly (`finance.prices.from_thousands`) and the unit cells of row 2
+    say which, so the import reads them back to the same 1.000 kr."""
+    units = {
+        section: (units or {}).get(section) or prices.DEFAULT_UNIT for section in UNIT_SECTIONS
+    }
     data = export_proposal(proposal) if proposal is not None else None
     years = data["years"] if data else list(range(catalog.budget_year, catalog.budget_year + 6))
     wb = Workbook()
@@ -147,7 +182,10 @@ def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
     ws.title = "Forslag"
     ws["A1"] = f"{catalog.annex} – {catalog.title}" if catalog.annex else catalog.title
     ws["A1"].font = Font(bold=True, size=12)
-    ws["A2"] = "Udfyld kolonne B. Beløb i 1.000 kr.; besparelser med negativt (-) fortegn."
+    ws["A2"] = (
+        "Udfyld kolonne B. Beløb på arket Økonomi i afsnittets enhed (række 2: kr., "
+        "1.000 kr. eller mio. kr.); besparelser med negativt (-) fortegn."
+    )
     ws.column_dimensions["A"].width = 58
     ws.column_dimensions["B"].width = 90
     ws.column_dimensions["C"].hidden = True
@@ -159,7 +197,23 @@ def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
     ws.freeze_panes = "B4"
 
     grid = wb.create_sheet("Økonomi")
-    grid["A1"] = "Forslagets økonomi (1.000 kr.). Årene i række 3 kan ændres (fortløbende)."
+    grid["A1"] = (
+        "Forslagets økonomi. Enheden for hvert afsnit står i række 2 (kr., 1.000 kr. eller "
+        "mio. kr.; specifikationer følger deres linje). Årene i række 3 kan ændres "
+        "(fortløbende)."
+    )
+    unit_cells = []
+    for i, (section, label) in enumerate(UNIT_SECTIONS.items()):
+        grid.cell(row=UNIT_ROW, column=1 + 2 * i, value=label).font = BOLD
+        value = grid.cell(row=UNIT_ROW, column=2 + 2 * i, value=UNIT_NAMES[units[section]])
+        value.fill = HEADER_FILL
+        unit_cells.append(value.coordinate)
+    choice = DataValidation(
+        type="list", formula1='"' + ",".join(UNIT_NAMES.values()) + '"', allow_blank=True
+    )
+    for coordinate in unit_cells:
+        choice.add(coordinate)
+    grid.add_data_validation(choice)
     headers = ["Afsnit", "Art", "Styringsområde", "Tekst"]
     for col, header in enumerate(headers + years, start=1):
         cell = grid.cell(row=3, column=col, value=header)
@@ -169,6 +223,7 @@ def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
     grid.freeze_panes = "E4"
     row = 4
     for line in (data or {}).get("lines", []):
+        unit = units[line["section"]]
         _grid_row(
             grid,
             row,
@@ -178,13 +233,26 @@ def build_template(catalog: Catalog, proposal: Proposal | None = None) -> bytes:
             line["label"],
             line["amounts"],
             years,
+            unit,
         )
         row += 1
         for spec in line.get("specifications") or []:
-            _grid_row(grid, row, "Specifikation", "", "", spec["label"], spec["amounts"], years)
+            _grid_row(
+                grid, row, "Specifikation", "", "", spec["label"], spec["amounts"], years, unit
+            )
             row += 1
     for line in (data or {}).get("admin_lines", []):
-        _grid_row(grid, row, "Administration", "", "", line["label"], line["amounts"], years)
+        _grid_row(
+            grid,
+            row,
+            "Administration",
+            "",
+            "",
+            line["label"],
+            line["amounts"],
+            years,
+            units["administration"],
+        )
         row += 1
     if data and data.get("fte"):
         _grid_row(
@@ -301,13 +369,17 @@ def _field_values(data: dict) -> dict[str, Any]:
     return values
 
 
-def _grid_row(ws, row, section, kind, area, label, amounts, years):
+def _grid_row(ws, row, section, kind, area, label, amounts, years, unit=prices.DEFAULT_UNIT):
+    """One row of the sheet "Økonomi"; `amounts` (1.000 kr.) written in `unit`."""
     for col, value in enumerate((section, kind, area, label), start=1):
         _set_text(ws, row, col, value)
     for i, year in enumerate(years):
         value = (amounts or {}).get(str(year))
-        if value is not None:
-            ws.cell(row=row, column=5 + i, value=value).number_format = "#,##0.##"
+        if value is None:
+            continue
+        if unit != prices.DEFAULT_UNIT:
+            value = _json_number(prices.from_thousands(Decimal(str(value)), unit).normalize())
+        ws.cell(row=row, column=5 + i, value=value).number_format = UNIT_FORMATS[unit]
 
 
 def _table(ws, headers, rows, text_columns=None):
@@ -669,6 +741,7 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
         raise XlsxImportError(f"{grid.ref(3, 5)}: årene mangler (første år i kolonne E)")
     where["years"] = grid.ref(3, 5)
     proposal["years"] = years
+    units = _read_units(grid)
     lines, admin, fte = [], [], {}
     previous: int | None = None  # the line a "Specifikation" row below it belongs to
     for r in range(4, len(grid.rows) + 1):
@@ -680,8 +753,12 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
         if section is None:
             raise XlsxImportError(f"{grid.ref(r, 1)}: afsnittet mangler (fx Varig ændring)")
         amounts = {}
+        if section == "specification":
+            unit = units.get(lines[previous]["section"]) if previous is not None else None
+        else:
+            unit = units.get(section)
         for year, (value, ref) in zip(years, amounts_raw, strict=True):
-            number = parse_number(value, ref)
+            number = _amount(value, ref, unit or prices.DEFAULT_UNIT)
             if number is not None:
                 amounts[str(year)] = _json_number(number)
         if section == "fte":
@@ -772,6 +849,47 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
             proposal["sections"]["other"][str(heading)] = None if text is None else str(text)
             where[f'sections.other["{heading}"]'] = sheet.ref(r, 2)
     return proposal, where
+
+
+def _read_units(grid: Sheet) -> dict[str, str]:
+    """The unit of each grid section from row 2 of "Økonomi" (a label cell, the unit to
+    its right); a section without one is in 1.000 kr. (templates made before the unit
+    cells). An unknown unit is refused with the cell."""
+    labels = {label.lower(): section for section, label in UNIT_SECTIONS.items()}
+    units = {}
+    for c in range(1, MAX_COLUMNS):
+        label = _cell(grid, UNIT_ROW, c)
+        section = labels.get(str(label).strip().rstrip(":").lower()) if label else None
+        if section is None:
+            continue
+        raw = _cell(grid, UNIT_ROW, c + 1)
+        if raw is None:
+            continue
+        code = UNIT_CODES.get(" ".join(str(raw).split()).lower())
+        if code is None:
+            raise XlsxImportError(
+                f"{grid.ref(UNIT_ROW, c + 1)}: '{raw}' er ikke en enhed (skriv kr., 1.000 kr. "
+                "eller mio. kr.)"
+            )
+        units[section] = code
+    return units
+
+
+def _amount(value: Any, ref: str, unit: str) -> Decimal | None:
+    """A grid cell typed in `unit`, in 1.000 kr. exactly (`finance.prices.to_thousands`),
+    or refused with the cell: 1.234,5 kr. is not a whole number of 1.000 kr. with two
+    decimals."""
+    if unit == prices.DEFAULT_UNIT:
+        return parse_number(value, ref)
+    # a float is taken to the decimals the stored amount can have in this unit
+    places = max(0, prices.STORED_PLACES + prices.ENTRY_UNITS[unit].adjusted())
+    number = parse_number(value, ref, places=places)
+    if number is None:
+        return None
+    try:
+        return prices.to_thousands(number, unit).normalize()
+    except prices.UnitError as error:
+        raise XlsxImportError(f"{ref}: {error}") from None
 
 
 def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict]:

@@ -91,8 +91,8 @@ def error_links(all_forms) -> list[ErrorLink]:
             for number, form in enumerate(item.forms, start=1):
                 if form.errors:
                     links += _form_links(form, _row_place(item.prefix, form, number))
-        elif item.prefix == "fte":
-            links += _form_links(item, _heading("fte"))
+        elif item.prefix in FORMSET_HEADINGS:  # full-time equivalents, a section's unit
+            links += _form_links(item, _heading(item.prefix))
         else:
             links += _form_links(item)
     return links

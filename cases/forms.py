@@ -22,7 +22,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Administration, Committee
-from finance import engine
+from finance import engine, prices
 
 from . import limits, permissions
 from .changes import FieldConflict, snapshot
@@ -43,7 +43,7 @@ from .interchange import (
 )
 from .limits import clean_text
 from .models import Area, Catalog, DistributionBasis, Kind, Proposal, RiskLevel
-from .numbers import NumberError, format_number, parse_number, query_int
+from .numbers import NumberError, format_number, format_unambiguous, parse_number, query_int
 from .rendering import QUICK, QuickForm
 from .selectors import (
     admin_lines,
@@ -131,35 +131,90 @@ class NumberInput(forms.TextInput):
         super().__init__({**base, **(attrs or {})})
 
 
+# The units an amount of the year grid may be typed in (issue 14, point 4): the keys of
+# `finance.prices.ENTRY_UNITS`, labelled as the annex writes them.
+ENTRY_UNIT_CHOICES = [
+    ("kr", _("kr.")),
+    (prices.DEFAULT_UNIT, _("1.000 kr.")),
+    ("mio.kr", _("mio. kr.")),
+]
+
+
+LARGEST_AMOUNT = Decimal("1E12")  # 1.000 kr.: as `parse_number` bounds what is typed
+
+
 class AmountField(forms.Field):
-    """A number typed as in the annex ("1.034", "-517", "337,5"); empty stays None."""
+    """A number typed as in the annex ("1.034", "-517", "337,5"); empty stays None.
+
+    `unit` is the unit the cell is typed in ("kr", "t.kr" or "mio.kr",
+    `finance.prices.ENTRY_UNITS`): the cleaned value is always in 1.000 kr., converted
+    exactly by `finance.prices.to_thousands` (an amount that is not a whole number of
+    1.000 kr. with two decimals is an error, never rounded); an initial value (1.000 kr.)
+    is shown in `unit` (`finance.prices.from_thousands`, a shift of the decimal point)."""
 
     widget = NumberInput
 
-    def __init__(self, *, places: int = 2, **kwargs):
+    def __init__(self, *, places: int = 2, unit: str = prices.DEFAULT_UNIT, **kwargs):
         self.places = places
+        self.unit = unit
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            if self.unit != prices.DEFAULT_UNIT:
+                return format_unambiguous(prices.from_thousands(Decimal(value), self.unit))
             return format_number(value)
         return value
 
     def to_python(self, value):
         if isinstance(value, Decimal):
             return value
+        typed = self._parse(value)
+        if typed is None or self.unit == prices.DEFAULT_UNIT:
+            return typed
         try:
-            return parse_number(str(value or ""), places=self.places)
+            stored = prices.to_thousands(typed, self.unit)
+        except prices.UnitError as error:
+            raise forms.ValidationError(
+                _(
+                    "%(value)s %(unit)s is %(thousands)s in 1.000 kr.: amounts are stored in "
+                    "1.000 kr. with at most two decimals (whole tens of kroner). Correct the "
+                    "amount."
+                ),
+                code="unit",
+                params={
+                    "value": format_number(typed),
+                    "unit": prices.UNIT_LABELS[self.unit],
+                    "thousands": format_number(error.thousands),
+                },
+            ) from None
+        if abs(stored) >= LARGEST_AMOUNT:
+            raise forms.ValidationError(_("The number is too large."), code="too_large")
+        # the decimals the amount has, as if typed in 1.000 kr. (2.500, not 2500.00)
+        return (
+            stored.quantize(Decimal(1))
+            if stored == stored.to_integral_value()
+            else (stored.normalize())
+        )
+
+    def _parse(self, value) -> Decimal | None:
+        # In another unit than 1.000 kr. the exactness of the stored amount decides
+        # (`to_python`), not the decimals typed: 2,53 mio. kr. is 2.530 (1.000 kr.).
+        places = self.places if self.unit == prices.DEFAULT_UNIT else 12
+        try:
+            return parse_number(str(value or ""), places=places)
         except NumberError as error:
             if error.code == "places":
                 raise forms.ValidationError(
                     _("Use at most %(places)d decimals."),
                     code="places",
-                    params={"places": self.places},
+                    params={"places": places},
                 ) from None
             if error.code == "ambiguous":
-                one, other = (format_number(v) for v in error.readings)
+                # in kr. or mio. kr. three decimals are no error: say how to write them
+                shown = format_number if self.unit == prices.DEFAULT_UNIT else format_unambiguous
+                one, other = (shown(v) for v in error.readings)
                 raise forms.ValidationError(
                     _(
                         "“%(value)s” can be read as %(one)s or as %(other)s. Which did you "
@@ -493,12 +548,14 @@ class YearCell:
 class YearCellsMixin:
     """Adds one AmountField "y<year>" per year; cells outside the span are errors."""
 
-    def add_year_fields(self, years: list[int], span: list[int], places: int = 2) -> None:
+    def add_year_fields(
+        self, years: list[int], span: list[int], places: int = 2, unit: str = prices.DEFAULT_UNIT
+    ) -> None:
         self.years = years
         self.span = span
         row_label = self.row_label_id()
         for year in years:
-            field = AmountField(label=str(year), places=places)
+            field = AmountField(label=str(year), places=places, unit=unit)
             # A cell is named by its row and its column header ("Energibesparelse 2022").
             field.widget.attrs["aria-labelledby"] = f"{row_label} yh-{year}".strip()
             if year not in span:
@@ -601,7 +658,7 @@ class LineForm(LabelledRowMixin, EditorForm):
     kind = forms.ChoiceField(label=_("Saving or cost"), choices=Kind.choices)
     area = forms.ChoiceField(label=_("Control area"), required=False)
 
-    def __init__(self, *args, years, span, section, **kwargs):
+    def __init__(self, *args, years, span, section, unit=prices.DEFAULT_UNIT, **kwargs):
         super().__init__(*args, **kwargs)
         self.section = section
         if section == "administration":
@@ -613,7 +670,7 @@ class LineForm(LabelledRowMixin, EditorForm):
                 (a, Area(a).label) for a in areas
             ]
             self.fields["kind"].initial = "saving" if section == "permanent" else "cost"
-        self.add_year_fields(years, span)
+        self.add_year_fields(years, span, unit=unit)
 
     @property
     def index_text(self) -> str:
@@ -706,9 +763,9 @@ class SpecificationForm(LabelledRowMixin, EditorForm):
 
     label_missing = _("The specification needs a text.")
 
-    def __init__(self, *args, years, span, **kwargs):
+    def __init__(self, *args, years, span, unit=prices.DEFAULT_UNIT, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_year_fields(years, span)
+        self.add_year_fields(years, span, unit=unit)
 
     def clean_row(self, data) -> None:
         if data.get("line") is None and "line" not in self.errors:
@@ -748,6 +805,34 @@ def _line_index(form) -> int | None:
 
 
 SpecFormSet = rows_formset(SpecificationForm, limits.MAX_SPECIFICATION_ROWS, SpecificationFormSet)
+
+
+class GridUnitForm(EditorForm):
+    """The unit the amounts of one section of the year grid are typed in (issue 14,
+    point 4): its lines and their specification rows. Posted as "<prefix>-unit"
+    ("perm-unit"); absent (an older page) it is 1.000 kr."""
+
+    unit = forms.ChoiceField(
+        label=_("Unit"), choices=ENTRY_UNIT_CHOICES, required=False, initial=prices.DEFAULT_UNIT
+    )
+
+    def chosen(self) -> str:
+        """The unit the section's cells are read in: the posted one when it is one of
+        `ENTRY_UNIT_CHOICES` (anything else is this form's error), else the initial."""
+        value = self["unit"].value() or prices.DEFAULT_UNIT
+        return value if value in prices.ENTRY_UNITS else prices.DEFAULT_UNIT
+
+
+def opened_units(query) -> dict[str, str]:
+    """The unit each grid section opens in, from the editor's address: "?enhed=mio.kr"
+    (every section) and "?perm-unit=kr" (one section, as the page posts it); anything
+    else is 1.000 kr. (no parameter gives an error)."""
+    every = query.get("enhed")
+    out = {}
+    for section, prefix in SECTION_PREFIX.items():
+        value = query.get(f"{prefix}-unit") or every
+        out[section] = value if value in prices.ENTRY_UNITS else prices.DEFAULT_UNIT
+    return out
 
 
 class FteForm(YearCellsMixin, EditorForm):
@@ -967,8 +1052,7 @@ def proposal_data(proposal: Proposal) -> ProposalData:
                 ln.label,
                 line_amounts(ln),
                 specifications=[
-                    {"label": s.label, "amounts": dict(s.amounts)}
-                    for s in line_specifications(ln)
+                    {"label": s.label, "amounts": dict(s.amounts)} for s in line_specifications(ln)
                 ],
             )
             for ln in grid_lines(proposal)
@@ -1059,7 +1143,10 @@ class ProposalEditor:
         proposal: Proposal | None = None,
         catalog: Catalog | None = None,
         user=None,
+        units: dict[str, str] | None = None,
     ):
+        """`units`: the unit each grid section (GRID_SECTIONS) is shown in when the
+        editor opens (`opened_units`); a bound editor reads the posted units."""
         self.data = data
         self.proposal = proposal
         self.user = user
@@ -1081,6 +1168,14 @@ class ProposalEditor:
         span = span or (initial.years if initial else []) or []
         self.span = span
         committees = [(c.code, c.name) for c in choices.top_committees]
+        self.unit_forms: dict[str, GridUnitForm] = {
+            section: GridUnitForm(
+                data,
+                prefix=SECTION_PREFIX[section],
+                initial={"unit": (units or {}).get(section, prices.DEFAULT_UNIT)},
+            )
+            for section in GRID_SECTIONS
+        }
         self.line_sets: dict[str, RowsFormSet] = {}
         for section in GRID_SECTIONS:
             prefix = SECTION_PREFIX[section]
@@ -1092,6 +1187,7 @@ class ProposalEditor:
                     "years": self._grid_years(prefix),
                     "span": span,
                     "section": section,
+                    "unit": self.unit(section),
                 },
             )
         self.spec_sets: dict[str, SpecificationFormSet] = {}
@@ -1100,7 +1196,11 @@ class ProposalEditor:
                 data,
                 prefix=prefix,
                 initial=self._spec_initial(initial, section) if data is None else None,
-                form_kwargs={"years": self._grid_years(prefix), "span": span},
+                form_kwargs={
+                    "years": self._grid_years(prefix),
+                    "span": span,
+                    "unit": self.unit(section),  # its line's section
+                },
             )
         self.fte = FteForm(
             data,
@@ -1130,6 +1230,10 @@ class ProposalEditor:
         if data is None and proposal is not None and initial is not None:
             # What the user starts from, for the merge if someone else saves first.
             self.header.initial["base"] = sign_base(initial, self.values())
+
+    def unit(self, section: str) -> str:
+        """The unit the section's amounts are typed in ("kr", "t.kr", "mio.kr")."""
+        return self.unit_forms[section].chosen()
 
     def _add_distributions(self, data, existing, span, committees) -> None:
         self.distributions: list[tuple[str, DistributionForm, DistributionRowFormSet]] = []
@@ -1338,6 +1442,8 @@ class ProposalEditor:
         """(group label, row number or None, form) for every form whose fields post."""
         yield "", None, self.header
         yield _("Full-time equivalents"), None, self.fte
+        for section, unit_form in self.unit_forms.items():
+            yield self._group_label(SECTION_PREFIX[section]), None, unit_form
         for formset in self.formsets():
             group = self._group_label(formset.prefix)
             yield group, None, formset.management_form
@@ -1371,7 +1477,7 @@ class ProposalEditor:
                 if form is self.header and name in ("version", "base"):
                     continue
                 field = form[name]
-                out[field.html_name] = _as_value(field.value())
+                out[field.html_name] = _as_value(_in_thousands(form, name))
         return out
 
     def labels(self) -> dict[str, str]:
@@ -1388,6 +1494,7 @@ class ProposalEditor:
     def all_forms(self):
         yield self.header
         yield self.fte
+        yield from self.unit_forms.values()
         yield from self.formsets()
         for _subject, basis_form, _rows in self.distributions:
             yield basis_form
@@ -1748,6 +1855,22 @@ def posted_values(key: str, value: Any) -> list:
 
 
 MULTI_VALUE_FIELDS = {"affected_administrations"}
+
+
+def _in_thousands(form: forms.Form, name: str) -> Any:
+    """A field's value for `ProposalEditor.values`, with the year grid in 1.000 kr.
+    whatever unit it is typed in (and its unit fields as 1.000 kr.), so that the values
+    of a page opened in mio. kr. and of one in 1.000 kr. compare field by field: a
+    merged page after a refused save is shown in 1.000 kr."""
+    field = form.fields[name]
+    if isinstance(form, GridUnitForm):
+        return prices.DEFAULT_UNIT
+    if not isinstance(field, AmountField) or field.unit == prices.DEFAULT_UNIT:
+        return form[name].value()
+    if not form.is_bound:
+        return form.get_initial_for_field(field, name)
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    return cleaned[name] if name in cleaned else form[name].value()
 
 
 def _as_value(value: Any) -> Any:

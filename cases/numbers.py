@@ -144,6 +144,18 @@ def format_number(value: Decimal | int | None) -> str:
     return sign + text
 
 
+def format_unambiguous(value: Decimal | int | None) -> str:
+    """As `format_number`, but a number whose text the other convention reads as another
+    number ("1,034" in Danish: 1,034 or 1.034, which `parse_number` refuses to guess)
+    gets one trailing zero ("1,0340"): the same value, read one way only. For amounts
+    shown in mio. kr., where three decimals are the rule (1.034 in 1.000 kr.)."""
+    text = format_number(value)
+    decimal_sep, thousand_sep = separators()
+    if decimal_sep in text and ambiguous_readings(text, decimal_sep, thousand_sep):
+        text += "0"
+    return text
+
+
 MAX_ID = 2**31 - 1  # the largest value every integer key and number column holds
 
 

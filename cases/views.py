@@ -31,6 +31,7 @@ from .appraisal import block_context
 from .changes import FieldConflict, differences, snapshot
 from .formerrors import error_links
 from .forms import (
+    ENTRY_UNIT_CHOICES,
     SECTION_PREFIX,
     SPEC_PREFIX,
     SUBJECT_LABELS,
@@ -38,6 +39,7 @@ from .forms import (
     copied_data,
     merge_values,
     new_proposal_data,
+    opened_units,
     posted_values,
     proposal_data,
     resolve_conflicts,
@@ -506,9 +508,24 @@ def _editor_page(request, editor: ProposalEditor, *, proposal=None, conflict=Non
         "error_links": error_links(editor.all_forms()) if editor.data is not None else [],
         "warnings": getattr(editor, "warnings", []),
         "number_examples": [format_number(Decimal(x)) for x in ("1034", "-517", "337.5")],
+        "unit_links": _unit_links(request, editor),
         **_live_context(editor),
     }
     return render(request, "cases/editor.html", context)
+
+
+def _unit_links(request, editor: ProposalEditor) -> list[dict]:
+    """The editor's address opening every grid section in each entry unit ("?enhed=kr"),
+    keeping the page's other parameters (a new proposal's catalogue or copy)."""
+    links = []
+    shown = {editor.unit(section) for section in editor.unit_forms}
+    for unit, label in ENTRY_UNIT_CHOICES:
+        query = request.GET.copy()
+        for prefix in SECTION_PREFIX.values():
+            query.pop(f"{prefix}-unit", None)
+        query["enhed"] = unit
+        links.append({"url": f"?{query.urlencode()}", "label": label, "current": shown == {unit}})
+    return links
 
 
 def presentation_units(editor: ProposalEditor) -> list[str]:
@@ -602,7 +619,9 @@ def proposal_new(request):
         else:
             editor.is_valid()
     else:
-        editor = ProposalEditor(initial=initial, catalog=catalog, user=request.user)
+        editor = ProposalEditor(
+            initial=initial, catalog=catalog, user=request.user, units=opened_units(request.GET)
+        )
     return _editor_page(request, editor)
 
 
@@ -612,7 +631,10 @@ def proposal_edit(request, key, number):
     proposal = _editable_proposal(request, key, number, kept=request.method == "GET")
     if request.method == "GET":
         editor = ProposalEditor(
-            initial=proposal_data(proposal), proposal=proposal, user=request.user
+            initial=proposal_data(proposal),
+            proposal=proposal,
+            user=request.user,
+            units=opened_units(request.GET),
         )
         return _editor_page(request, editor, proposal=proposal)
     data, choices, resolved = resolve_conflicts(_with_button_actions(request.POST))

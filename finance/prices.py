@@ -35,6 +35,7 @@ from .rounding import (
 __all__ = [
     "CAPITAL_SERIES",
     "CONVERTED_PLACES",
+    "DEFAULT_UNIT",
     "SERVICE_SERIES",
     "ENTRY_UNITS",
     "STORED_PLACES",
@@ -65,6 +66,7 @@ ENTRY_UNITS: dict[str, Decimal] = {
     "mio.kr": Decimal(1000),
 }
 UNIT_LABELS = {"kr": "kr.", "t.kr": "1.000 kr.", "mio.kr": "mio. kr."}
+DEFAULT_UNIT = "t.kr"  # the stored unit, and the one an amount is typed in unless told
 
 
 SERVICE_SERIES = "service"  # drift: the general price and wage index
@@ -76,7 +78,12 @@ class PriceLevelError(ValueError):
 
 
 class UnitError(ValueError):
-    """An amount cannot be stored exactly in 1.000 kr. (message in Danish)."""
+    """An amount cannot be stored exactly in 1.000 kr. (message in Danish); `thousands`
+    is the amount in 1.000 kr. that could not be stored (None for an unknown unit)."""
+
+    def __init__(self, message: str, thousands: Decimal | None = None):
+        super().__init__(message)
+        self.thousands = thousands
 
 
 def factor(index: Mapping[int, Decimal], from_year: int, to_year: int) -> Fraction:
@@ -514,7 +521,8 @@ def to_thousands(value: Decimal, unit: str) -> Decimal:
     if thousands != stored:
         raise UnitError(
             f"{format_amount(value)} {UNIT_LABELS[unit]} kan ikke gemmes præcist i 1.000 kr. "
-            f"med {STORED_PLACES} decimaler"
+            f"med {STORED_PLACES} decimaler",
+            thousands,
         )
     return stored
 
