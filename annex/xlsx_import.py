@@ -39,7 +39,7 @@ from cases import permissions
 from cases.exporting import export_proposal
 from cases.interchange import FORMAT_NAME, InterchangeError
 from cases.models import Catalog, Proposal
-from cases.numbers import NumberError, format_number, parse_text_number
+from cases.numbers import NumberError, format_unambiguous, parse_text_number
 from cases.selectors import proposals_with_inputs
 from cases.services import ImportResult, import_document
 from finance import prices
@@ -627,16 +627,13 @@ def parse_number(value: Any, ref: str, *, places: int = 2) -> Decimal | None:
     except NumberError as error:
         if error.code != "ambiguous":
             return _bad(value, ref)
-        one, other = (_danish(v) for v in error.readings)
+        # written so that they are read one way only ("1,5280", not "1,528" again)
+        with override("da"):
+            one, other = (format_unambiguous(v) for v in error.readings)
         raise XlsxImportError(
             f"{ref}: '{value}' er tvetydigt: det kan læses som {one} eller som {other}. "
             f"Skriv tallet som et tal i Excel, eller som {one} eller {other}."
         ) from None
-
-
-def _danish(value: Decimal) -> str:
-    with override("da"):
-        return format_number(value)
 
 
 def _bad(value: Any, ref: str):

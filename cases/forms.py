@@ -192,11 +192,9 @@ class AmountField(forms.Field):
         if abs(stored) >= LARGEST_AMOUNT:
             raise forms.ValidationError(_("The number is too large."), code="too_large")
         # the decimals the amount has, as if typed in 1.000 kr. (2.500, not 2500.00)
-        return (
-            stored.quantize(Decimal(1))
-            if stored == stored.to_integral_value()
-            else (stored.normalize())
-        )
+        if stored == stored.to_integral_value():
+            return stored.quantize(Decimal(1))
+        return stored.normalize()
 
     def _parse(self, value) -> Decimal | None:
         # In another unit than 1.000 kr. the exactness of the stored amount decides

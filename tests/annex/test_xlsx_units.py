@@ -172,3 +172,16 @@ def test_the_template_download_is_written_in_the_unit_asked_for(client, central_
     assert (sheet["B2"].value, sheet["E4"].value) == ("mio. kr.", -0.517)
     sheet = grid(client.get(url + "?enhed=nonsense").content)
     assert (sheet["B2"].value, sheet["E4"].value) == ("1.000 kr.", -517)
+
+
+def test_an_ambiguous_text_amount_is_refused_saying_how_to_write_it():
+    """ "-1,528" as text in a mio. kr. section could be -1,528 or -1.528 (the other
+    convention): refused, with a writing that is read one way only."""
+    proposal = proposal_in_every_section()
+    raw = build_template(proposal.catalog, proposal, units={"permanent": "mio.kr"})
+    with pytest.raises(XlsxImportError) as refused:
+        import_xlsx(edited(raw, lambda ws: ws.__setitem__("E4", "-1,528")), proposal.catalog)
+    assert str(refused.value) == (
+        "Økonomi!E4: '-1,528' er tvetydigt: det kan læses som -1,5280 eller som -1.528. "
+        "Skriv tallet som et tal i Excel, eller som -1,5280 eller -1.528."
+    )

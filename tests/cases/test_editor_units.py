@@ -17,6 +17,7 @@ Hand-worked conversions (stored: 1.000 kr. with at most two decimals, never roun
 from decimal import Decimal as D
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from cases.forms import AmountField, ProposalEditor, proposal_data
@@ -24,7 +25,7 @@ from cases.models import Line, Proposal
 from cases.selectors import line_amounts, proposals_with_inputs
 from tests.factories import add_specified_line, bc01
 
-from .formdata import as_post
+from .formdata import as_post, form_data
 from .test_editor import edit_url, errors_of, page_data, preview_url
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +239,30 @@ def test_the_values_compared_after_a_refused_save_do_not_depend_on_the_unit():
         in_units = ProposalEditor(initial=data, proposal=proposal, units=units).values()
     assert in_units == plain
     assert plain["perm-0-y2022"] == "-1.034"
+
+
+def test_a_refused_save_in_mio_kr_merges_in_thousands(central_user):
+    """Someone else saves (in 1.000 kr.) while the page is open in mio. kr.: the merged
+    page is in 1.000 kr., their amount taken over, the user's own amount kept."""
+    proposal = bc01()
+    first, second = Client(), Client()
+    first.force_login(central_user)
+    second.force_login(central_user)
+    first_data = page_data(first, edit_url(proposal))
+    second_data = page_data(second, edit_url(proposal) + "?enhed=mio.kr")
+    response = first.post(edit_url(proposal), as_post(first_data, action="save",
+                                                      **{"perm-0-y2022": "-900"}))  # fmt: skip
+    assert response.status_code == 302
+    response = second.post(
+        edit_url(proposal), as_post(second_data, action="save", **{"impl-0-y2021": "6"})
+    )
+    assert response.status_code == 200
+    merged = form_data(response.content)
+    assert (merged["perm-unit"], merged["impl-unit"]) == ("t.kr", "t.kr")
+    assert (merged["perm-0-y2022"], merged["impl-0-y2021"]) == ("-900", "6.000")
+    assert merged["perm-0-y2023"] == "-1.034"  # nobody changed it
+    assert response.context["choices"] == []  # no field both changed
+    response = second.post(edit_url(proposal), as_post(merged, action="save"))
+    assert response.status_code == 302, errors_of(response)
+    assert amounts_of(proposal, "Energibesparelse")[2022] == D("-900")
+    assert amounts_of(proposal, "Anlægsinvestering") == {2021: D("6000")}
