@@ -191,14 +191,18 @@ def catalog_xlsx(request, key):
     choice is said on the catalogue's page)."""
     catalog = get_object_or_404(Catalog, key=key)
     choice = choose_price_level(request.GET.get("pl"))
+    statuses = request.GET.getlist("status")
     buffer = io.BytesIO()
     try:
-        if choice.error:
-            raise PriceLevelError(choice.error)
+        # a refused year, or a proposal whose own p/l the index lacks, is said before
+        # any sheet is written (as for the annex job)
+        error = check_price_level(catalog, choice, statuses, request.user)
+        if error:
+            raise PriceLevelError(error)
         export_catalog_xlsx(
             catalog,
             buffer,
-            statuses=request.GET.getlist("status"),
+            statuses=statuses,
             user=request.user,
             price_level=choice,
         )

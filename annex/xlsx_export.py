@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -41,7 +42,7 @@ from openpyxl.xml.functions import fromstring as xml_fromstring
 from cases.appraisal import appraisal_for, appraisal_settings, summary_rows, switching_rows
 from cases.models import Catalog
 from cases.presentation import AREA_LABELS
-from cases.price_levels import convert_proposal_case
+from cases.price_levels import capital_note, convert_proposal_case
 from cases.selectors import case_from_proposal, grid_lines, line_amounts
 
 # The cell primitives live in cases.spreadsheet (the review's list export uses them too);
@@ -60,7 +61,7 @@ from finance import engine, prices
 from finance.overview import SUMMED
 from followup.report import catalogue_report, report_sheet_rows
 
-from .pdf import stream_figures, stream_proposals
+from .pdf import PRINT_LANGUAGE, stream_figures, stream_proposals
 from .xlsx_sheets import DetailSheets
 
 CENTS_FORMAT = "#,##0.00;-#,##0.00"
@@ -812,6 +813,15 @@ def _write_catalog(
         total.append(("f", formula, bold_decimal, *cached))
     rows.append(total)
     rows.append([lean_text("*Tværgående forslag", 0, plain_q)])
+    if overview_in is not None and count:
+        # by which index anlæg amounts were converted (as the page and the PDF's cover)
+        with translation.override(PRINT_LANGUAGE):
+            note = capital_note(
+                {level for level, _amounts in overview_in.own.values()},
+                overview_in.price_level.year,
+                overview_in.price_level,
+            )
+        rows.append([lean_text(note, 0, plain_q)])
     rows.close()
     details.finish(wb)
     if appraisal is not None:

@@ -329,9 +329,16 @@ def test_converted_overview_is_one_rule_on_page_pdf_and_workbook(
     for number, value in expected.items():
         assert f"{number} Lille {number} {value} 0,0 0,0 0,0" in printed
     assert "I alt 0,4 6,2 1,1 0,0" in printed
-    table, total = overview_sheet(workbook(catalog, "2024", data_only=True))
+    wb = workbook(catalog, "2024", data_only=True)
+    table, total = overview_sheet(wb)
     for number, value in expected.items():
         assert Decimal(str(table[number][3])) == Decimal(value.replace(",", "."))
+    # under the table, by which index anlæg was converted (no anlæg series: service)
+    notes = [row[0] for row in wb["Oversigt"].iter_rows(values_only=True) if row[0]]
+    assert notes[-1] == (
+        "Anlægsbeløb er også omregnet med serviceindekset: der er intet anlægsindeks for "
+        "2021, 2024 (det indtastes i administrationen)."
+    )
     assert [Decimal(str(v)) for v in total[3:7]] == [
         Decimal("0.4"), Decimal("6.2"), Decimal("1.1"), Decimal("0.0")
     ]
