@@ -407,6 +407,11 @@
     control.value = value;
   }
 
+  function lineOf(specRow) {
+    var hidden = specRow.querySelector("[data-spec-line]");
+    return hidden ? hidden.value : null;
+  }
+
   form.addEventListener("paste", function (event) {
     var input = event.target;
     if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) return;
@@ -422,13 +427,28 @@
     var column = Array.prototype.indexOf.call(row.cells, cell);
     var body = row.closest("[data-formset]");
     var scope = body || table;
-    var rows = gridRows(scope, row);
+    // A specification row: the block goes on into the rows under the same line (never
+    // into another line's), adding specification rows under it as needed.
+    var specLine = row.hasAttribute("data-spec-row") ? lineOf(row) : null;
+    var specPrefix = body && body.getAttribute("data-spec-formset");
+    function rowsNow() {
+      var all = gridRows(scope, row);
+      if (specLine === null) return all;
+      return all.filter(function (tr) {
+        return tr.hasAttribute("data-spec-row") && lineOf(tr) === specLine;
+      });
+    }
+    function more() {
+      if (specLine !== null) return !!specPrefix && addSpec(specPrefix, specLine);
+      return !!body && addRow(body.getAttribute("data-formset"), true);
+    }
+    var rows = rowsNow();
     var at = rows.indexOf(row);
     var last = input;
     block.forEach(function (values, i) {
       var target = rows[at + i];
-      if (!target && body && addRow(body.getAttribute("data-formset"), true)) {
-        rows = gridRows(scope, row);
+      if (!target && more()) {
+        rows = rowsNow();
         target = rows[at + i];
       }
       if (!target) return;
