@@ -436,15 +436,15 @@ STEPS = {
 }
 
 
-def _post(request, proposal, form, run, invalid: str, done, name: str) -> HttpResponse:
+def _post(request, proposal, form, run, invalid: dict[str, str], done, name: str) -> HttpResponse:
     """Validate `form`, run the step, tell the user what happened, back to the case.
 
     An invalid form is not redirected away: the case page is shown again (status 400)
-    with the form as posted, its field errors and `invalid`, so nothing typed is lost
-    (issue 11: hearing answers and comments).
+    with the form as posted, its field errors and what was wrong (`invalid_message`), so
+    nothing typed is lost (issue 11: hearing answers and comments).
     """
     if not form.is_valid():
-        messages.error(request, invalid)
+        messages.error(request, invalid_message(form, invalid))
         return _case_page(request, proposal, {name: form}, status=400)
     else:
         try:
@@ -454,6 +454,24 @@ def _post(request, proposal, form, run, invalid: str, done, name: str) -> HttpRe
         else:
             messages.success(request, done(result))
     return redirect("review:case", pk=proposal.pk)
+
+
+def invalid_message(form, by_field: dict[str, str]) -> str:
+    """What the case page says above a form that did not validate: for a field named in
+    `by_field`, its message ("Kommentaren er tom.", "Kontrollér datoen."), unless the
+    field is only too long; for that and any other field, its label and Django's own
+    message ("Kommentar: Denne værdi må højst have 5000 tegn (den har 6000)."), never
+    the message of another field's error."""
+    out: list[str] = []
+    for field, errors in form.errors.as_data().items():
+        if field in by_field and any(e.code != "max_length" for e in errors):
+            text = by_field[field]
+        else:
+            said = " ".join(message for error in errors for message in error.messages)
+            text = f"{form[field].label}: {said}" if field in form.fields else said
+        if text not in out:
+            out.append(text)
+    return " ".join(out)
 
 
 def _step_done(event) -> str:
@@ -473,7 +491,7 @@ def step(request, pk, action):
         proposal,
         StepForm(request.POST),
         lambda data: STEPS[action](request.user, proposal, data),
-        _("Check the date."),
+        {"approved_on": _("Check the date.")},
         _step_done,
         "step_form",
     )
@@ -487,7 +505,10 @@ def hearing_answer(request, pk):
         proposal,
         HearingForm(request.POST, bodies=proposal.hearing.values_list("body", flat=True)),
         lambda data: workflow.answer_hearing(request.user, proposal, **data),
-        _("Choose a hearing body and an answer."),
+        {
+            "body": _("Choose a hearing body and an answer."),
+            "answer": _("Choose a hearing body and an answer."),
+        },
         lambda _event: _("The hearing answer is recorded."),
         "hearing_form",
     )
@@ -501,7 +522,7 @@ def comment(request, pk):
         proposal,
         CommentForm(request.POST),
         lambda data: workflow.add_comment(request.user, proposal, **data),
-        _("The comment is empty."),
+        {"text": _("The comment is empty.")},
         lambda _comment: _("Your comment is saved."),
         "comment_form",
     )

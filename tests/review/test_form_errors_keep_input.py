@@ -63,3 +63,40 @@ def test_a_valid_comment_still_goes_back_to_the_case(client, central_user, in_he
     assert list(
         ReviewComment.objects.filter(proposal=in_hearing).values_list("text", flat=True)
     ) == ["Fint."]
+
+
+def said(client, url: str, data: dict) -> list[str]:
+    """The messages above the case page a refused post shows again (status 400)."""
+    with translation.override("da"):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 400
+    return [str(m) for m in response.context["messages"]]
+
+
+TOO_LONG = ["Kommentar: Denne værdi må højst have 5000 tegn (den har 6000)."]
+
+
+def test_a_too_long_comment_says_so_and_not_that_it_is_empty(client, central_user, in_hearing):
+    """Reported (breaker session 4): a comment of 6.000 characters was refused with
+    "Kommentaren er tom." above the page."""
+    client.force_login(central_user)
+    url = reverse("review:comment", args=[in_hearing.pk])
+    assert said(client, url, {"text": "x" * 6000}) == TOO_LONG
+
+
+def test_a_step_with_a_too_long_comment_does_not_ask_to_check_the_date(
+    client, central_user, in_hearing
+):
+    client.force_login(central_user)
+    url = reverse("review:step", args=[in_hearing.pk, "return"])
+    assert said(client, url, {"comment": "x" * 6000}) == TOO_LONG
+
+
+def test_an_empty_comment_and_an_impossible_date_keep_their_own_messages(
+    client, central_user, in_hearing
+):
+    client.force_login(central_user)
+    comment = reverse("review:comment", args=[in_hearing.pk])
+    approve = reverse("review:step", args=[in_hearing.pk, "approve"])
+    assert said(client, comment, {"text": "  "}) == ["Kommentaren er tom."]
+    assert said(client, approve, {"approved_on": "2021-02-31"}) == ["Kontrollér datoen."]
