@@ -16,6 +16,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import functools
+import gc
 import hashlib
 import io
 import multiprocessing
@@ -419,6 +420,42 @@ def ensure_parts(
     return [part for part in parts if part is not None]
 
 
+def _front_render(catalog: Catalog, kind: str, html: str) -> tuple[bytes, int]:
+    """One document of the front matter ("front": cover, introduction and overview;
+    "contents"), as PDF bytes and pages, from the cache when the same HTML was laid out
+    before (its hash names the file); the catalogue keeps its six newest renderings."""
+    storage = part_storage()
+    folder = f"{FRONT}/{catalog.pk}"
+    cached = cached_files(folder)
+    digest = hashlib.sha256((render_fingerprint() + html).encode()).hexdigest()[:24]
+    prefix = f"{folder}/{kind}-{digest}-p"
+    hit = next((name for name in cached if name.startswith(prefix)), None)
+    if hit is not None:
+        with storage.open(hit, "rb") as file:
+            return file.read(), cached[hit]
+    data, pages = html_to_pdf_counted(html)
+    gc.collect()  # the laid-out document's boxes refer to each other: free them now
+    for old in sorted(cached, key=storage.get_modified_time)[:-5]:
+        storage.delete(old)
+    name = f"{prefix}{pages}.pdf"
+    if not storage.exists(name):
+        storage.save(name, ContentFile(data))
+    return data, pages
+
+
+def _last_contents_pages(catalog: Catalog) -> int:
+    """The length of the catalogue's contents when it was last laid out (1 if never)."""
+    storage = part_storage()
+    cached = {
+        name: pages
+        for name, pages in cached_files(f"{FRONT}/{catalog.pk}").items()
+        if name.rsplit("/", 1)[-1].startswith("contents-")
+    }
+    if not cached:
+        return 1
+    return cached[max(cached, key=storage.get_modified_time)]
+
+
 def front_matter_pdf(
     catalog: Catalog,
     items: list[printing.Listed],
@@ -426,71 +463,69 @@ def front_matter_pdf(
     statuses: list[str],
     price_level: PriceLevelChoice | None = None,
 ) -> bytes:
-    """Cover, overview table and contents. The contents' page numbers depend on the
-    front matter's own length, so it is laid out until that length is stable, starting
-    from the length it had last time. Renderings are cached by the hash of their HTML:
-    an unchanged overview and contents are not laid out again."""
-    storage = part_storage()
-    cached = cached_files(f"{FRONT}/{catalog.pk}")
-    known = sorted(cached, key=storage.get_modified_time)
-    front_pages = cached[known[-1]] if known else 3
-    data = b""
+    """Cover, overview table and contents, as one PDF.
+
+    Two documents, laid out apart so that a large catalogue never has its whole front
+    matter laid out at once (WeasyPrint holds a few megabytes per page until it is
+    written): the cover and overview (`annex/front.html`), laid out once, and the
+    contents (`annex/contents.html`), whose page numbers depend on the front matter's
+    own length, so it is laid out until its length is stable, starting from the length
+    it had last time. Renderings are cached by the hash of their HTML: an unchanged
+    overview and contents are not laid out again."""
+    with translation.override(PRINT_LANGUAGE):
+        status_labels = dict(Proposal._meta.get_field("status").choices)
+        context = {
+            "catalog": catalog,
+            "header": printing.running_header(catalog),
+            "overview": printing.overview(
+                catalog,
+                items,
+                price_level.indexes if price_level is not None else None,
+                price_level.year if price_level is not None else None,
+            ),
+            "count": len(items),
+            "price_levels": ", ".join(
+                sorted({str(item.price_level_year) for item in items})
+                or [str(catalog.budget_year)]
+            ),
+            # printed in another p/l: the proposals' own levels it was converted from
+            "converted_from": ", ".join(
+                str(y) for y in sorted({item.converted_from for item in items} - {None})
+            ),
+            "statuses": ", ".join(str(status_labels.get(s, s)) for s in statuses),
+            # by which index anlæg amounts were converted (docs/APPRAISAL.md)
+            "capital_note": capital_note(
+                {item.own_amounts[0] for item in items}, price_level.year, price_level
+            )
+            if price_level is not None and price_level.year is not None and items
+            else "",
+        }
+        front, front_pages = _front_render(
+            catalog, "front", render_to_string("annex/front.html", context)
+        )
+    context = {"catalog": catalog, "header": context["header"]}
+    contents_pages = _last_contents_pages(catalog)
+    contents = b""
     for _ in range(4):
-        page = front_pages + 1
+        page = front_pages + contents_pages + 1
         toc = []
         for item, count in zip(items, part_pages, strict=True):
             toc.append({"number": item.number, "title": item.title, "page": page})
             page += count
         with translation.override(PRINT_LANGUAGE):
-            status_labels = dict(Proposal._meta.get_field("status").choices)
-            context = {
-                "catalog": catalog,
-                "header": printing.running_header(catalog),
-                "overview": printing.overview(
-                    catalog,
-                    items,
-                    price_level.indexes if price_level is not None else None,
-                    price_level.year if price_level is not None else None,
-                ),
-                "toc": toc,
-                "count": len(items),
-                "price_levels": ", ".join(
-                    sorted({str(item.price_level_year) for item in items})
-                    or [str(catalog.budget_year)]
-                ),
-                # printed in another p/l: the proposals' own levels it was converted from
-                "converted_from": ", ".join(
-                    str(y)
-                    for y in sorted({item.converted_from for item in items} - {None})
-                ),
-                "statuses": ", ".join(str(status_labels.get(s, s)) for s in statuses),
-                # by which index anlæg amounts were converted (docs/APPRAISAL.md)
-                "capital_note": capital_note(
-                    {item.own_amounts[0] for item in items}, price_level.year, price_level
-                )
-                if price_level is not None and price_level.year is not None and items
-                else "",
-            }
-            html = render_to_string("annex/front.html", context)
-        digest = hashlib.sha256((render_fingerprint() + html).encode()).hexdigest()[:24]
-        prefix = f"{FRONT}/{catalog.pk}/{digest}-p"
-        hit = next((name for name in cached if name.startswith(prefix)), None)
-        if hit is not None:
-            with storage.open(hit, "rb") as file:
-                data, pages = file.read(), cached[hit]
-        else:
-            data, pages = html_to_pdf_counted(html)
-            for old in known[:-3]:  # keep a few recent renderings
-                storage.delete(old)
-            known = known[-3:]
-            name = f"{prefix}{pages}.pdf"
-            if not storage.exists(name):
-                storage.save(name, ContentFile(data))
-            cached[name] = pages
-        if pages == front_pages:
-            return data
-        front_pages = pages
-    return data
+            html = render_to_string("annex/contents.html", {**context, "toc": toc})
+        contents, pages = _front_render(catalog, "contents", html)
+        if pages == contents_pages:
+            break
+        contents_pages = pages
+    with (
+        pikepdf.open(io.BytesIO(front)) as pdf,
+        pikepdf.open(io.BytesIO(contents)) as rest,
+    ):
+        pdf.pages.extend(rest.pages)
+        output = io.BytesIO()
+        pdf.save(output)
+    return output.getvalue()
 
 
 @contextlib.contextmanager
