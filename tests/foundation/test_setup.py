@@ -97,3 +97,32 @@ def test_export_unknown_catalog(db):
     with pytest.raises(CommandError) as excinfo:
         call_command("export_cases", catalog="nope")
     assert str(excinfo.value) == 'Kataloget "nope" findes ikke (kendte: ingen)'
+
+
+def test_a_sqlite_database_named_by_url_gets_the_same_setup(tmp_path):
+    """DATABASE_URL=sqlite:///… (as README and the tools use it) got none of the
+    concurrency setup of the default file: no IMMEDIATE transactions, no WAL, no busy
+    timeout, so two writers failed with "database is locked"."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, json; django.setup();"
+        "from django.conf import settings; from django.db import connection;"
+        "c = connection.cursor();"
+        "print(json.dumps([settings.DATABASES['default']['OPTIONS'].get('transaction_mode'),"
+        " c.execute('PRAGMA busy_timeout').fetchone()[0],"
+        " c.execute('PRAGMA journal_mode').fetchone()[0],"
+        " c.execute('PRAGMA foreign_keys').fetchone()[0]]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'by-url.sqlite3'}",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+        cwd=settings.BASE_DIR,
+    ).stdout  # fmt: skip
+    assert json.loads(out.strip().splitlines()[-1]) == ["IMMEDIATE", 20000, "wal", 1]
