@@ -158,6 +158,10 @@ def _markdown_source(text: str) -> str:
     return "\n\n".join(out)
 
 
+# A heading marker with no text ("####" alone) makes no heading.
+EMPTY_HEADING = re.compile(r"<h([1-6])>\s*</h\1>\n?")
+
+
 def render(text: str, *, skip_captions: Iterable[str] = ()) -> str:
     """Safe HTML of a narrative text (see the module's docstring). ``skip_captions``:
     captions of tables printed elsewhere (compared by `caption_key`)."""
@@ -168,7 +172,7 @@ def render(text: str, *, skip_captions: Iterable[str] = ()) -> str:
             parts.append(block[1])
         elif block.strip():
             parts.append(_md.render(_markdown_source(block)))
-    return clean("".join(parts))
+    return EMPTY_HEADING.sub("", clean("".join(parts)))
 
 
 def render_inline(text: str) -> str:

@@ -133,3 +133,10 @@ def test_lone_markers_in_neighbouring_list_items_are_each_balanced():
     assert "<strong>1. Kortlægning af målgrupper:</strong> For at kortlægge" in html
     assert "<strong>2. Pilotprojekt ift. life cycle teknologi:</strong> Derudover" in html
     assert "**" not in html
+
+
+@pytest.mark.parametrize("marker", ["####", "###", "#### ", "**\n\n####"])
+def test_a_heading_marker_without_text_makes_no_empty_heading(marker):
+    """A lone "####" (breaker session 4) rendered <h4></h4>: an empty heading that screen
+    readers announce and the print spaces for."""
+    assert render(f"{marker}\n\nTekst") == "<p>Tekst</p>\n"
