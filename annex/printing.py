@@ -188,10 +188,16 @@ DETAIL_KINDS = (
 
 def specified(lines) -> list:
     """The rows a detail table prints: each line, or its specification rows in its place
-    (they add up to it; `engine.specification_checks` reports where they do not)."""
+    when they add up to it in every year. Where they do not, the line itself is printed
+    (so the table adds up to its total row) and `engine.specification_checks` reports the
+    specification in the Kontrolnoter."""
     out = []
     for line in lines:
-        out += list(getattr(line, "specifications", ()) or ()) or [line]
+        specs = list(getattr(line, "specifications", ()) or ())
+        if specs and not engine.specification_checks([line]):
+            out += specs
+        else:
+            out.append(line)
     return out
 
 

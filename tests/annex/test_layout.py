@@ -426,3 +426,30 @@ def test_one_unnumbered_heading_alone_does_not_unnumber_the_sections(reference_c
         "1.1. Forslagets samlede økonomiske konsekvenser",
         "1.2. Baggrund og formål",
     ]
+
+
+def test_specification_rows_print_in_place_of_their_line_only_when_they_add_up():
+    """A breaker's proposal typed in the editor: "Linje A" -100/-100 with specification
+    rows -40/-50 and -55/-50 (2022: -95). Printed in place of the line, the detail table
+    did not add up to its total row (rows -95, total -100); the line is printed instead
+    and the Kontrolnoter report the specification."""
+    from finance import engine
+
+    def line(label, amounts, specs=()):
+        return engine.Line("permanent", "saving", "service", label, amounts, specs)
+
+    adding = (
+        engine.Specification("Del 1", {2022: -40, 2023: -50}),
+        engine.Specification("Del 2", {2022: -60, 2023: -50}),
+    )
+    short = (
+        engine.Specification("Del 1", {2022: -40, 2023: -50}),
+        engine.Specification("Del 2", {2022: -55, 2023: -50}),
+    )
+    a = line("Linje A", {2022: -100, 2023: -100}, adding)
+    b = line("Linje B", {2022: -100, 2023: -100}, short)
+    c = line("Linje C", {2022: -7})
+    assert [row.label for row in printing.specified([a, b, c])] == [
+        "Del 1", "Del 2", "Linje B", "Linje C",
+    ]  # fmt: skip
+    assert len(engine.specification_checks([b])) == 1
