@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Administration, Committee
 from finance import engine, prices
+from finance.realisation import impossible_day
 
 from . import limits, permissions
 from .changes import FieldConflict, snapshot
@@ -250,6 +251,19 @@ class TriStateField(forms.TypedChoiceField):
 
     def prepare_value(self, value):
         return _tri(value) if value is None or isinstance(value, bool) else value
+
+
+def validate_day_text(value: str) -> None:
+    """A hand-typed date text (a hearing's date) may be free text ("maj 2020"), but a
+    part written as a day must be a real one (`finance.realisation.impossible_day`):
+    "31-02-2021" is refused with a Danish message. Raises ValidationError."""
+    bad = impossible_day(value)
+    if bad:
+        raise forms.ValidationError(
+            _("%(day)s is not a day in the calendar. Write a real date, e.g. 28-05-2020."),
+            params={"day": bad},
+            code="impossible_day",
+        )
 
 
 def text_area(rows: int = 4) -> forms.Textarea:
@@ -877,6 +891,7 @@ class HearingForm(EditorForm):
         required=False,
         strip=False,
         max_length=limits.DATE_TEXT_LENGTH,
+        validators=[validate_day_text],
     )
 
     def __init__(self, *args, registered=None, **kwargs):

@@ -158,12 +158,16 @@ def compare(
     reported, and nothing was realised on that line); unreported years have no gap.
     """
     threshold = Decimal(threshold_pct)
-    reported = set() if realised is None else {
-        y
-        for y in realised.years
-        if realised.permanent_total.get(y) is not None
-        or realised.implementation_total.get(y) is not None
-    }
+    reported = (
+        set()
+        if realised is None
+        else {
+            y
+            for y in realised.years
+            if realised.permanent_total.get(y) is not None
+            or realised.implementation_total.get(y) is not None
+        }
+    )
     rows = []
     sums = dict.fromkeys(("pp", "rp", "pn", "rn"), ZERO)
     for year in planned.years:
@@ -451,15 +455,35 @@ _YEAR = r"((?:19|20|21)\d{2})"
 _MONTH_WORDS = "|".join(_MONTH_NAMES)
 
 
+_DAY_PATTERNS = (
+    (rf"\b{_YEAR}-(\d{{1,2}})-(\d{{1,2}})\b", (1, 2, 3)),
+    (rf"\b(\d{{1,2}})\s?[./-]\s?(\d{{1,2}})\s?[./-]?\s?{_YEAR}\b", (3, 2, 1)),
+    (rf"\b(\d{{1,2}})\.?\s*({_MONTH_WORDS})\s*{_YEAR}\b", (3, 2, 1)),
+)
+
+
+def impossible_day(text: str) -> str | None:
+    """The first part of ``text`` written as a day ("31-02-2021", "30. februar 2020",
+    "2021-13-01"; the shapes of `_written_date`) that is no real day, as written; None
+    when every day-shaped part is a real day (or there is none: free text such as "maj
+    2020" or "Ikke relevant" is left alone). For validating date texts typed by hand."""
+    low = " ".join((text or "").lower().split())
+    for pattern, (y, m, d) in _DAY_PATTERNS:
+        for match in re.finditer(pattern, low):
+            month = match.group(m)
+            month = _MONTH_NAMES[month] if month in _MONTH_NAMES else int(month)
+            try:
+                date(int(match.group(y)), month, int(match.group(d)))
+            except ValueError:
+                return match.group(0)
+    return None
+
+
 def _written_date(low: str) -> date | None:
     """A day written out: "1.1 2022", "1.1.2022", "01-01-2022", "1/1/2022", ISO
     "2022-01-01" (also "2022-01-01 00:00:00", as a spreadsheet date cell reads) and
     "9. juni 2020". None when there is no whole date, or it is not a real day."""
-    patterns = (
-        (rf"\b{_YEAR}-(\d{{1,2}})-(\d{{1,2}})\b", (1, 2, 3)),
-        (rf"\b(\d{{1,2}})\s?[./-]\s?(\d{{1,2}})\s?[./-]?\s?{_YEAR}\b", (3, 2, 1)),
-        (rf"\b(\d{{1,2}})\.?\s*({_MONTH_WORDS})\s*{_YEAR}\b", (3, 2, 1)),
-    )
+    patterns = _DAY_PATTERNS
     for pattern, (y, m, d) in patterns:
         match = re.search(pattern, low)
         if match is None:

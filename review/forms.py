@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases import limits
+from cases.forms import validate_day_text
 from cases.models import HearingAnswer
 from cases.rendering import QuickForm
 from committees.models import Committee
@@ -40,6 +41,7 @@ class HearingForm(forms.Form):
         label=_("Date"),
         required=False,
         max_length=100,
+        validators=[validate_day_text],
         help_text=_("Empty: the date already stated, otherwise today's."),
     )
     comment = forms.CharField(

@@ -100,3 +100,44 @@ def test_an_empty_comment_and_an_impossible_date_keep_their_own_messages(
     approve = reverse("review:step", args=[in_hearing.pk, "approve"])
     assert said(client, comment, {"text": "  "}) == ["Kommentaren er tom."]
     assert said(client, approve, {"approved_on": "2021-02-31"}) == ["Kontrollér datoen."]
+
+
+@pytest.mark.parametrize("typed", ["31-02-2021", "30. februar 2020", "2021-13-01"])
+def test_a_hearing_date_that_is_no_day_is_refused(client, central_user, in_hearing, typed):
+    """Breaker: "31-02-2021" was accepted as a hearing date and printed; the approval
+    date refused the same value. A date text may be free ("maj 2020") but a day must be
+    a real one."""
+    client.force_login(central_user)
+    with translation.override("da"):
+        response = client.post(
+            reverse("review:hearing_answer", args=[in_hearing.pk]),
+            {"body": workflow.CENTRAL_BODY, "answer": "yes", "date_text": typed, "comment": ""},
+            HTTP_ACCEPT_LANGUAGE="da",
+        )
+    assert response.status_code == 400
+    assert response.context["hearing_form"].errors["date_text"] == [
+        f"{typed.lower()} er ikke en dag i kalenderen. Skriv en rigtig dato, fx 28-05-2020."
+    ]
+    assert not HearingAnswer.objects.filter(proposal=in_hearing, date_text=typed).exists()
+
+
+@pytest.mark.parametrize("typed", ["28-02-2021", "maj 2020", "9. juni 2020", ""])
+def test_a_real_or_free_hearing_date_is_taken(client, central_user, in_hearing, typed):
+    client.force_login(central_user)
+    response = client.post(
+        reverse("review:hearing_answer", args=[in_hearing.pk]),
+        {"body": workflow.CENTRAL_BODY, "answer": "yes", "date_text": typed, "comment": ""},
+    )
+    assert response.status_code == 302
+
+
+def test_the_editors_hearing_row_refuses_a_date_that_is_no_day():
+    from cases.forms import HearingForm
+
+    form = HearingForm(
+        data={"body": "Center for Økonomi", "answer": "yes", "date_text": "31-02-2021"}
+    )
+    assert not form.is_valid()
+    assert [e.code for e in form.errors.as_data()["date_text"]] == ["impossible_day"]
+    ok = HearingForm(data={"body": "Center for Økonomi", "answer": "yes", "date_text": "maj 2020"})
+    assert ok.is_valid(), ok.errors
