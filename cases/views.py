@@ -4,6 +4,7 @@ through `services.save_proposal`."""
 
 import functools
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from committees.models import Administration
+from committees.models import Administration, PriceIndex
 from finance import engine
 from finance.overview import SUMMED
 from finance.prices import PriceLevelError, convert_overview
@@ -59,7 +60,13 @@ from .permissions import (
 )
 from .portfolio import CRITERIA
 from .portfolio import catalog_portfolio as catalog_portfolio_page
-from .price_levels import capital_note, choose_price_level, convert_proposal_case, level_note
+from .price_levels import (
+    PriceLevelChoice,
+    capital_note,
+    choose_price_level,
+    convert_proposal_case,
+    level_note,
+)
 from .selectors import (
     all_checks,
     case_from_proposal,
@@ -299,25 +306,31 @@ def proposal_detail(request, key, number):
     proposal = get_object_or_404(
         queryset.select_related("catalog", "committee").only(*PAGE_FIELDS), number=number
     )
-    choice = choose_price_level(request.GET.get("pl"))
-    error = choice.error
+    cache_key = body_key(proposal)
     body = None
-    if choice.year is not None and choice.year != proposal.price_level_year:
-        try:
-            body = converted_body(proposal, choice)
-        except PriceLevelError as exc:
-            error = str(exc)
+    if request.GET.get("pl"):
+        choice = choose_price_level(request.GET["pl"])
+        if choice.year is not None and choice.year != proposal.price_level_year:
+            try:
+                body = converted_body(proposal, choice)
+            except PriceLevelError as exc:
+                choice = replace(choice, error=str(exc))
+        found = cache.get_many([cache_key]) if body is None else {}
+    else:
+        # the usual view: the kept body and the chooser's years in one cache read
+        found = cache.get_many([cache_key, PriceIndex.LEVELS_CACHE_KEY])
+        choice = PriceLevelChoice(levels=PriceIndex.cached_levels(found))
     return render(
         request,
         "cases/proposal_detail.html",
         {
             "proposal": proposal,
-            "body": body if body is not None else proposal_body(proposal),
+            "body": body if body is not None else proposal_body(proposal, found.get(cache_key)),
             "can_edit": can_edit(request.user, proposal),
             "can_copy": can_create(request.user),
             "price_level": choice,
             "shown_level": choice.year if body is not None else proposal.price_level_year,
-            "price_level_error": error,
+            "price_level_error": choice.error,
         },
     )
 
@@ -341,7 +354,16 @@ def body_fingerprint() -> str:
 BODY_SECONDS = 24 * 3600
 
 
-def proposal_body(proposal: Proposal) -> str:
+def body_key(proposal: Proposal) -> str:
+    """The cache key of `proposal_body` for this version of `proposal` and the language."""
+    stamp = proposal.updated_at.timestamp() if proposal.updated_at else 0
+    return (
+        f"cases:proposal-body:{body_fingerprint()}:{proposal.pk}:{proposal.version}:{stamp}"
+        f":{get_language()}"
+    )
+
+
+def proposal_body(proposal: Proposal, kept: str | None = None) -> str:
     """The proposal page below its title: facts, economy, chart, checks, tables, texts,
     distributions, follow-up, risk and hearing. The same for every reader of one version
     of the proposal, so it is computed and rendered once per version and language and
@@ -349,13 +371,11 @@ def proposal_body(proposal: Proposal) -> str:
     of an input raises, with the last change, which every status change sets, and with
     `body_fingerprint`, so a deploy that renders differently never serves the old HTML).
     A page view then costs the proposal's row and a cache read, not the engine, nine
-    queries of inputs and the tables' rendering. Returns safe HTML."""
-    stamp = proposal.updated_at.timestamp() if proposal.updated_at else 0
-    key = (
-        f"cases:proposal-body:{body_fingerprint()}:{proposal.pk}:{proposal.version}:{stamp}"
-        f":{get_language()}"
-    )
-    html = cache.get(key)
+    queries of inputs and the tables' rendering. ``kept``: the HTML under `body_key`
+    when the caller has read it already (with other keys, in one round trip). Returns
+    safe HTML."""
+    key = body_key(proposal)
+    html = kept if kept is not None else cache.get(key)
     if html is None:
         full = proposals_with_inputs(Proposal.objects.filter(pk=proposal.pk)).get()
         figures = figures_for(full)

@@ -4,8 +4,9 @@ where and in which role. The bottom Django layer: it imports no other app."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -204,3 +205,35 @@ class PriceIndex(models.Model):
         for series, year, value in cls.objects.values_list("series", "year", "value"):
             out.setdefault(series, {})[year] = value
         return out
+
+    # The years of the service series, kept in Django's cache for the pages' "Vis i 20XX
+    # p/l" chooser (`cached_levels`); dropped when an index row is saved or deleted.
+    LEVELS_CACHE_KEY = "committees:price-index-levels"
+    LEVELS_SECONDS = 300
+
+    @classmethod
+    def levels(cls) -> list[int]:
+        """The years of the service (drift) series, ascending (one query)."""
+        return sorted(cls.objects.filter(series=cls.Series.SERVICE).values_list("year", flat=True))
+
+    @classmethod
+    def cached_levels(cls, found: dict) -> list[int]:
+        """`levels` from ``found``, the answer of a ``cache.get_many`` that asked for
+        ``LEVELS_CACHE_KEY`` together with the page's other keys (so a page reads them in
+        one round trip); read from the table and kept when absent. Only for showing the
+        chooser: a conversion reads the index itself (`series_map`). Kept at most
+        ``LEVELS_SECONDS`` and dropped when a row is saved or deleted
+        (`forget_cached_levels`)."""
+        levels = found.get(cls.LEVELS_CACHE_KEY)
+        if levels is None:
+            levels = cls.levels()
+            cache.set(cls.LEVELS_CACHE_KEY, levels, cls.LEVELS_SECONDS)
+        return levels
+
+
+def forget_cached_levels(**kwargs):
+    """Receiver of PriceIndex's post_save/post_delete: drops `PriceIndex.cached_levels`
+    now and again when the transaction commits (a page that read the old rows meanwhile
+    cannot keep them)."""
+    cache.delete(PriceIndex.LEVELS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(PriceIndex.LEVELS_CACHE_KEY))

@@ -165,7 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user/address before the password is checked
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend reading the user's profile in the user's query
+    "committees.backends.ProfileBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:catalog_list"

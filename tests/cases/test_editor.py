@@ -13,6 +13,7 @@ from django.utils import translation
 from cases.forms import SUBJECT_LABELS
 from cases.models import Line, Proposal
 from cases.selectors import figures_for, proposals_with_inputs
+from committees.models import PriceIndex
 from finance.engine import SUBJECT_NAMES, SUBJECTS
 from tests.factories import CatalogFactory, ProposalFactory, add_line, bc01
 
@@ -538,6 +539,7 @@ def test_editor_query_counts_are_constant_in_lines_and_years(client, central_use
     catalog = CatalogFactory()
     small = _sized(catalog, "S1", 1, 2022)
     large = _sized(catalog, "L1", 25, 2035)
+    PriceIndex.cached_levels({})  # the p/l chooser's years kept, as after any earlier page
     counts = {}
     for name, proposal in (("small", small), ("large", large)):
         counts[name] = {

@@ -36,3 +36,37 @@ def test_the_proposal_page_reads_the_proposal_once_for_every_role(client, users,
     many = proposal_queries(client, large.get_absolute_url())
     assert one == many
     assert one[1] == 1, "a deferred field of the proposal was loaded by its own query"
+
+
+@pytest.mark.parametrize("who", ["finance", "reviewer", "central", "admin"])
+def test_a_kept_proposal_page_asks_five_queries_two_of_them_the_sessions(client, users, who):
+    """Session, user with its profile (`committees.backends.ProfileBackend`), the proposal,
+    one cache read for the kept body and the p/l chooser's years, "Venter på mig". Before:
+    seven (the profile and the price index each read on their own)."""
+    proposal = kfu_proposal(number="Q1", cross_cutting=True)
+    client.force_login(users[who])
+    url = proposal.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for q in ctx.captured_queries]
+    assert tables[:4] == ["django_session", "auth_user", "cases_proposal", "bilag_cache"]
+    assert len(tables) == 5
+    assert "committees_profile" in ctx.captured_queries[1]["sql"]
+
+
+def test_the_price_level_chooser_shows_a_year_added_after_the_page_was_kept(
+    client, central, price_index
+):
+    """The chooser's years are kept in the cache with the body; saving or deleting an
+    index row drops them."""
+    from committees.models import PriceIndex
+
+    proposal = kfu_proposal(number="Q2")
+    client.force_login(central)
+    url = proposal.get_absolute_url()
+    assert 'value="2099"' not in client.get(url).content.decode()
+    PriceIndex.objects.create(series="service", year=2099, value=200)
+    assert 'value="2099"' in client.get(url).content.decode()
+    PriceIndex.objects.filter(year=2099).get().delete()
+    assert 'value="2099"' not in client.get(url).content.decode()
