@@ -11,6 +11,7 @@ from django.utils.formats import get_format, number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from cases import rendering
 from cases.models import Status
 from cases.richtext import render as render_richtext
 from cases.richtext import render_inline
@@ -200,3 +201,33 @@ def richtext_inline(text):
     """A short text of a table cell (a hearing remark) as safe HTML:
     `cases.richtext.render_inline`."""
     return mark_safe(render_inline(str(text or "")))  # noqa: S308 (nh3-cleaned)
+
+
+@register.simple_tag
+def grid_rows(rows, section, spec_prefix=""):
+    """The rows of a section of the editor's year grid (`cases.rendering.grid_rows_html`)."""
+    return rendering.grid_rows_html(rows, section, spec_prefix or "")
+
+
+@register.simple_tag
+def dist_rows(forms):
+    """The rows of a distribution in the editor (`cases.rendering.dist_rows_html`)."""
+    return rendering.dist_rows_html(forms)
+
+
+@register.simple_tag
+def line_row(form, section, spec_prefix=""):
+    """One line of the editor's year grid (`cases.rendering.line_row`)."""
+    return rendering.line_row(form, section, spec_prefix or "")
+
+
+@register.simple_tag
+def spec_row(form):
+    """One specification row of the year grid (`cases.rendering.spec_row`)."""
+    return rendering.spec_row(form)
+
+
+@register.simple_tag
+def dist_row(form):
+    """One row of a distribution in the editor (`cases.rendering.dist_row`)."""
+    return rendering.dist_row(form)

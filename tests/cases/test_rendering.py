@@ -7,6 +7,7 @@ import re
 import pytest
 from django.forms.renderers import get_default_renderer
 from django.http import QueryDict
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,10 +17,16 @@ from cases.rendering import (
     FIELD,
     FORM_DIV,
     QUICK,
+    ROW_TEMPLATES,
     QuickWidgets,
+    dist_row_html,
     field_group_html,
+    grid_rows_html,
     is_djangos_own,
     is_mirrored_field_template,
+    line_row_html,
+    rows_are_mirrored,
+    spec_row_html,
 )
 from cases.selectors import proposals_with_inputs
 
@@ -176,3 +183,105 @@ def test_an_edited_field_template_draws_the_field_groups(settings, tmp_path, ref
         assert field.as_field_group() == f"<p>{field.label}</p>"
     finally:
         is_mirrored_field_template.cache_clear()
+
+
+SPEC_PREFIXES = {"permanent": "perm-spec", "implementation": "impl-spec", "administration": ""}
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_every_grid_and_distribution_row_is_its_templates_markup(
+    client, central_user, reference_catalogs, language
+):
+    """`line_row_html`, `spec_row_html` and `dist_row_html` write the editor's row
+    templates (cases/editor/_line_row.html, _spec_row.html, _dist_row.html with their
+    _cells.html and _row_tools.html) byte for byte, for every row of BC01 shown and
+    posted with errors (a cell that is no number, a missing text, markup in a text),
+    and for the empty rows the page keeps as templates for "add a row"."""
+    proposal = proposals_with_inputs().get(catalog__key="investment-2021", number="BC01")
+    client.force_login(central_user)
+    url = reverse("cases:proposal_edit", args=[proposal.catalog.key, proposal.number])
+    posted = as_post(
+        form_data(client.get(url).content),
+        action="save",
+        **{"perm-0-y2021": "12a", "perm-0-label": "", "perm-1-label": '<b>"x" & y</b>',
+           "dist-permanent_service_saving-rows-0-weight": "x",
+           "perm-spec-TOTAL_FORMS": "2", "perm-spec-0-line": "0", "perm-spec-0-label": "a <i>",
+           "perm-spec-0-y2022": "1,2,3", "perm-spec-1-line": "1", "perm-spec-1-label": "b",
+           "perm-spec-1-y2023": "4"},
+    )  # fmt: skip
+    data = QueryDict(mutable=True)
+    for key, values in posted.items():
+        data.setlist(key, values if isinstance(values, list) else [values])
+    templates = {name: get_template(name) for name in ROW_TEMPLATES}
+    with translation.override(language):
+        shown = ProposalEditor(
+            initial=proposal_data(proposal), proposal=proposal, user=central_user
+        )
+        bound = ProposalEditor(
+            data, initial=proposal_data(proposal), proposal=proposal, user=central_user
+        )
+        assert not bound.is_valid()
+        compared = {"line": 0, "spec": 0, "dist": 0, "errors": 0}
+        for editor in (shown, bound):
+            for section, rows in editor.grid.items():
+                spec_prefix = SPEC_PREFIXES[section]
+                for form, specs in rows:
+                    lines = [form] if form else []
+                    for line in lines:
+                        context = {"form": line, "section": section, "spec_prefix": spec_prefix}
+                        expected = templates["cases/editor/_line_row.html"].render(context)
+                        assert line_row_html(line, section, spec_prefix) == expected
+                        compared["line"] += 1
+                        compared["errors"] += bool(line.errors)
+                    for spec in specs:
+                        expected = templates["cases/editor/_spec_row.html"].render({"form": spec})
+                        assert spec_row_html(spec) == expected
+                        compared["spec"] += 1
+                        compared["errors"] += bool(spec.errors)
+            for _subject, _basis, rows in editor.distributions:
+                for form in [*rows, rows.empty_form]:
+                    expected = templates["cases/editor/_dist_row.html"].render({"form": form})
+                    assert dist_row_html(form) == expected
+                    compared["dist"] += 1
+                    compared["errors"] += bool(form.errors)
+            for formset in editor.formsets():
+                if formset.prefix in ("perm", "impl", "admin"):
+                    section = {"perm": "permanent", "impl": "implementation"}.get(
+                        formset.prefix, "administration"
+                    )
+                    empty = formset.empty_form
+                    context = {"form": empty, "section": section,
+                               "spec_prefix": SPEC_PREFIXES[section]}  # fmt: skip
+                    expected = templates["cases/editor/_line_row.html"].render(context)
+                    assert line_row_html(empty, section, SPEC_PREFIXES[section]) == expected
+                elif formset.prefix in ("perm-spec", "impl-spec"):
+                    empty = formset.empty_form
+                    expected = templates["cases/editor/_spec_row.html"].render({"form": empty})
+                    assert spec_row_html(empty) == expected
+    assert compared["line"] >= 4 and compared["spec"] >= 2 and compared["dist"] >= 4
+    assert compared["errors"] >= 3, compared
+
+
+def test_the_row_templates_are_the_ones_written_in_python():
+    """Changed a template of cases/editor/ in `ROW_TEMPLATES`? Change the function of
+    cases.rendering that writes it and put the files' new sha256 in
+    `ROW_TEMPLATES_SHA256`; until then the templates draw the rows (slower, never
+    different)."""
+    assert rows_are_mirrored()
+
+
+def test_edited_row_templates_draw_the_rows(settings, tmp_path, reference_catalogs):
+    (tmp_path / "cases" / "editor").mkdir(parents=True)
+    (tmp_path / "cases" / "editor" / "_line_row.html").write_text("<tr>{{ section }}</tr>")
+    rows_are_mirrored.cache_clear()
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    try:
+        proposal = proposals_with_inputs().get(catalog__key="investment-2021", number="BC01")
+        editor = ProposalEditor(initial=proposal_data(proposal), proposal=proposal, user=None)
+        assert grid_rows_html(editor.grid["permanent"], "permanent", "perm-spec").startswith(
+            "<tr>permanent</tr>"
+        )
+    finally:
+        rows_are_mirrored.cache_clear()
