@@ -23,13 +23,13 @@ from typing import Any
 
 from .formatting import format_amount
 from .rounding import (
+    QUANTA,
     as_decimal,
-    from_units_all,
+    denominator_places,
     largest_remainder,
     round_half_up,
     scaled_ints,
     tie_rank,
-    to_units,
 )
 from .specifications import match_specifications, same_amounts
 
@@ -145,6 +145,7 @@ OVERVIEW_KEYS = (
 )
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 TOTAL_LABELS = frozenset({"i alt", "total"})
 
 
@@ -669,21 +670,20 @@ class Figures:
         distributions: list[AllocatedDistribution] = []
         checks: list[Check] = []
         cells = self._cells
-        subjects = {
-            "permanent_saving": lambda: _merge(cells[0], cells[2], cells[4]),
-            "permanent_cost": lambda: _merge(cells[1], cells[3], cells[5]),
-            PERMANENT: lambda: self._perm,
-            "permanent_service_saving": lambda: cells[0],
-            "permanent_service_cost": lambda: cells[1],
-            "implementation_capital": lambda: cells[6],
-            "implementation_service": lambda: cells[7],
-            "implementation_operating": lambda: cells[8],
-            IMPLEMENTATION: lambda: self._impl,
-        }
         years = self.years
         for distribution in self._case.distributions:
-            totals = dict(zip(years, subjects[distribution.subject](), strict=True))
-            allocated, found = allocate_distribution(distribution, totals, years)
+            subject = distribution.subject
+            if subject == PERMANENT:
+                totals = self._perm
+            elif subject == IMPLEMENTATION:
+                totals = self._impl
+            elif subject == "permanent_saving":
+                totals = _merge(cells[0], cells[2], cells[4])
+            elif subject == "permanent_cost":
+                totals = _merge(cells[1], cells[3], cells[5])
+            else:
+                totals = cells[_SUBJECT_CELLS[subject]]
+            allocated, found = _allocate_cells(distribution, totals, years)
             distributions.append(allocated)
             checks.extend(found)
         return {"distributions": tuple(distributions), "_distribution_checks": checks}
@@ -699,6 +699,11 @@ class Figures:
         checks.extend(specification_checks(case.lines))
         return {"checks": (*reconcile(case.stated, self), *checks)}
 
+
+# The subjects that are one bucket of ``compute``'s sums (the others are sums of buckets).
+_SUBJECT_CELLS = {"permanent_service_saving": 0, "permanent_service_cost": 1,
+                  "implementation_capital": 6, "implementation_service": 7,
+                  "implementation_operating": 8}  # fmt: skip
 
 # Which group of figures each lazily made name belongs to.
 _GROUPS: dict[str, Any] = {
@@ -860,21 +865,25 @@ def _check(code: str, field: str | None, year: int | None, stated: Any, computed
                          "computed": computed, "detail": {}})  # fmt: skip
 
 
-def _allocate_by_weights(
-    rows: Sequence[DistributionRow],
-    totals: Mapping[int, Decimal | None],
-    years: Sequence[int],
-    amounts: list[YearValues],
-) -> bool:
-    """Fill ``amounts[i][year]`` with row i's share of each year's total (weights >= 0).
+def _weight_columns(
+    rows: Sequence[DistributionRow], totals: Sequence[Decimal | None]
+) -> tuple[list[Sequence[Decimal | None]], bool]:
+    """Each year's split of ``totals[k]`` by the rows' weights (all >= 0): per position
+    k, the rows' parts (``None`` for an empty total, ``ZERO`` for a zero total or, with
+    the second value True, a non-zero total that met weights that are all zero: those
+    stay empty).
 
     The rule of ``finance.rounding.allocate`` at the precision of each total, in
     integers: the weights are scaled once, each year's total is split in its own
-    quanta by ``largest_remainder``.  Returns True when a non-zero total met weights
-    that are all zero (those years stay empty).
+    quanta (the fewest decimals that write it) by ``largest_remainder``, and each
+    part is made a Decimal with exactly those decimals by one multiplication of the
+    integer by the quantum.
     """
     int_weights = scaled_ints([row.weight or ZERO for row in rows])
     weight_sum = sum(int_weights)
+    count = len(rows)
+    empty: tuple[None, ...] = (None,) * count
+    zeros = (ZERO,) * count
     ranks: list[list[int]] = []
 
     def rank() -> list[int]:  # the tie-break, made only when a tie decides
@@ -883,62 +892,112 @@ def _allocate_by_weights(
         return ranks[0]
 
     no_weights = False
-    for year in years:
-        total = totals[year]
+    columns: list[Sequence[Decimal | None]] = []
+    append = columns.append
+    for total in totals:
         if total is None:
+            append(empty)
             continue
         numerator, denominator = total.as_integer_ratio()
-        if denominator == 1:
-            units, places = numerator, 0
-        else:
-            units, places = to_units(total)
-        if units == 0:
-            for row_amounts in amounts:
-                row_amounts[year] = ZERO
+        if numerator == 0:
+            append(zeros)
             continue
         if weight_sum == 0:
             no_weights = True
+            append(empty)
             continue
-        whole = -units if units < 0 else units
-        parts = largest_remainder(whole, int_weights, weight_sum, rank)
-        if units < 0:
-            parts = [-part for part in parts]
-        for row_amounts, part in zip(amounts, from_units_all(parts, places), strict=True):
-            row_amounts[year] = part
-    return no_weights
+        if denominator == 1:
+            quantum = ONE
+        else:
+            places = denominator_places(denominator)
+            numerator *= 10**places // denominator
+            quantum = QUANTA[places] if places < len(QUANTA) else ONE.scaleb(-places)
+        if numerator < 0:
+            parts = largest_remainder(-numerator, int_weights, weight_sum, rank)
+            append([-part * quantum for part in parts])
+        else:
+            parts = largest_remainder(numerator, int_weights, weight_sum, rank)
+            append([part * quantum for part in parts])
+    return columns, no_weights
+
+
+def _allocate_cells(
+    distribution: Distribution, totals: Sequence[Decimal | None], years: Sequence[int]
+) -> tuple[AllocatedDistribution, list[Check]]:
+    """``allocate_distribution`` on the subject's totals per position of ``years``
+    (a list as ``compute`` sums them)."""
+    checks: list[Check] = []
+    rows = distribution.rows
+    subject = distribution.subject
+    if distribution.basis == WEIGHTS:
+        negative = [row for row in rows if row.weight is not None and row.weight < 0]
+        if negative:
+            columns = None
+            for row in negative:
+                checks.append(
+                    Check(
+                        "distribution_negative_weight",
+                        field=subject,
+                        stated=row.weight,
+                        detail={"committee": row.committee, "unit": row.unit},
+                    )
+                )
+        else:
+            columns, no_weights = _weight_columns(rows, totals)
+            if no_weights:
+                checks.append(Check("distribution_no_weights", field=subject))
+        if columns:
+            amounts = [dict(zip(years, parts, strict=True)) for parts in zip(*columns, strict=True)]
+        else:
+            amounts = [dict.fromkeys(years) for _ in rows]
+    else:
+        amounts, checks = _allocate_by_amounts(rows, totals, years, subject)
+    new = object.__new__
+    made = []
+    for row, row_amounts in zip(rows, amounts, strict=True):
+        allocated_row = new(AllocatedRow)
+        allocated_row.__dict__.update(committee=row.committee, unit=row.unit,
+                                      account=row.account, weight=row.weight,
+                                      amounts=row_amounts)  # fmt: skip
+        made.append(allocated_row)
+    total = dict(zip(years, totals, strict=True))
+    allocated = _made(AllocatedDistribution, {"subject": subject, "basis": distribution.basis,
+                                              "rows": tuple(made), "total": total})  # fmt: skip
+    return allocated, checks
 
 
 def _allocate_by_amounts(
     rows: Sequence[DistributionRow],
-    totals: Mapping[int, Decimal | None],
+    totals: Sequence[Decimal | None],
     years: Sequence[int],
-    amounts: list[YearValues],
     subject: str,
-) -> list[Check]:
-    """Basis ``amounts``: each row keeps its own amounts (inside the span) in
-    ``amounts[i]``; ``distribution_amounts_mismatch`` for every year in which the rows
-    do not add up to the total (an empty cell counts as 0; never adjusted)."""
-    for row_amounts, row in zip(amounts, rows, strict=True):
+) -> tuple[list[YearValues], list[Check]]:
+    """Basis ``amounts``: each row keeps its own amounts (inside the span), per year
+    of ``years``; ``distribution_amounts_mismatch`` for every year in which the rows
+    do not add up to the total (``totals[k]`` for ``years[k]``; an empty cell counts
+    as 0; never adjusted)."""
+    amounts: list[YearValues] = []
+    for row in rows:
+        row_amounts: YearValues = dict.fromkeys(years)
         given = row.amounts
-        if not given:
-            continue
-        if given.keys() <= row_amounts.keys():
-            row_amounts.update(given)
-        else:  # amounts outside the span are left out
-            row_amounts.update((y, a) for y, a in given.items() if y in row_amounts)
+        if given:
+            if given.keys() <= row_amounts.keys():
+                row_amounts.update(given)
+            else:  # amounts outside the span are left out
+                row_amounts.update((y, a) for y, a in given.items() if y in row_amounts)
+        amounts.append(row_amounts)
     checks: list[Check] = []
-    for year in years:
+    for year, total in zip(years, totals, strict=True):
         row_sum = None
         for row_amounts in amounts:
             amount = row_amounts[year]
             if amount is not None:  # as sum(present, ZERO) adds
                 row_sum = (ZERO if row_sum is None else row_sum) + amount
-        total = totals[year]
         if (row_sum or ZERO) != (total or ZERO):
             checks.append(
                 _check("distribution_amounts_mismatch", subject, year, row_sum, total)
             )
-    return checks
+    return amounts, checks
 
 
 def allocate_distribution(
@@ -953,45 +1012,8 @@ def allocate_distribution(
     and every year in which they do not add up to the total is reported
     (``distribution_amounts_mismatch``), never adjusted.
     """
-    checks: list[Check] = []
-    rows = distribution.rows
-    subject = distribution.subject
     get = subject_total.get
-    totals: YearValues = {year: get(year) for year in years}
-    amounts: list[YearValues] = [dict.fromkeys(years) for _ in rows]
-
-    if distribution.basis == WEIGHTS:
-        negative = [row for row in rows if row.weight is not None and row.weight < 0]
-        if negative:
-            for row in negative:
-                checks.append(
-                    Check(
-                        "distribution_negative_weight",
-                        field=subject,
-                        stated=row.weight,
-                        detail={"committee": row.committee, "unit": row.unit},
-                    )
-                )
-        elif _allocate_by_weights(rows, totals, years, amounts):
-            checks.append(Check("distribution_no_weights", field=subject))
-    else:
-        checks = _allocate_by_amounts(rows, totals, years, amounts, subject)
-
-    allocated = _made(
-        AllocatedDistribution,
-        {
-            "subject": subject,
-            "basis": distribution.basis,
-            "rows": tuple(
-                _made(AllocatedRow, {"committee": row.committee, "unit": row.unit,
-                                     "account": row.account, "weight": row.weight,
-                                     "amounts": row_amounts})  # fmt: skip
-                for row, row_amounts in zip(rows, amounts, strict=True)
-            ),
-            "total": totals,
-        },
-    )
-    return allocated, checks
+    return _allocate_cells(distribution, [get(year) for year in years], years)
 
 
 def _is_zero_or_empty(row: PrintedDistributionRow) -> bool:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from math import lcm
 
 __all__ = [
+    "QUANTA",
     "AllocationError",
     "allocate",
     "as_decimal",
@@ -160,6 +161,8 @@ def from_units(units: int, places: int) -> Decimal:
 
 
 _QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(8))
+# 10**-places as a Decimal for places 0..7: ``units * QUANTA[places]`` is ``from_units``
+QUANTA = _QUANTA
 
 
 def from_units_all(units: Iterable[int], places: int) -> list[Decimal]:
