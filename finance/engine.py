@@ -572,42 +572,38 @@ class Figures:
         return self.__dict__[name]
 
     def _tables(self) -> dict[str, Any]:
-        """Every per-year figure, in one pass over the years."""
+        """Every per-year figure (dicts made directly, in the order of ``years``)."""
         years = self.years
         c0, c1, c2, c3, c4, c5, c6, c7, c8 = self._cells
         perm, impl, service = self._perm, self._impl, self._service
-        transfers: list[Decimal | None] = []
-        capital: list[Decimal | None] = []
-        net: list[Decimal | None] = []
-        cumulative: list[Decimal | None] = []
-        invest_service: list[Decimal | None] = []
+        transfers = {year: a if b is None else b if a is None else a + b
+                     for year, a, b in zip(years, c2, c3, strict=True)}  # fmt: skip
+        capital = {year: a if b is None else b if a is None else a + b
+                   for year, a, b in zip(years, c4, c5, strict=True)}  # fmt: skip
+        invest_service = {year: None if a is None and b is None else (a or ZERO) + (b or ZERO)
+                          for year, a, b in zip(years, c7, c8, strict=True)}  # fmt: skip
+        net: YearValues = {}
+        cumulative: YearValues = {}
         running: Decimal | None = None
-        for i in range(len(years)):
-            a, b = c2[i], c3[i]
-            transfers.append(a if b is None else b if a is None else a + b)
-            a, b = c4[i], c5[i]
-            capital.append(a if b is None else b if a is None else a + b)
-            a, b = perm[i], impl[i]
+        for year, a, b in zip(years, perm, impl, strict=True):
             if a is None and b is None:
-                net.append(None)
+                net[year] = None
             else:
                 value = (a or ZERO) + (b or ZERO)
-                net.append(value)
+                net[year] = value
                 running = (running or ZERO) + value  # (the digits of a running sum)
-            cumulative.append(running)
-            a, b = c7[i], c8[i]
-            invest_service.append(None if a is None and b is None else (a or ZERO) + (b or ZERO))
+            cumulative[year] = running
         implementation_capital = dict(zip(years, c6, strict=True))
         permanent_service = dict(zip(years, service, strict=True))
         return {
             "permanent_total": dict(zip(years, perm, strict=True)),
             "implementation_total": dict(zip(years, impl, strict=True)),
-            "net_total": dict(zip(years, net, strict=True)),
-            "cumulative_net": dict(zip(years, cumulative, strict=True)),
+            "net_total": net,
+            "cumulative_net": cumulative,
             "permanent_by_area": {
                 SERVICE: permanent_service,
-                TRANSFERS: dict(zip(years, transfers, strict=True)),
-                CAPITAL: dict(zip(years, capital, strict=True)),
+                TRANSFERS: transfers,
+                CAPITAL: capital,
             },
             "implementation_by_area": {
                 CAPITAL: implementation_capital,
@@ -615,7 +611,7 @@ class Figures:
                 OPERATING: dict(zip(years, c8, strict=True)),
             },
             "investment_by_year": {
-                SERVICE: dict(zip(years, invest_service, strict=True)),
+                SERVICE: invest_service,
                 CAPITAL: implementation_capital,
             },
             "savings": dict(zip(years, self._savings, strict=True)),

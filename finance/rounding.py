@@ -196,7 +196,7 @@ def largest_remainder(
     if not leftover:
         return floors
     n = len(floors)
-    remainders = [units * w - q * weight_sum for w, q in zip(weights, floors, strict=True)]
+    remainders = [units * w % weight_sum for w in weights]
     order = sorted(range(n), key=remainders.__getitem__, reverse=True)
     if leftover < n and remainders[order[leftover - 1]] == remainders[order[leftover]]:
         # a tie across the cut: larger remainder first, then lower rank (one integer
