@@ -55,11 +55,11 @@ SCRIPTS = [
         "annex",
         "annex.py",
         [
-            "--proposals", "100", "--xlsx-proposals", "5000", "--import-proposals", "5400",
+            "--proposals", "100", "--xlsx-proposals", "1000,5000", "--import-proposals", "5400",
             "--memory-proposals", "1000",
         ],
         [
-            "--proposals", "10", "--xlsx-proposals", "100", "--import-proposals", "100",
+            "--proposals", "10", "--xlsx-proposals", "100,200", "--import-proposals", "100",
             "--memory-proposals", "50",
         ],
     ),

@@ -1,6 +1,6 @@
 """Benchmark of the printed annex and the Excel export.
 
-Run: .venv/bin/python benchmarks/annex.py [--proposals 100] [--xlsx-proposals 1000]
+Run: .venv/bin/python benchmarks/annex.py [--proposals 100] [--xlsx-proposals 1000[,5000]]
      [--workers 2] [--skip-chromium]
 
 Builds a throw-away SQLite database and MEDIA_ROOT in a temporary directory, imports a
@@ -10,7 +10,8 @@ that phase's own:
 
 1. a cold render of the annex (no cached parts; `--workers` processes),
 2. the render again after changing one proposal (one part re-rendered),
-3. the xlsx export of a catalogue of `--xlsx-proposals` proposals,
+3. the xlsx export of a catalogue of `--xlsx-proposals` proposals (one size or several,
+   comma separated: each its own catalogue and its own process),
 4. headless Chromium's print-to-PDF of the same HTML (all parts in one document),
 5. the annex of a catalogue of `--memory-proposals` proposals (1,000) whose parts are all
    in the cache (each a copy of a part rendered in phase 1): what the main process holds
@@ -29,6 +30,7 @@ growth per proposal (phase 5 at 1,000 against the same at N), labelled as scaled
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -67,7 +69,8 @@ def _pss_kb(pid: int) -> int:
 class TreeSampler:
     """Samples this process and all its descendants (the pool's workers are children of
     the forkserver, which resource.RUSAGE_CHILDREN does not see while it lives): the
-    peak of their summed resident memory, and their CPU time."""
+    peak of their summed resident memory, their CPU time and the most files they held open
+    at once (issue 13: the Excel export must hold a constant number)."""
 
     def __init__(self, interval: float = 0.1):
         import threading
@@ -76,6 +79,7 @@ class TreeSampler:
         self.peak_total_kb = 0
         self.peak_pss_kb = 0
         self.peak_single_kb = 0
+        self.peak_open_files = 0
         self.samples = 0
         self.own_cpu = 0.0
         self.cpu_ticks: dict[int, int] = {}
@@ -129,7 +133,7 @@ class TreeSampler:
         return tree
 
     def _sample(self) -> None:
-        total = pss = 0
+        total = pss = open_files = 0
         # PSS is dearer to read (the kernel walks the page tables): every 10th sample
         with_pss = self.samples % 10 == 0
         self.samples += 1
@@ -146,9 +150,12 @@ class TreeSampler:
             if with_pss:
                 pss += _pss_kb(pid)
             self.peak_single_kb = max(self.peak_single_kb, rss)
+            with contextlib.suppress(OSError):
+                open_files += len(os.listdir(f"/proc/{pid}/fd"))
             self.cpu_ticks[pid] = int(stat[11]) + int(stat[12])
         self.peak_total_kb = max(self.peak_total_kb, total)
         self.peak_pss_kb = max(self.peak_pss_kb, pss)
+        self.peak_open_files = max(self.peak_open_files, open_files)
 
     def _run(self) -> None:
         started = time.thread_time()
@@ -167,6 +174,7 @@ class TreeSampler:
             # server) counted once, split between them
             "peak_tree_pss_mb": round(self.peak_pss_kb / 1024, 1),
             "peak_process_mb": round(self.peak_single_kb / 1024, 1),
+            "open_files": self.peak_open_files,
             # CPU of the measured phase only, summed over the process tree
             "cpu_s": round(
                 sum(t - self.cpu_before.get(pid, 0) for pid, t in self.cpu_ticks.items()) / ticks
@@ -221,7 +229,8 @@ def phase_setup(args) -> dict:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     import_document(scaled_document("bench-annex", args.proposals))
-    import_document(scaled_document("bench-xlsx", args.xlsx_proposals))
+    for size in xlsx_sizes(args):
+        import_document(scaled_document(f"bench-xlsx-{size}", size))
     if args.memory_proposals:
         import_document(scaled_document("bench-memory", args.memory_proposals))
     seconds = round(time.perf_counter() - started, 1)
@@ -307,7 +316,7 @@ def phase_xlsx(args) -> dict:
     from annex.xlsx_export import export_catalog_xlsx
     from cases.models import Catalog
 
-    catalog = Catalog.objects.get(key="bench-xlsx")
+    catalog = Catalog.objects.get(key=f"bench-xlsx-{args.xlsx_size}")
     path = args.workdir / "bench.xlsx"
     started = time.perf_counter()
     with TreeSampler() as sampler:
@@ -388,7 +397,12 @@ PHASES = {
 }
 
 
-def run_phase(args, name: str) -> dict:
+def xlsx_sizes(args) -> list[int]:
+    """The sizes of --xlsx-proposals ("1000" or "1000,5000")."""
+    return [int(size) for size in str(args.xlsx_proposals).split(",") if size.strip()]
+
+
+def run_phase(args, name: str, xlsx_size: int = 0) -> dict:
     command = [
         sys.executable,
         __file__,
@@ -406,6 +420,8 @@ def run_phase(args, name: str) -> dict:
         str(args.import_proposals),
         "--memory-proposals",
         str(args.memory_proposals),
+        "--xlsx-size",
+        str(xlsx_size),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -417,7 +433,7 @@ def run_phase(args, name: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", type=int, default=100)
-    parser.add_argument("--xlsx-proposals", type=int, default=1000)
+    parser.add_argument("--xlsx-proposals", default="1000", help="N or N,M,...")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--import-proposals", type=int, default=0, help="also import a file of N proposals"
@@ -431,6 +447,7 @@ def main() -> None:
     parser.add_argument("--skip-chromium", action="store_true")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--xlsx-size", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
         setup_django(args.workdir)
@@ -439,7 +456,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bilag-bench-") as tmp:
         args.workdir = Path(tmp)
         results = {}
-        names = ["setup", "cold", "change", "after-change", "xlsx"]
+        names = ["setup", "cold", "change", "after-change"]
+        names += [f"xlsx-{size}" for size in xlsx_sizes(args)]
         if args.import_proposals:
             names.append("import")
         if not args.skip_chromium:
@@ -447,9 +465,10 @@ def main() -> None:
         if args.memory_proposals:
             names += ["cached", "seed-cache", "memory"]
         for name in names:
-            results[name] = run_phase(args, name)
+            phase, _, size = name.partition("-") if name.startswith("xlsx-") else (name, "", "")
+            results[name] = run_phase(args, phase, int(size or 0))
             print(f"{name:13} {results[name]}", flush=True)
-        cold, after, xlsx = results["cold"], results["after-change"], results["xlsx"]
+        cold, after = results["cold"], results["after-change"]
         print()
         print(
             f"annex of {args.proposals} proposals, {args.workers} workers "
@@ -465,11 +484,14 @@ def main() -> None:
             f"rendered {after['rendered']}, cached {after['cached']}, "
             f"peak {after['peak_tree_mb']} MB (target <= 5 s)"
         )
-        print(
-            f"xlsx of {xlsx['proposals']} proposals {xlsx['seconds']:6.1f} s wall, "
-            f"{xlsx['cpu_s']} s CPU, {xlsx['megabytes']} MB, peak {xlsx['peak_tree_mb']} MB "
-            "(target <= 5 s)"
-        )
+        for size in xlsx_sizes(args):
+            xlsx = results[f"xlsx-{size}"]
+            print(
+                f"xlsx of {xlsx['proposals']} proposals {xlsx['seconds']:6.1f} s wall, "
+                f"{xlsx['cpu_s']} s CPU, {xlsx['megabytes']} MB, peak {xlsx['peak_tree_mb']} MB, "
+                f"{xlsx.get('open_files', '?')} open files at most "
+                "(targets: <= 5 s at 1,000; <= 300 MB and constant file handles at 5,000)"
+            )
         if "import" in results:
             imp = results["import"]
             print(
