@@ -56,7 +56,7 @@ SCRIPTS = [
         "annex.py",
         [
             "--proposals", "100", "--xlsx-proposals", "1000,5000", "--import-proposals", "5400",
-            "--memory-proposals", "1000",
+            "--memory-proposals", "1000", "--memory-cold",
         ],
         [
             "--proposals", "10", "--xlsx-proposals", "100,200", "--import-proposals", "100",

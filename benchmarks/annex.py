@@ -22,9 +22,11 @@ Targets (issue 5): cold <= 60 s, after one change <= 5 s, peak memory <= 400 MB,
 xlsx of 1,000 proposals <= 5 s. Issue 13: cold CPU <= 2 x Chromium's CPU for the same
 HTML; peak memory <= 400 MB at 1,000 proposals.
 
-A cold render of 1,000 proposals (~15 minutes of CPU) is not run; its peak is given as
-the larger of phase 5 (measured at 1,000) and phase 1's peak plus the main process's
-growth per proposal (phase 5 at 1,000 against the same at N), labelled as scaled.
+With `--memory-cold` phase 5 first renders the 1,000-proposal annex cold (no part cached;
+~15 minutes of CPU) and measures it: the peak the goal speaks of. Without it, that peak is
+given as the larger of phase 5 (measured at 1,000, all cached) and phase 1's peak plus the
+main process's growth per proposal (phase 5 at 1,000 against the same at N), labelled as
+scaled.
 """
 
 from __future__ import annotations
@@ -285,7 +287,7 @@ def phase_render(args) -> dict:
     from annex.pdf import render_catalog_annex
     from cases.models import Catalog
 
-    key = "bench-memory" if args.phase == "memory" else "bench-annex"
+    key = "bench-memory" if args.phase in ("memory", "memory-cold") else "bench-annex"
     catalog = Catalog.objects.get(key=key)
     started = time.perf_counter()
     with TreeSampler() as sampler:
@@ -394,6 +396,7 @@ PHASES = {
     "cached": phase_render,
     "seed-cache": phase_seed_cache,
     "memory": phase_render,
+    "memory-cold": phase_render,
 }
 
 
@@ -444,6 +447,11 @@ def main() -> None:
         default=1000,
         help="size of the all-cached annex whose memory is measured (0: leave out)",
     )
+    parser.add_argument(
+        "--memory-cold",
+        action="store_true",
+        help="also render the --memory-proposals annex cold and measure its peak",
+    )
     parser.add_argument("--skip-chromium", action="store_true")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -463,7 +471,8 @@ def main() -> None:
         if not args.skip_chromium:
             names.append("chromium")
         if args.memory_proposals:
-            names += ["cached", "seed-cache", "memory"]
+            # the cold render fills the cache of the memory catalogue itself
+            names += ["cached", "memory-cold" if args.memory_cold else "seed-cache", "memory"]
         for name in names:
             phase, _, size = name.partition("-") if name.startswith("xlsx-") else (name, "", "")
             results[name] = run_phase(args, phase, int(size or 0))
@@ -510,6 +519,14 @@ def main() -> None:
                 f"  ratio to Chromium: CPU {cold['cpu_s'] / ch['cpu_s']:.2f} x (goal <= 2 x), "
                 f"wall {cold['seconds'] / ch['seconds']:.2f} x, "
                 f"peak memory {cold['peak_tree_mb'] / ch['peak_tree_mb']:.2f} x"
+            )
+        if "memory-cold" in results:
+            big = results["memory-cold"]
+            print(
+                f"annex of {args.memory_proposals} proposals, cold (measured): "
+                f"{big['seconds']:6.1f} s wall, {big['cpu_s']} s CPU, {big['pages']} pages, "
+                f"rendered {big['rendered']}, peak {big['peak_tree_mb']} MB "
+                f"(PSS {big['peak_tree_pss_mb']} MB) (goal <= 400 MB)"
             )
         if "memory" in results:
             big = results["memory"]
