@@ -245,3 +245,32 @@ def test_fetcher_only_reads_the_annex_static_files(tmp_path):
         assert b"@page" in response.read()
     finally:
         response.close()
+
+
+@pytest.mark.django_db
+def test_render_workers_are_replaced_after_their_parts(
+    reference_catalogs, tmp_path, monkeypatch, settings
+):
+    """A cold render's workers are recycled (issue 13: they grew with every part they
+    laid out, ~110 MB each at 100 parts): the pool replaces a worker after
+    PARTS_PER_WORKER parts, and the parts are the same as rendered in this process."""
+    pools = []
+
+    class Recording(pdf.concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pdf.concurrent.futures, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(pdf, "PARTS_PER_WORKER", 1)
+    catalog = Catalog.objects.get(key="investment-2021")
+    pooled = pdf.render_catalog_annex(catalog, tmp_path / "pooled.pdf", workers=2)
+    assert (pooled.rendered, len(pools)) == (4, 1)
+    assert pools[0]["max_tasks_per_child"] == 1
+    assert pools[0]["mp_context"].get_start_method() == "forkserver"
+
+    settings.MEDIA_ROOT = tmp_path / "serial"  # an empty cache: every part again
+    serial = pdf.render_catalog_annex(catalog, tmp_path / "serial.pdf", workers=1)
+    assert (serial.rendered, len(pools)) == (4, 1)
+    assert serial.part_pages == pooled.part_pages
+    assert pdftotext(tmp_path / "pooled.pdf") == pdftotext(tmp_path / "serial.pdf")
