@@ -329,9 +329,18 @@ class QuickForm(forms.Form):
 # order); tests/cases/test_rendering.py compares every row with its template.
 ROW_TEMPLATES = tuple(
     f"cases/editor/{name}.html"
-    for name in ("_line_row", "_spec_row", "_dist_row", "_cells", "_row_tools")
+    for name in (
+        "_line_row",
+        "_spec_row",
+        "_dist_row",
+        "_cells",
+        "_row_tools",
+        "_section_row",
+        "_criterion_row",
+        "_row_tools_inline",
+    )
 )
-ROW_TEMPLATES_SHA256 = "d8ef4d67291d5812b41c5f9df76c51746fb97b2f691f656a3c15c0d23beb3ef8"
+ROW_TEMPLATES_SHA256 = "d89b6d41eecf04e6891433ce31f0159163a9bfdfca0fb7bfda149770111213c7"
 
 
 @cache
@@ -482,6 +491,44 @@ def dist_row_html(form) -> str:
     return "".join(out)
 
 
+def row_tools_inline_html(form) -> str:
+    """cases/editor/_row_tools_inline.html: order, move and "remove" of a row drawn as
+    a block (a narrative section, a success criterion)."""
+    order = form["ORDER"]
+    return (
+        f'<label for="{conditional_escape(order.auto_id)}">{conditional_escape(gettext("Order"))}'
+        f"</label> {order}\n"
+        '<button type="button" class="button button-small js-only" data-move="up" '
+        f'aria-label="{conditional_escape(gettext("Move up"))}">↑</button>\n'
+        '<button type="button" class="button button-small js-only" data-move="down" '
+        f'aria-label="{conditional_escape(gettext("Move down"))}">↓</button>\n'
+        f'<label class="remove">{form["DELETE"]} {conditional_escape(gettext("Remove"))}'
+        "</label>\n"
+    )
+
+
+def _block_row_html(form, css: str, names: tuple[str, ...]) -> str:
+    groups = "".join(f"  {form[name].as_field_group()}\n" for name in names)
+    return (
+        f'<div class="{css}" data-row>\n{groups}'
+        f'  <div class="row-tools-inline">{row_tools_inline_html(form)}</div>\n</div>\n'
+    )
+
+
+def section_row_html(form) -> str:
+    """cases/editor/_section_row.html: a further narrative section (heading, text)."""
+    return _block_row_html(form, "subform", ("heading", "text"))
+
+
+def criterion_row_html(form) -> str:
+    """cases/editor/_criterion_row.html: a success criterion of the follow-up plan."""
+    return _block_row_html(
+        form,
+        "subform grid-5",
+        ("criterion", "how_measured", "how_achieved", "responsible", "when"),
+    )
+
+
 def _row_or_template(template_name: str, html, context: dict) -> str:
     if rows_are_mirrored():
         return mark_safe(html())  # noqa: S308 - every value escaped by the writers above
@@ -504,6 +551,16 @@ def spec_row(form) -> str:
 def dist_row(form) -> str:
     """A distribution row: `dist_row_html`, or its template when that was edited."""
     return _row_or_template(ROW_TEMPLATES[2], lambda: dist_row_html(form), {"form": form})
+
+
+def section_row(form) -> str:
+    """A narrative section row: `section_row_html`, or its template when edited."""
+    return _row_or_template(ROW_TEMPLATES[5], lambda: section_row_html(form), {"form": form})
+
+
+def criterion_row(form) -> str:
+    """A success criterion row: `criterion_row_html`, or its template when edited."""
+    return _row_or_template(ROW_TEMPLATES[6], lambda: criterion_row_html(form), {"form": form})
 
 
 def grid_rows_html(rows, section: str, spec_prefix: str = "") -> str:

@@ -231,3 +231,15 @@ def spec_row(form):
 def dist_row(form):
     """One row of a distribution in the editor (`cases.rendering.dist_row`)."""
     return rendering.dist_row(form)
+
+
+@register.simple_tag
+def section_row(form):
+    """A further narrative section in the editor (`cases.rendering.section_row`)."""
+    return rendering.section_row(form)
+
+
+@register.simple_tag
+def criterion_row(form):
+    """A success criterion in the editor (`cases.rendering.criterion_row`)."""
+    return rendering.criterion_row(form)

@@ -19,6 +19,7 @@ from cases.rendering import (
     QUICK,
     ROW_TEMPLATES,
     QuickWidgets,
+    criterion_row_html,
     dist_row_html,
     field_group_html,
     grid_rows_html,
@@ -26,6 +27,7 @@ from cases.rendering import (
     is_mirrored_field_template,
     line_row_html,
     rows_are_mirrored,
+    section_row_html,
     spec_row_html,
 )
 from cases.selectors import proposals_with_inputs
@@ -196,7 +198,8 @@ def test_every_grid_and_distribution_row_is_its_templates_markup(
     templates (cases/editor/_line_row.html, _spec_row.html, _dist_row.html with their
     _cells.html and _row_tools.html) byte for byte, for every row of BC01 shown and
     posted with errors (a cell that is no number, a missing text, markup in a text),
-    and for the empty rows the page keeps as templates for "add a row"."""
+    the success criteria and further sections (_criterion_row.html, _section_row.html
+    with _row_tools_inline.html), and the empty rows the page keeps for "add a row"."""
     proposal = proposals_with_inputs().get(catalog__key="investment-2021", number="BC01")
     client.force_login(central_user)
     url = reverse("cases:proposal_edit", args=[proposal.catalog.key, proposal.number])
@@ -207,7 +210,7 @@ def test_every_grid_and_distribution_row_is_its_templates_markup(
            "dist-permanent_service_saving-rows-0-weight": "x",
            "perm-spec-TOTAL_FORMS": "2", "perm-spec-0-line": "0", "perm-spec-0-label": "a <i>",
            "perm-spec-0-y2022": "1,2,3", "perm-spec-1-line": "1", "perm-spec-1-label": "b",
-           "perm-spec-1-y2023": "4"},
+           "perm-spec-1-y2023": "4", "followup-0-criterion": "k" * 5000},
     )  # fmt: skip
     data = QueryDict(mutable=True)
     for key, values in posted.items():
@@ -221,7 +224,7 @@ def test_every_grid_and_distribution_row_is_its_templates_markup(
             data, initial=proposal_data(proposal), proposal=proposal, user=central_user
         )
         assert not bound.is_valid()
-        compared = {"line": 0, "spec": 0, "dist": 0, "errors": 0}
+        compared = {"line": 0, "spec": 0, "dist": 0, "block": 0, "errors": 0}
         for editor in (shown, bound):
             for section, rows in editor.grid.items():
                 spec_prefix = SPEC_PREFIXES[section]
@@ -244,6 +247,15 @@ def test_every_grid_and_distribution_row_is_its_templates_markup(
                     assert dist_row_html(form) == expected
                     compared["dist"] += 1
                     compared["errors"] += bool(form.errors)
+            blocks = {"followup": criterion_row_html, "section": section_row_html}
+            for formset in (editor.followup, editor.other_sections):
+                write = blocks[formset.prefix]
+                name = "criterion" if formset.prefix == "followup" else "section"
+                template = templates[f"cases/editor/_{name}_row.html"]
+                for form in [*formset, formset.empty_form]:
+                    assert write(form) == template.render({"form": form}), form.prefix
+                    compared["block"] += 1
+                    compared["errors"] += bool(form.errors)
             for formset in editor.formsets():
                 if formset.prefix in ("perm", "impl", "admin"):
                     section = {"perm": "permanent", "impl": "implementation"}.get(
@@ -259,7 +271,7 @@ def test_every_grid_and_distribution_row_is_its_templates_markup(
                     expected = templates["cases/editor/_spec_row.html"].render({"form": empty})
                     assert spec_row_html(empty) == expected
     assert compared["line"] >= 4 and compared["spec"] >= 2 and compared["dist"] >= 4
-    assert compared["errors"] >= 3, compared
+    assert compared["block"] >= 6 and compared["errors"] >= 4, compared
 
 
 def test_the_row_templates_are_the_ones_written_in_python():
