@@ -186,21 +186,6 @@ DETAIL_KINDS = (
 )
 
 
-def specified(lines) -> list:
-    """The rows a detail table prints: each line, or its specification rows in its place
-    when they add up to it in every year. Where they do not, the line itself is printed
-    (so the table adds up to its total row) and `engine.specification_checks` reports the
-    specification in the Kontrolnoter."""
-    out = []
-    for line in lines:
-        specs = list(getattr(line, "specifications", ()) or ())
-        if specs and not engine.specification_checks([line]):
-            out += specs
-        else:
-            out.append(line)
-    return out
-
-
 def detail_tables_by_kind(
     proposal: Proposal, figures: engine.Figures, captions: dict[str, str]
 ) -> dict[str, Table]:
@@ -249,7 +234,7 @@ def detail_tables_by_kind(
     out = {}
     for kind, (chosen, totals, total) in specs.items():
         table = lines_table(
-            specified(chosen),
+            chosen,
             totals,
             figures.years,
             caption=captions.get(kind, kind),
@@ -272,7 +257,7 @@ def _grouped_table(
         if group:
             rows += [
                 Row(heading, style="heading"),
-                *line_rows(specified(group), years, with_area=False),
+                *line_rows(engine.specified(group), years, with_area=False),
             ]
     rows.append(Row(total, cells(totals, years), style="total"))
     return Table(caption, f"Kr. 1000 {proposal.price_level_year} p/l", years, rows, False)

@@ -204,12 +204,13 @@ def net_rows(figures: engine.Figures, total: str, cumulative: str) -> list[Row]:
 def lines_table(
     lines, totals: Mapping[int, Decimal | None], years, *, caption: str, total: str, unit: str
 ) -> Table | None:
-    """A detail table ("Varige ændringer, service", …): the lines and their total, or
-    None without lines."""
+    """A detail table ("Varige ændringer, service", …): the lines (each line's
+    specification rows in its place where they add up to it: `engine.specified`, the rule
+    the print follows) and their total, or None without lines."""
     if not lines:
         return None
     rows = [
-        *line_rows(lines, years, with_area=False),
+        *line_rows(engine.specified(lines), years, with_area=False),
         Row(total, cells(totals, years), style="total"),
     ]
     return Table(caption=caption, unit=unit, years=years, rows=rows, show_area=False)

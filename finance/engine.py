@@ -81,6 +81,7 @@ __all__ = [
     "payback_flows",
     "reconcile",
     "specification_checks",
+    "specified",
     "subject_total",
     "sum_lines",
 ]
@@ -1185,6 +1186,24 @@ def specification_checks(lines: Iterable[Line]) -> list[Check]:
                     )
                 )
     return checks
+
+
+def specified(lines: Iterable[Line | AdminLine]) -> list[Line | AdminLine | Specification]:
+    """The rows a detail table shows, on the proposal page, in the editor's preview and
+    in the print alike: each line, or its specification rows in its place when they add
+    up to it in every year (``[Line | AdminLine | Specification]``, in order). Where
+    they do not, the line itself is shown (so the table adds up to its total row) and
+    `specification_checks` reports the specification in the Kontrolnoter. Source: the
+    printed annexes (investment 2021 BC11 prints "Kontanthjælp", "Førtidspension",
+    "Øvrige LAS-ydelser" in place of "Sociale ydelser (BIF)")."""
+    out: list[Line | AdminLine | Specification] = []
+    for line in lines:
+        specs = getattr(line, "specifications", ())  # an AdminLine has none
+        if specs and not specification_checks([line]):
+            out += specs
+        else:
+            out.append(line)
+    return out
 
 
 def _line_checks(case: Case) -> list[Check]:

@@ -449,7 +449,7 @@ def test_specification_rows_print_in_place_of_their_line_only_when_they_add_up()
     a = line("Linje A", {2022: -100, 2023: -100}, adding)
     b = line("Linje B", {2022: -100, 2023: -100}, short)
     c = line("Linje C", {2022: -7})
-    assert [row.label for row in printing.specified([a, b, c])] == [
+    assert [row.label for row in engine.specified([a, b, c])] == [
         "Del 1", "Del 2", "Linje B", "Linje C",
     ]  # fmt: skip
     assert len(engine.specification_checks([b])) == 1

@@ -4,6 +4,7 @@ that does not grow with the number of proposals, lines or years."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -139,3 +140,37 @@ def test_unknown_catalog_and_proposal_give_404(reader):
     assert reader.get(
         reverse("cases:proposal_detail", args=["nope", "BC01"])
     ).status_code == 404
+
+
+def test_proposal_page_shows_specification_rows_in_place_of_their_line_as_the_print_does(reader):
+    """Breaker: the proposal page showed "Sociale ydelser (BIF)" alone while the print and
+    the Excel showed its specification rows. The page's detail table now shows the rows
+    in place of the line where they add up to it (`engine.specified`, the print's rule),
+    and the line itself where they do not (the table then still adds up to its total)."""
+    from tests.factories import add_specified_line
+
+    proposal = bc01()
+    line = add_specified_line(proposal)
+    text = text_of(reader.get(proposal.get_absolute_url()))
+    detail = text[text.index("Varige ændringer, efterspørgselsstyrede overførsler"):]
+    assert (
+        "Kontanthjælp -1.528 -1.528 Førtidspension -693 -693 Øvrige LAS-ydelser -291 -291 "
+        "Varige ændringer totalt, efterspørgselsstyrede overførsler -2.512 -2.512"
+    ) in detail
+    assert "Sociale ydelser (BIF) -2.512" not in detail
+    # table 1.1 keeps the line
+    assert "Sociale ydelser (BIF) Overførsler -2.512 -2.512" in text
+
+    line.specifications = [
+        {"label": "Kontanthjælp", "amounts": {"2021": "-1528", "2022": "-1500"}},
+        {"label": "Førtidspension", "amounts": {"2021": "-984", "2022": "-984"}},
+    ]
+    line.save()
+    cache.clear()  # the body is kept per version; this edit bypasses the services
+    text = text_of(reader.get(proposal.get_absolute_url()))
+    detail = text[text.index("Varige ændringer, efterspørgselsstyrede overførsler"):]
+    assert (
+        "Sociale ydelser (BIF) -2.512 -2.512 "
+        "Varige ændringer totalt, efterspørgselsstyrede overførsler -2.512 -2.512"
+    ) in detail
+    assert "Kontanthjælp" not in detail.split("Varige ændringer totalt")[0]
