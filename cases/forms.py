@@ -1146,6 +1146,50 @@ def copied_data(source: ProposalData) -> ProposalData:
     return replace(source, number=None, stated=None, other_tables=[], anomalies=[])
 
 
+def case_of(data: ProposalData) -> engine.Case:
+    """The engine's input (`engine.Case`) for a proposal's inputs as `ProposalData`
+    (what the editor opened with, or what is typed)."""
+    return engine.Case(
+        years=tuple(data.years),
+        lines=tuple(
+            engine.Line(
+                ln.section,
+                ln.kind,
+                ln.area or None,
+                ln.label,
+                ln.amounts,
+                specifications=tuple(
+                    engine.Specification(s["label"], s["amounts"])
+                    for s in ln.specifications or []
+                ),
+            )
+            for ln in data.lines
+        ),
+        admin_lines=tuple(engine.AdminLine(ln.label, ln.amounts) for ln in data.admin_lines),
+        distributions=tuple(
+            engine.Distribution(
+                subject=d.subject,
+                basis=d.basis,
+                rows=tuple(
+                    engine.DistributionRow(
+                        committee=r.committee,
+                        unit=r.unit,
+                        weight=r.weight,
+                        amounts=r.amounts,
+                        account=r.account or None,
+                    )
+                    for r in d.rows
+                ),
+            )
+            for d in data.distributions
+        ),
+    )
+
+
+def _difference(check: engine.Check) -> tuple:
+    return (check.field, check.year, check.stated, check.computed)
+
+
 # --------------------------------------------------------------------------- the editor
 
 GRID_SECTIONS = ("permanent", "implementation", "administration")
@@ -1575,20 +1619,39 @@ class ProposalEditor:
 
     def _check_distributions(self) -> bool:
         """Explicit amounts that do not add up are an error on the distribution (the
-        engine decides, through its `distribution_amounts_mismatch` check)."""
+        engine decides, through its `distribution_amounts_mismatch` check), unless the
+        editor opened with that very difference (`opened_differences`)."""
         figures = engine.compute(self.case())
         # A distribution transcribed from a printed table is kept as printed: the engine
         # reports its differences as checks (as on import).
         printed = printed_subjects(self.proposal.other_tables if self.proposal else [])
+        opened = None  # computed only when there is a difference to judge
         ok = True
         for check in figures.checks:
             if check.code != "distribution_amounts_mismatch" or check.field in printed:
+                continue
+            if opened is None:
+                opened = self.opened_differences()
+            if _difference(check) in opened:
                 continue
             for subject, _basis, rows in self.distributions:
                 if subject == check.field:
                     rows._non_form_errors.append(check.message)
                     ok = False
         return ok
+
+    def opened_differences(self) -> set[tuple]:
+        """The distribution differences (`distribution_amounts_mismatch`: subject, year,
+        rows' sum, total) the inputs the editor opened with already had: those of an
+        imported proposal (import accepts a printed table as printed, e.g. Citizen 2018
+        Forslag 1's rows -337,98 under a total of -338) and of a copy of one ("Kopiér til
+        et nyt forslag"). Such a difference is saved as it stands and reported in the
+        Kontrolnoter like the original's; only a difference the user's own edits make is
+        an error. Empty for a new proposal."""
+        if self.initial is None or not self.initial.years or not self.initial.distributions:
+            return set()
+        checks = engine.compute(case_of(self.initial)).checks
+        return {_difference(c) for c in checks if c.code == "distribution_amounts_mismatch"}
 
     @property
     def version(self) -> int | None:
@@ -1742,42 +1805,7 @@ class ProposalEditor:
     def case(self) -> engine.Case:
         """The engine's input for what is typed (with the saved proposal's printed figures,
         so that the checks are those of the proposal page)."""
-        data = self.to_data() if self.data is not None else self.initial
-        case = engine.Case(
-            years=tuple(data.years),
-            lines=tuple(
-                engine.Line(
-                    ln.section,
-                    ln.kind,
-                    ln.area or None,
-                    ln.label,
-                    ln.amounts,
-                    specifications=tuple(
-                        engine.Specification(s["label"], s["amounts"])
-                        for s in ln.specifications or []
-                    ),
-                )
-                for ln in data.lines
-            ),
-            admin_lines=tuple(engine.AdminLine(ln.label, ln.amounts) for ln in data.admin_lines),
-            distributions=tuple(
-                engine.Distribution(
-                    subject=d.subject,
-                    basis=d.basis,
-                    rows=tuple(
-                        engine.DistributionRow(
-                            committee=r.committee,
-                            unit=r.unit,
-                            weight=r.weight,
-                            amounts=r.amounts,
-                            account=r.account or None,
-                        )
-                        for r in d.rows
-                    ),
-                )
-                for d in data.distributions
-            ),
-        )
+        case = case_of(self.to_data() if self.data is not None else self.initial)
         if self.proposal is not None:
             saved = case_from_proposal(self.proposal)
             case = replace(
