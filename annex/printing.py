@@ -844,6 +844,7 @@ def proposal_context(
         "summary_html": layout.render_text(proposal.summary, ()),
         "control_notes": control_notes(figures),
         "control_tables": control_tables(figures),
+        "from_source": figures.case.from_source_document,
         "changes_after_decision": changes_after_decision(proposal),
         "grid": checkbox_grid(proposal, administrations),
     }

@@ -396,6 +396,7 @@ def converted_body(proposal: Proposal, choice) -> str:
     figures = engine.compute(case)
     extra = {
         "shown_level": choice.year,
+        "from_source": own.case.from_source_document,
         "level_note": level_note(full.price_level_year, choice.year, choice, case),
     }
     html = _render_body(full, case, figures, all_checks(full, own), extra)
@@ -412,6 +413,8 @@ def _render_body(full: Proposal, case, figures, checks, extra: dict) -> str:
             "proposal": full,
             "figures": figures,
             "checks": checks,
+            # printed figures: the proposal's own (a converted case leaves them out)
+            "from_source": extra.get("from_source", case.from_source_document),
             "economy": presentation.economy_table_for(case, figures, unit),
             "detail_tables": presentation.detail_tables_for(case, figures, unit),
             "admin": presentation.admin_table_for(case, figures, unit),

@@ -334,6 +334,14 @@ class Case:
         for name in (*names, "printed_details"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
+    @property
+    def from_source_document(self) -> bool:
+        """True when the case carries figures a source document printed (an imported
+        proposal: stated totals, printed distribution or detail tables), False for one
+        typed in the editor or copied from another. The Kontrolnoter's wording follows
+        it: "Trykt/Beregnet" only where something was printed."""
+        return bool(self.stated or self.printed_distributions or self.printed_details)
+
 
 # --------------------------------------------------------------------------- checks
 
