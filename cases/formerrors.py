@@ -48,6 +48,17 @@ def _heading(prefix: str) -> str:
     return _("Distribution between committees")
 
 
+def _input_id(bound: forms.BoundField) -> str:
+    """The id of the input a link to the field focuses: the field's own, or for a group
+    of radio buttons or checkboxes the first input's ("id_risk_level_0"; the group's own
+    id is its wrapping <div>, which cannot take the focus)."""
+    if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        first = next(iter(bound.subwidgets), None)
+        if first is not None and first.id_for_label:
+            return first.id_for_label
+    return bound.auto_id or ""
+
+
 def _form_links(form: forms.Form, place: str = "") -> list[ErrorLink]:
     links = []
     for name, errors in form.errors.items():
@@ -56,7 +67,7 @@ def _form_links(form: forms.Form, place: str = "") -> list[ErrorLink]:
             label = place
         else:
             bound = form[name]
-            target = bound.auto_id or ""
+            target = _input_id(bound)
             label = f"{place}, {bound.label}" if place else str(bound.label)
         for message in errors:
             links.append(ErrorLink(target, label, str(message)))

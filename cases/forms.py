@@ -401,7 +401,7 @@ class EditorForm(QuickForm):
 class ProposalForm(EditorForm):
     """Header fields, narrative sections, risk, priority criteria; the span of years."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, required=False)
     base = forms.CharField(widget=forms.HiddenInput, required=False)
 
     catalog = ListedModelChoiceField(
@@ -777,7 +777,11 @@ class SpecificationForm(LabelledRowMixin, EditorForm):
     in the section's line formset (the page keeps it next to that line)."""
 
     line = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=0, max_value=limits.MAX_LINES - 1
+        label=_("Line"),
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_LINES - 1,
     )
     label = row_label_field(_("Specification"))
 

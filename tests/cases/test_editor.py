@@ -589,3 +589,24 @@ def test_editor_and_proposal_page_query_counts_are_constant_in_proposals(client,
     # session, user, profile, the proposal's version, its inputs as kept for that
     # version, 3 choices, the waiting count
     assert before["edit"] <= 9, before
+
+
+def test_error_links_to_radio_and_checkbox_groups_target_their_first_input(client, central_user):
+    """Breaker: the error summary linked a radio or checkbox group to its wrapping <div>
+    ("id_risk_level"), which cannot take the focus; the link now names the group's first
+    input, which exists on the page."""
+    client.force_login(central_user)
+    proposal = bc01()
+    data = page_data(client, edit_url(proposal))
+    data["risk_level"] = "bogus"
+    data["cross_cutting"] = "bogus"
+    data.setlist("affected_administrations", ["bogus"])
+    response = client.post(edit_url(proposal), as_post(data, action="save"))
+    assert response.status_code == 200
+    targets = {link.place: link.target for link in response.context["error_links"]}
+    assert targets["Risikoniveau"] == "id_risk_level_0"
+    assert targets["Tværgående forslag"] == "id_cross_cutting_0"
+    assert targets["Berørte forvaltninger"] == "id_affected_administrations_0"
+    html = response.content.decode()
+    for target in targets.values():
+        assert f'id="{target}"' in html and f'href="#{target}"' in html

@@ -176,3 +176,16 @@ def test_rows_under_the_first_line_are_shown_once(central):
     data = page_data(central, edit_url(proposal))
     response = central.post(edit_url(proposal), as_post(data, action="calculate"))
     assert [len(specs) for _line, specs in response.context["editor"].grid["permanent"]] == [1]
+
+
+def test_a_forged_line_index_is_named_in_danish(central):
+    """Breaker: a forged POST of a specification row's line index ("bogus") was reported
+    as "…, Line: Indtast et heltal." (the hidden field had no label)."""
+    proposal = with_specified_line()
+    data = page_data(central, edit_url(proposal))
+    data["perm-spec-0-line"] = "bogus"
+    response = central.post(edit_url(proposal), as_post(data, action="save"))
+    assert response.status_code == 200
+    places = [link.place for link in response.context["error_links"]]
+    assert "Varige ændringer, specifikation, række 1 “Kontanthjælp”, Linje" in places
+    assert not any(place.endswith(", Line") for place in places)
