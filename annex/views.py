@@ -89,7 +89,10 @@ def _catalog_page(request, catalog, import_form=None, import_error=None, status=
             "form": AnnexForm(levels=choose_price_level("").levels),
             "import_form": import_form or ImportForm(),
             "jobs": _jobs_of(request.user).filter(catalog=catalog)[:10],
-            "import_error": import_error,
+            # one line per problem (`XlsxImportError.messages`: every bad cell)
+            "import_errors": (
+                [import_error] if isinstance(import_error, str) else list(import_error or [])
+            ),
             "max_kb": MAX_FILE_BYTES // 1024,
         },
         status=status,
@@ -309,7 +312,7 @@ def import_template(request, key):
                     reason=form.cleaned_data["reason"],
                 )
             except XlsxImportError as exc:
-                error = str(exc)
+                error = exc.messages
             else:
                 number = (result.created or result.updated)[0]
                 messages.success(request, result.summary())

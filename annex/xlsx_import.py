@@ -143,7 +143,43 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 class XlsxImportError(ValueError):
-    """A workbook that cannot be imported; the message is Danish and names the cell."""
+    """A workbook that cannot be imported; the message is Danish and names the cell.
+    ``messages``: one line per bad cell (`CellErrors`: every bad cell of the file, up to
+    `MAX_CELL_ERRORS`); ``str()`` is those lines joined by newlines."""
+
+    def __init__(self, message: str | list[str]):
+        self.messages = [message] if isinstance(message, str) else list(message)
+        super().__init__("\n".join(self.messages))
+
+
+MAX_CELL_ERRORS = 20  # bad cells named in one message list; more are counted
+
+
+class CellErrors:
+    """Collects the bad cells of a workbook so that one upload names them all (breaker:
+    only the first bad cell was named, so a file with five was uploaded five times).
+    `read(parse, *args)` returns ``parse(*args)``, or None after noting its error;
+    `raise_any()` raises one `XlsxImportError` listing them (the first
+    `MAX_CELL_ERRORS`, then how many more)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def read(self, parse, *args, **kwargs):
+        try:
+            return parse(*args, **kwargs)
+        except XlsxImportError as error:
+            self.messages += error.messages
+            return None
+
+    def raise_any(self) -> None:
+        if not self.messages:
+            return
+        shown = self.messages[:MAX_CELL_ERRORS]
+        more = len(self.messages) - len(shown)
+        if more:
+            shown.append(f"… og {more} celler mere, der ikke kan læses")
+        raise XlsxImportError(shown)
 
 
 # --- the template ----------------------------------------------------------------------
@@ -690,18 +726,19 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
             values[key] = (_cell(form, r, 2), form.ref(r, 2))
     kinds = {key: kind for key, _l, kind in FIELDS}
     proposal: dict[str, Any] = {"sections": {"other": {}}}
+    bad = CellErrors()
     for key, (value, ref) in values.items():
         kind = kinds[key]
         path = key.replace("section:", "sections.")
         where[path] = ref
         if kind == "bool":
-            parsed = _bool(value, ref)
+            parsed = bad.read(_bool, value, ref)
         elif kind == "year":
-            parsed = None if value is None else _year(value, ref)
+            parsed = None if value is None else bad.read(_year, value, ref)
         elif kind == "list":
             parsed = [c.strip() for c in str(value or "").split(",") if c.strip()]
         elif kind == "risk":
-            parsed = _choice(value, ref, RISK_CODES, "et risikoniveau")
+            parsed = bad.read(_choice, value, ref, RISK_CODES, "et risikoniveau")
         else:
             parsed = (
                 None
@@ -749,13 +786,17 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
         section = _choice(section_raw, grid.ref(r, 1), SECTION_CODES, "et afsnit")
         if section is None:
             raise XlsxImportError(f"{grid.ref(r, 1)}: afsnittet mangler (fx Varig ændring)")
+        kind = area = None
+        if section in ("permanent", "implementation"):  # read in the sheet's column order
+            kind = bad.read(_choice, kind_raw, grid.ref(r, 2), KIND_CODES, "en art")
+            area = bad.read(_choice, area_raw, grid.ref(r, 3), AREA_CODES, "et styringsområde")
         amounts = {}
         if section == "specification":
             unit = units.get(lines[previous]["section"]) if previous is not None else None
         else:
             unit = units.get(section)
         for year, (value, ref) in zip(years, amounts_raw, strict=True):
-            number = _amount(value, ref, unit or prices.DEFAULT_UNIT)
+            number = bad.read(_amount, value, ref, unit or prices.DEFAULT_UNIT)
             if number is not None:
                 amounts[str(year)] = _json_number(number)
         if section == "fte":
@@ -786,8 +827,7 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
             admin.append(entry)
         else:
             entry["section"] = section
-            entry["kind"] = _choice(kind_raw, grid.ref(r, 2), KIND_CODES, "en art")
-            entry["area"] = _choice(area_raw, grid.ref(r, 3), AREA_CODES, "et styringsområde")
+            entry["kind"], entry["area"] = kind, area
             index, prefix = len(lines), "lines"
             previous = index
             lines.append(entry)
@@ -830,11 +870,11 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
             proposal["hearing"].append(
                 {
                     "body": None if body is None else str(body),
-                    "answer": _choice(answer, sheet.ref(r, 2), ANSWER_CODES, "et svar"),
+                    "answer": bad.read(_choice, answer, sheet.ref(r, 2), ANSWER_CODES, "et svar"),
                     "date": None if date is None else str(date),
                 }
             )
-    proposal["distributions"] = _read_distributions(sheets.get("Fordeling"), where)
+    proposal["distributions"] = _read_distributions(sheets.get("Fordeling"), where, bad)
     if "Andre afsnit" in sheets:
         sheet = sheets["Andre afsnit"]
         for r in range(2, len(sheet.rows) + 1):
@@ -845,6 +885,7 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
                 raise XlsxImportError(f"{sheet.ref(r, 1)}: overskriften mangler")
             proposal["sections"]["other"][str(heading)] = None if text is None else str(text)
             where[f'sections.other["{heading}"]'] = sheet.ref(r, 2)
+    bad.raise_any()
     return proposal, where
 
 
@@ -889,7 +930,7 @@ def _amount(value: Any, ref: str, unit: str) -> Decimal | None:
         raise XlsxImportError(f"{ref}: {error}") from None
 
 
-def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict]:
+def _read_distributions(sheet: Sheet | None, where: dict[str, str], bad: CellErrors) -> list[dict]:
     if sheet is None:
         return []
     years = []
@@ -914,18 +955,18 @@ def _read_distributions(sheet: Sheet | None, where: dict[str, str]) -> list[dict
         where[f"distributions[{i}].rows[{k}].weight"] = sheet.ref(r, 6)
         out = {"committee": committee, "unit": unit, "account": account}
         if basis == "weights":
-            w = parse_number(weight, sheet.ref(r, 6), places=6)
+            w = bad.read(parse_number, weight, sheet.ref(r, 6), places=6)
             out["weight"] = None if w is None else _json_number(w)
         else:
             amounts = {}
             for j, year in enumerate(years):
                 ref = sheet.ref(r, 7 + j)
-                number = parse_number(row[6 + j], ref)
+                number = bad.read(parse_number, row[6 + j], ref)
                 where[f'distributions[{i}].rows[{k}].amounts["{year}"]'] = ref
                 if number is not None:
                     amounts[str(year)] = _json_number(number)
             out["amounts"] = amounts
-            w = parse_number(weight, sheet.ref(r, 6))
+            w = bad.read(parse_number, weight, sheet.ref(r, 6))
             if w is not None:  # the printed key beside explicit amounts
                 out["weight"] = _json_number(w)
         d["rows"].append(out)

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from annex.pdf import figures_of, select_proposals
 from annex.printing import overview_columns
 from annex.xlsx_export import export_catalog_xlsx
 from annex.xlsx_import import (
+    MAX_CELL_ERRORS,
     MAX_FILE_BYTES,
     XlsxImportError,
     build_template,
@@ -316,3 +319,50 @@ def test_commands(reference_catalogs, tmp_path, capsys):
         call_command(
             "render_annex", "--catalog", "citizen-2018", "--status", "nope", "-o", str(pdf)
         )
+
+
+@pytest.mark.django_db
+def test_every_bad_cell_is_named_in_one_message_list(reference_catalogs, client, central_user):
+    """Breaker: an upload with several bad cells named only the first, so the file had to
+    be corrected and uploaded once per bad cell. Every bad cell is now named, in sheet
+    order, up to MAX_CELL_ERRORS, and nothing is imported."""
+    catalog = Catalog.objects.get(key="investment-2021")
+
+    def edit(book):
+        book["Forslag"].cell(row=8, column=2, value="måske")
+        grid = book["Økonomi"]
+        grid.cell(row=4, column=6, value="tolv")
+        grid.cell(row=4, column=3, value="Kaffe")
+        grid.cell(row=4, column=8, value="1,2,3")
+
+    counts = (Proposal.objects.count(), Line.objects.count())
+    with pytest.raises(XlsxImportError) as error:
+        import_xlsx(bad_template(catalog, edit), catalog)
+    assert error.value.messages == [
+        "Forslag!B8: 'måske' skal være Ja eller Nej",
+        "Økonomi!C4: 'Kaffe' er ikke et styringsområde (brug Service, Overførsler, Anlæg, Drift)",
+        "Økonomi!F4: 'tolv' er ikke et tal",
+        "Økonomi!H4: '1,2,3' er ikke et tal",
+    ]
+    assert (Proposal.objects.count(), Line.objects.count()) == counts
+
+    # the upload page lists them all
+    client.force_login(central_user)
+    upload = SimpleUploadedFile("forslag.xlsx", bad_template(catalog, edit))
+    response = client.post(reverse("annex:import", args=[catalog.key]), {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Intet er indlæst. Filen har disse fejl:" in html
+    assert html.count("<li>Økonomi!") == 3 and "<li>Forslag!B8" in html
+
+    # a sane limit: the first MAX_CELL_ERRORS, then how many more
+    def many(book):
+        for column in range(5, 11):
+            for row in range(4, 9):
+                book["Økonomi"].cell(row=row, column=column, value="x")
+                book["Økonomi"].cell(row=row, column=1, value="Varig ændring")
+
+    with pytest.raises(XlsxImportError) as error:
+        import_xlsx(bad_template(catalog, many), catalog)
+    assert len(error.value.messages) == MAX_CELL_ERRORS + 1
+    assert error.value.messages[-1] == "… og 10 celler mere, der ikke kan læses"
