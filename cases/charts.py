@@ -29,6 +29,7 @@ LEFT = 64  # room for the value axis labels
 RIGHT = 16
 TOP = 28
 BOTTOM = 44  # room for the year labels and the legend
+LABEL_BAND = 14  # above the net flow plot: the payback label
 
 BAR_SAVING = "#2e7d32"
 BAR_COST = "#c62828"
@@ -146,8 +147,11 @@ def net_flow_svg(
     net = [figures.net_total.get(y) for y in years]
     cumulative = [figures.cumulative_net.get(y) for y in years]
     plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
-    axis = value_axis((v for v in net + cumulative if v is not None), TOP, plot_h)
+    # the plot starts below a band that holds the payback label, so that the label never
+    # lies on a bar or on the line (breaker: "Tilbagebetalt" was written over the bars)
+    plot_top = TOP + LABEL_BAND
+    plot_h = HEIGHT - plot_top - BOTTOM
+    axis = value_axis((v for v in net + cumulative if v is not None), plot_top, plot_h)
     slot = plot_w / max(len(years), 1)
 
     def x_mid(index: int) -> float:
@@ -197,15 +201,15 @@ def net_flow_svg(
         if payback_year in years:
             x = x_mid(years.index(payback_year))
             parts.append(
-                f'<line class="payback" data-year="{payback_year}" x1="{x:.1f}" y1="{TOP}" '
-                f'x2="{x:.1f}" y2="{TOP + plot_h}" stroke="{TEXT}" stroke-width="1.2" '
-                f'stroke-dasharray="4 3"/>'
+                f'<line class="payback" data-year="{payback_year}" x1="{x:.1f}" '
+                f'y1="{TOP}" x2="{x:.1f}" y2="{plot_top + plot_h}" stroke="{TEXT}" '
+                f'stroke-width="1.2" stroke-dasharray="4 3"/>'
             )
             near_right = x > WIDTH - RIGHT - 120
             parts.append(
-                f'<text x="{x - 4 if near_right else x + 4:.1f}" y="{TOP + 10}" '
-                f'text-anchor="{"end" if near_right else "start"}" fill="{TEXT}">'
-                f"{escape(payback_label)} {payback_year}</text>"
+                f'<text class="payback-label" x="{x - 4 if near_right else x + 4:.1f}" '
+                f'y="{plot_top - 4}" text-anchor="{"end" if near_right else "start"}" '
+                f'fill="{TEXT}">{escape(payback_label)} {payback_year}</text>'
             )
             note = f"{payback_label} {payback_year} ({payback} år)"
         else:

@@ -90,3 +90,26 @@ def test_empty_proposal_draws_an_empty_chart():
     figures = engine.compute(engine.Case(years=[2021, 2022]))
     root = ET.fromstring(net_flow_svg(figures))
     assert root.findall("svg:rect[@class='bar']", NS) == []
+
+
+def test_the_payback_label_lies_above_every_bar_and_point():
+    """Breaker: "Tilbagebetalt 2021" was written inside the plot, over the bars: with
+    savings only, the zero line is the top of the plot and the bars hang from it, right
+    where the label was. The label now stands in a band above the plot (its baseline
+    above every bar's top and every point of the line)."""
+    for amounts in (
+        {y: -300 for y in range(2021, 2027)},  # savings only: bars hang from the top
+        {2021: 100, 2022: -300, 2023: -300, 2024: 900, 2025: -900, 2026: -900},
+    ):
+        saving = engine.Line("permanent", "saving", "service", "Gevinst", amounts)
+        figures = engine.compute(engine.Case(years=range(2021, 2027), lines=[saving]))
+        root = ET.fromstring(net_flow_svg(figures))
+        [label] = [
+            t
+            for t in root.findall("svg:text", NS)
+            if (t.text or "").startswith("Tilbagebetalt") and t.get("class") != "payback-note"
+        ]
+        baseline = float(label.get("y"))
+        tops = [float(bar.get("y")) for bar in root.findall("svg:rect[@class='bar']", NS)]
+        points = [float(c.get("cy")) - 3 for c in root.findall("svg:circle", NS)]
+        assert baseline + 3 <= min(tops + points)  # 3 px for the letters below the baseline
