@@ -1,6 +1,8 @@
 """Django admin for running a budget season without the shell (issue 12): committees and
 their ØU units, administrations, and users with their role and workplace."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ops.admin_columns import year_column
 
-from .models import Administration, Committee, PriceIndex, Profile
+from .models import Administration, Committee, PriceIndex, Profile, index_text
 
 
 class UnitInline(admin.TabularInline):
@@ -68,6 +70,28 @@ class BilagUserAdmin(UserAdmin):
         return profile.get_role_display() if profile else _("no role")
 
 
+class IndexValueField(forms.DecimalField):
+    """The index value as text in the page's language, without trailing zeros: 100 and
+    101,3 in Danish (breaker: Django's number input showed the stored "100.0000").
+    Read back with a decimal comma ("101,3"; dots beside a comma are thousands
+    separators: "1.409,4773") or, as the admin showed it until now, a decimal point
+    when there is no comma ("101.3"): an index has no thousands written without a
+    decimal part. The model field's digits and places still apply."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 10})
+
+    def prepare_value(self, value):
+        return index_text(value) if isinstance(value, Decimal) else value
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "").replace("\u00a0", "")
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            value = text
+        return super().to_python(value)
+
+
 class PriceIndexForm(forms.ModelForm):
     """An index value: `PriceIndex.clean` (year, value above 0), and a change of more
     than ±50 % a year from the nearest years of the series only when confirmed."""
@@ -81,6 +105,7 @@ class PriceIndexForm(forms.ModelForm):
     class Meta:
         model = PriceIndex
         fields = ("series", "year", "value", "source")
+        field_classes = {"value": IndexValueField}
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 
@@ -110,6 +111,17 @@ class Profile(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
+def index_text(value: Decimal | None) -> str:
+    """An index value as the page's language writes it, without trailing zeros: 100,
+    101,3, 128,1343 in Danish (stored with four places: 100.0000). "" for None."""
+    if value is None:
+        return ""
+    plain = value.normalize()
+    if plain.as_tuple().exponent > 0:  # 1E+2: back to 100
+        plain = plain.quantize(Decimal(1))
+    return format(plain, "f").replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
 class PriceIndex(models.Model):
     """One year of a price and wage index (pris- og lønindeks, p/l) that pages and exports
     convert amounts between price levels with (`finance.prices`). Any base: only the
@@ -139,7 +151,7 @@ class PriceIndex(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_series_display()} {self.year}: {self.value}"
+        return f"{self.get_series_display()} {self.year}: {index_text(self.value)}"
 
     # Bounds of an index (docs/APPRAISAL.md, "Bounds"): years a budget can concern, a
     # value above 0, and a change from the nearest year of the series of at most ±50 %

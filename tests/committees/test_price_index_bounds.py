@@ -115,3 +115,21 @@ def test_a_conversion_needing_a_missing_year_says_so(client, central_user, price
     listing = client.get(reverse("review:case_list"))
     assert listing.status_code == 200
     assert "blandede prisniveauer: intet indeks for 2009, ikke omregnet" in text_of(listing)
+
+
+def test_index_values_are_shown_in_danish_without_trailing_zeros(client, admin_user, price_index):
+    """Breaker: the admin's index inputs showed the stored "100.0000" (Django's number
+    input). They show 100 and 128,1343, and read a Danish value back exactly."""
+    client.force_login(admin_user)
+    base = PriceIndex.objects.get(series="service", year=2010)
+    later = PriceIndex.objects.get(series="service", year=2025)
+    assert (base.value, later.value) == (Decimal("100.0000"), Decimal("128.1343"))
+    page = client.get(reverse("admin:committees_priceindex_changelist")).content.decode()
+    assert 'name="form-0-value" value="100"' in page
+    assert 'value="128,1343"' in page and "100.0000" not in page
+    url = reverse("admin:committees_priceindex_change", args=[later.pk])
+    assert 'name="value" value="128,1343"' in client.get(url).content.decode()
+    data = {"series": "service", "year": "2025", "value": "128,2", "source": later.source}
+    assert client.post(url, data).status_code == 302
+    later.refresh_from_db()
+    assert later.value == Decimal("128.2")
