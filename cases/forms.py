@@ -559,7 +559,16 @@ class YearCell:
 
 
 class YearCellsMixin:
-    """Adds one AmountField "y<year>" per year; cells outside the span are errors."""
+    """Adds one AmountField "y<year>" per year; cells outside the span are errors,
+    except the `kept` ones: (year, amount) pairs the proposal already held outside its
+    years when the editor opened it (`outside_span_cells`). Those are saved as they
+    were, never dropped unseen (breaker: Citizen 2018 Forslag 3's 2020 column)."""
+
+    kept: frozenset = frozenset()
+
+    def __init__(self, *args, kept: frozenset = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = kept
 
     def add_year_fields(
         self, years: list[int], span: list[int], places: int = 2, unit: str = prices.DEFAULT_UNIT
@@ -612,13 +621,15 @@ class YearCellsMixin:
         return {
             year: data[f"y{year}"]
             for year in self.years
-            if year in self.span and data.get(f"y{year}") is not None
+            if data.get(f"y{year}") is not None
+            and (year in self.span or (year, data[f"y{year}"]) in self.kept)
         }
 
     def clean_outside_span(self) -> None:
         data = self.cleaned_data
         for year in self.years:
-            if year not in self.span and data.get(f"y{year}") is not None:
+            value = data.get(f"y{year}")
+            if year not in self.span and value is not None and (year, value) not in self.kept:
                 self.add_error(
                     f"y{year}",
                     forms.ValidationError(
@@ -1144,6 +1155,32 @@ def new_proposal_data(catalog: Catalog | None, user) -> ProposalData:
     )
 
 
+def outside_span_cells(amounts, span) -> frozenset[tuple[int, Decimal]]:
+    """The (year, amount) pairs of `amounts` (an iterable of {year: amount} dicts, years
+    as int or text) in years outside `span`: what a grid opened with outside the
+    proposal's years, and may save back unchanged (`YearCellsMixin.kept`)."""
+    inside = set(span)
+    return frozenset(
+        (int(year), Decimal(str(value)))
+        for row in amounts
+        for year, value in (row or {}).items()
+        if value is not None and int(year) not in inside
+    )
+
+
+def amount_years(data: ProposalData) -> set[int]:
+    """Every year `data` holds an amount in: lines, their specification rows, admin
+    lines, FTE and distribution rows. The editor opens with a column for each, so an
+    amount outside the span is shown (and saved back as it was, `YearCellsMixin.kept`),
+    never dropped unseen."""
+    years = {y for ln in data.lines for y in ln.amounts}
+    years |= {int(y) for ln in data.lines for s in ln.specifications or [] for y in s["amounts"]}
+    years |= {y for ln in data.admin_lines for y in ln.amounts}
+    years |= set(data.fte)
+    years |= {y for d in data.distributions for r in d.rows for y in r.amounts or {}}
+    return years
+
+
 def copied_data(source: ProposalData) -> ProposalData:
     """An earlier proposal as the start of a new one: every input, no number, nothing of
     what a source document printed."""
@@ -1257,6 +1294,7 @@ class ProposalEditor:
                     "span": span,
                     "section": section,
                     "unit": self.unit(section),
+                    "kept": self._kept(r[-1] for r in self._rows_of(initial, section)),
                 },
             )
         self.spec_sets: dict[str, SpecificationFormSet] = {}
@@ -1269,6 +1307,11 @@ class ProposalEditor:
                     "years": self._grid_years(prefix),
                     "span": span,
                     "unit": self.unit(section),  # its line's section
+                    "kept": self._kept(
+                        spec["amounts"]
+                        for *_, line in self._rows_of(initial, section, lines=True)
+                        for spec in line.specifications or []
+                    ),
                 },
             )
         self.fte = FteForm(
@@ -1277,6 +1320,7 @@ class ProposalEditor:
             initial={f"y{y}": v for y, v in (initial.fte if initial else {}).items()},
             years=self._grid_years("fte", single=True),
             span=span,
+            kept=self._kept([initial.fte] if initial else []),
         )
         self.followup = FollowupFormSet(
             data,
@@ -1324,6 +1368,7 @@ class ProposalEditor:
                     "years": self._grid_years(f"{prefix}-rows"),
                     "span": span,
                     "committees": committees,
+                    "kept": self._kept(r.amounts for r in (dist.rows if dist else [])),
                 },
             )
             rows.basis = (
@@ -1386,18 +1431,38 @@ class ProposalEditor:
             values[f"priority_{key}"] = (initial.priority_criteria or {}).get(key, "")
         return values
 
+    @cached_property
+    def kept_years(self) -> list[int]:
+        """The years outside the span in which the opened proposal holds amounts (the
+        page says that those grey columns are saved as they are)."""
+        if self.initial is None:
+            return []
+        return sorted(amount_years(self.initial) - set(self.initial.years))
+
+    def _kept(self, amounts) -> frozenset:
+        """`outside_span_cells` of the opened proposal (its own years): the amounts a
+        grid may save back outside the span."""
+        if self.initial is None:
+            return frozenset()
+        return outside_span_cells(amounts, self.initial.years)
+
     @staticmethod
-    def _line_initial(initial: ProposalData | None, section: str) -> list[dict]:
+    def _rows_of(initial: ProposalData | None, section: str, lines: bool = False) -> list:
+        """(kind, area, label, amounts) of the section's lines as opened (with
+        `lines`: (kind, area, label, line))."""
         if initial is None:
             return []
         if section == "administration":
-            lines = [("", "", ln.label, ln.amounts) for ln in initial.admin_lines]
-        else:
-            lines = [
-                (ln.kind, ln.area, ln.label, ln.amounts)
-                for ln in initial.lines
-                if ln.section == section
-            ]
+            return [("", "", ln.label, ln if lines else ln.amounts) for ln in initial.admin_lines]
+        return [
+            (ln.kind, ln.area, ln.label, ln if lines else ln.amounts)
+            for ln in initial.lines
+            if ln.section == section
+        ]
+
+    @staticmethod
+    def _line_initial(initial: ProposalData | None, section: str) -> list[dict]:
+        lines = ProposalEditor._rows_of(initial, section)
         rows = []
         for order, (kind, area, label, amounts) in enumerate(lines, start=1):
             row = {"label": label, "kind": kind, "area": area or "", "ORDER": order}
@@ -1468,9 +1533,7 @@ class ProposalEditor:
                     if str(self.data.get(key, "")).strip():
                         years.add(int(match.group(1)))
         elif self.initial is not None:
-            years |= {y for ln in self.initial.lines for y in ln.amounts}
-            years |= {y for ln in self.initial.admin_lines for y in ln.amounts}
-            years |= set(self.initial.fte)
+            years |= amount_years(self.initial)
         return sorted(years)
 
     def _header_fallback(self) -> dict[str, Any]:

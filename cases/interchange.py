@@ -861,7 +861,8 @@ def printed_subjects(other_tables: list) -> set[str]:
 
 def distributions_from_printed(other_tables: list, years) -> list[DistributionData]:
     """Real distributions from the printed tables of a transcription: explicit amounts
-    per committee and year of the proposal's ``years`` where the table prints amounts
+    per committee and printed year (a year outside ``years`` too: the engine leaves it
+    out of every figure, the editor shows it as outside the span) where the table prints amounts
     (the printed key, if any, is kept as the row's weight for the print), weights where
     it prints keys only. Rows
     without a committee code, total rows and rows with neither amount nor key nor
@@ -886,7 +887,9 @@ def distributions_from_printed(other_tables: list, years) -> list[DistributionDa
                 subject = PRINTED_SUBJECTS.get(printed)
             if subject is None:
                 continue
-            amounts = _printed_row_amounts(row, set(years))
+            # every printed year, also one outside the proposal's years: the editor shows
+            # it and refuses to save until it is removed or the years widened (never lost)
+            amounts = _printed_row_amounts(row, None)
             key = row.get("key_pct")
             weight = Decimal(str(key)) if isinstance(key, (int, float)) and key >= 0 else None
             account = str(row.get("account") or "").strip()[:200]
