@@ -50,6 +50,10 @@ MAX_MEMBERS = 500
 MAX_RATIO = 200
 MAX_ROWS = 2000
 MAX_COLUMNS = 60
+# Sheet "Økonomi": the years outside the proposal's span start this many columns after
+# its first year column's index, i.e. one empty column after the span (row 2 says so).
+OUTSIDE_FROM = 6
+OUTSIDE_LABEL = "Uden for forslagets år (indgår ikke i beregningen):"
 TEMPLATE_MARK = "bilag-xlsx/1"
 
 SECTION_CODES = {
@@ -213,6 +217,7 @@ def build_template(
     }
     data = export_proposal(proposal) if proposal is not None else None
     years = data["years"] if data else list(range(catalog.budget_year, catalog.budget_year + 6))
+    span = list(years)
     wb = Workbook()
     ws = wb.active
     ws.title = "Forslag"
@@ -254,6 +259,15 @@ def build_template(
     for col, header in enumerate(headers + years, start=1):
         cell = grid.cell(row=3, column=col, value=header)
         cell.font, cell.fill = BOLD, HEADER_FILL
+    # Amounts the proposal holds outside its years: after one empty column, kept on
+    # import as they are (never dropped; docs/FORMAT.md "Amounts outside the years").
+    outside = sorted(_grid_years(data) - set(years)) if data else []
+    if outside:
+        first = OUTSIDE_FROM + len(years)
+        grid.cell(row=UNIT_ROW, column=first, value=OUTSIDE_LABEL).font = BOLD
+        for i, year in enumerate(outside):
+            grid.cell(row=3, column=first + i, value=year).font = BOLD
+    years = years + [None] + outside if outside else years
     for col, width in zip("ABCD", (16, 13, 16, 60), strict=True):
         grid.column_dimensions[col].width = width
     grid.freeze_panes = "E4"
@@ -338,7 +352,13 @@ def build_template(
     )
     dist = wb.create_sheet("Fordeling")
     dist_rows = []
-    for d in (data or {}).get("distributions", []):
+    distributions = (data or {}).get("distributions", [])
+    # the sheet's own years: the span and every year a row has an amount in
+    dist_years = sorted(
+        set(span)
+        | {int(y) for d in distributions for r in d["rows"] for y in r.get("amounts") or {}}
+    )
+    for d in distributions:
         for r in d["rows"]:
             amounts = r.get("amounts") or {}
             dist_rows.append(
@@ -349,7 +369,7 @@ def build_template(
                     r.get("unit"),
                     r.get("account"),
                     r.get("weight"),
-                    *[amounts.get(str(y)) for y in years],
+                    *[amounts.get(str(y)) for y in dist_years],
                 ]
             )
     _table(
@@ -361,7 +381,7 @@ def build_template(
             "Enhed",
             "Konto",
             "Vægt",
-            *years,
+            *dist_years,
         ],
         dist_rows,
         text_columns=5,
@@ -405,12 +425,23 @@ def _field_values(data: dict) -> dict[str, Any]:
     return values
 
 
+def _grid_years(data: dict) -> set[int]:
+    """Every year an exported proposal's lines, specifications, admin lines and FTE
+    hold an amount in."""
+    rows = [ln["amounts"] for ln in data.get("lines", [])]
+    rows += [s["amounts"] for ln in data.get("lines", []) for s in ln.get("specifications") or []]
+    rows += [ln["amounts"] for ln in data.get("admin_lines", [])]
+    rows.append(data.get("fte") or {})
+    return {int(year) for amounts in rows for year in amounts or {}}
+
+
 def _grid_row(ws, row, section, kind, area, label, amounts, years, unit=prices.DEFAULT_UNIT):
-    """One row of the sheet "Økonomi"; `amounts` (1.000 kr.) written in `unit`."""
+    """One row of the sheet "Økonomi"; `amounts` (1.000 kr.) written in `unit`; a None
+    in `years` is the empty column before the years outside the span."""
     for col, value in enumerate((section, kind, area, label), start=1):
         _set_text(ws, row, col, value)
     for i, year in enumerate(years):
-        value = (amounts or {}).get(str(year))
+        value = None if year is None else (amounts or {}).get(str(year))
         if value is None:
             continue
         if unit != prices.DEFAULT_UNIT:
@@ -774,13 +805,22 @@ def read_proposal(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, s
     if not years:
         raise XlsxImportError(f"{grid.ref(3, 5)}: årene mangler (første år i kolonne E)")
     where["years"] = grid.ref(3, 5)
-    proposal["years"] = years
+    proposal["years"] = list(years)
+    # after one empty column: years outside the span whose amounts are kept as they are
+    first = OUTSIDE_FROM + len(years)
+    for c in range(first, first + MAX_COLUMNS):
+        value = _cell(grid, 3, c)
+        if value is None:
+            break
+        years.append(_year(value, grid.ref(3, c)))
+    columns = [5 + i for i in range(len(proposal["years"]))]
+    columns += [first + i for i in range(len(years) - len(columns))]
     units = _read_units(grid)
     lines, admin, fte = [], [], {}
     previous: int | None = None  # the line a "Specifikation" row below it belongs to
     for r in range(4, len(grid.rows) + 1):
         section_raw, kind_raw, area_raw, label = (_cell(grid, r, c) for c in range(1, 5))
-        amounts_raw = [(_cell(grid, r, 5 + i), grid.ref(r, 5 + i)) for i in range(len(years))]
+        amounts_raw = [(_cell(grid, r, c), grid.ref(r, c)) for c in columns]
         if section_raw is None and label is None and all(v is None for v, _ in amounts_raw):
             continue
         section = _choice(section_raw, grid.ref(r, 1), SECTION_CODES, "et afsnit")
