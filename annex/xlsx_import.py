@@ -37,12 +37,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases import permissions
 from cases.exporting import export_proposal
-from cases.interchange import FORMAT_NAME, InterchangeError
+from cases.interchange import FORMAT_NAME, MAX_AMOUNT, InterchangeError
 from cases.models import Catalog, Proposal
 from cases.numbers import NumberError, format_unambiguous, parse_text_number
 from cases.selectors import proposals_with_inputs
 from cases.services import ImportResult, import_document
 from finance import prices
+from finance.formatting import format_amount
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
@@ -668,6 +669,27 @@ def _cell(sheet: Sheet, row: int, column: int) -> Any:
     return None
 
 
+def exact_number(value: Any, ref: str, *, places: int = 2) -> Decimal | None:
+    """`parse_number`, refused at the cell when it has more than `places` decimals or
+    is not below the import's limit (`cases.interchange.MAX_AMOUNT`), with the number
+    in Danish ("Økonomi!E4: 1.234,567 har mere end 2 decimaler"). Read through
+    `CellErrors`, so one upload names every such cell (breaker: they were named one
+    upload at a time, by the JSON import, in its notation "1234.567")."""
+    number = parse_number(value, ref, places=places)
+    return None if number is None else _checked(number, ref, places)
+
+
+def _checked(number: Decimal, ref: str, places: int = 2) -> Decimal:
+    """`number`, or refused at `ref` (`exact_number`)."""
+    if abs(number) >= MAX_AMOUNT:
+        shown = format_amount(number) if abs(number) < MAX_AMOUNT * 10**6 else "tallet"
+        raise XlsxImportError(f"{ref}: {shown} er urimeligt stort")
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise XlsxImportError(f"{ref}: {format_amount(number)} har mere end {places} decimaler")
+    return number
+
+
 def parse_number(value: Any, ref: str, *, places: int = 2) -> Decimal | None:
     """A cell as an exact Decimal: numbers, or text in Danish ("1.034,5") or plain
     ("1034.5") notation (`cases.numbers.parse_text_number`; text the two read
@@ -958,16 +980,17 @@ def _amount(value: Any, ref: str, unit: str) -> Decimal | None:
     or refused with the cell: 1.234,5 kr. is not a whole number of 1.000 kr. with two
     decimals."""
     if unit == prices.DEFAULT_UNIT:
-        return parse_number(value, ref)
+        return exact_number(value, ref)
     # a float is taken to the decimals the stored amount can have in this unit
     places = max(0, prices.STORED_PLACES + prices.ENTRY_UNITS[unit].adjusted())
     number = parse_number(value, ref, places=places)
     if number is None:
         return None
     try:
-        return prices.to_thousands(number, unit).normalize()
+        stored = prices.to_thousands(number, unit).normalize()
     except prices.UnitError as error:
         raise XlsxImportError(f"{ref}: {error}") from None
+    return _checked(stored, ref)
 
 
 def _read_distributions(sheet: Sheet | None, where: dict[str, str], bad: CellErrors) -> list[dict]:
@@ -995,18 +1018,18 @@ def _read_distributions(sheet: Sheet | None, where: dict[str, str], bad: CellErr
         where[f"distributions[{i}].rows[{k}].weight"] = sheet.ref(r, 6)
         out = {"committee": committee, "unit": unit, "account": account}
         if basis == "weights":
-            w = bad.read(parse_number, weight, sheet.ref(r, 6), places=6)
+            w = bad.read(exact_number, weight, sheet.ref(r, 6), places=6)
             out["weight"] = None if w is None else _json_number(w)
         else:
             amounts = {}
             for j, year in enumerate(years):
                 ref = sheet.ref(r, 7 + j)
-                number = bad.read(parse_number, row[6 + j], ref)
+                number = bad.read(exact_number, row[6 + j], ref)
                 where[f'distributions[{i}].rows[{k}].amounts["{year}"]'] = ref
                 if number is not None:
                     amounts[str(year)] = _json_number(number)
             out["amounts"] = amounts
-            w = bad.read(parse_number, weight, sheet.ref(r, 6))
+            w = bad.read(exact_number, weight, sheet.ref(r, 6), places=6)
             if w is not None:  # the printed key beside explicit amounts
                 out["weight"] = _json_number(w)
         d["rows"].append(out)
