@@ -36,10 +36,10 @@ import django.forms
 from django import forms
 from django.forms.renderers import get_default_renderer
 from django.template.loader import get_template
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_noop
+
+from ops.shell import esc, mirrored, shown
 
 DJANGO_TEMPLATES = Path(django.forms.__file__).parent / "templates"
 
@@ -112,18 +112,67 @@ def attributes(attrs: dict) -> str:
         if value is False:
             continue
         if value is True:
-            out.append(f" {conditional_escape(name)}")
+            out.append(f" {esc(name)}")
         else:
-            out.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
+            out.append(f' {esc(name)}="{esc(value)}"')
     return "".join(out)
 
 
 def input_html(widget: dict) -> str:
     value = widget["value"]
-    given = "" if value is None else f' value="{conditional_escape(value)}"'
+    given = "" if value is None else f' value="{esc(value)}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{given}{attributes(widget["attrs"])}>'
+        f'<input type="{esc(widget["type"])}" '
+        f'name="{esc(widget["name"])}"{given}{attributes(widget["attrs"])}>'
+    )
+
+
+# Widgets a bound field's <input> is written for at once (`quick_input`).
+QUICK_INPUTS = {forms.TextInput, forms.NumberInput, forms.CheckboxInput}
+
+
+def quick_input(field) -> str:
+    """``{{ field }}`` for a bound field with a plain text, number or checkbox input (a
+    row's order and "remove", a distribution row's text fields): the markup
+    `QuickWidgets` writes, without the widget's context (a few hundred per editor page;
+    issue 13). Any other field, or one with errors, help text, a disabled or localised
+    input or an id of its own, and any form not drawn by `QUICK`, goes through Django
+    (``str(field)``)."""
+    widget = field.field.widget
+    kind = type(widget)
+    options = field.field
+    if (
+        kind not in QUICK_INPUTS
+        or not isinstance(field.form.renderer, QuickWidgets)
+        or options.disabled
+        or options.localize
+        or widget.is_localized
+        or options.help_text
+        or "id" in widget.attrs
+        or not field.auto_id
+        or field.errors
+        or not all_djangos_own(widget.template_name, "django/forms/widgets/input.html")
+        or not all_djangos_own("django/forms/widgets/attrs.html")
+    ):
+        return str(field)
+    value = field.value()
+    attrs = dict(widget.attrs)
+    if (
+        options.required
+        and field.form.use_required_attribute
+        and widget.use_required_attribute(field.initial)
+    ):
+        attrs["required"] = True
+    attrs["id"] = field.auto_id
+    if kind is forms.CheckboxInput and widget.check_test(value):
+        attrs["checked"] = True
+    return input_html(
+        {
+            "type": widget.input_type,
+            "name": field.html_name,
+            "value": widget.format_value(value),
+            "attrs": attrs,
+        }
     )
 
 
@@ -135,21 +184,13 @@ def hidden_html(field) -> str:
     if type(widget) is not forms.HiddenInput or widget.attrs or not field.auto_id:
         return str(field)
     value = widget.format_value(field.value())
-    given = "" if value is None else f' value="{conditional_escape(value)}"'
-    return (
-        f'<input type="hidden" name="{conditional_escape(field.html_name)}"{given}'
-        f' id="{conditional_escape(field.auto_id)}">'
-    )
-
-
-def shown(value) -> str:
-    """A value printed as {{ value }} prints it: localised, then escaped."""
-    return conditional_escape(localize(value))
+    given = "" if value is None else f' value="{esc(value)}"'
+    return f'<input type="hidden" name="{esc(field.html_name)}"{given} id="{esc(field.auto_id)}">'
 
 
 def option_html(option: dict) -> str:
     return (
-        f'<option value="{conditional_escape(option["value"])}"'
+        f'<option value="{esc(option["value"])}"'
         f"{attributes(option['attrs'])}>{shown(option['label'])}</option>"
     )
 
@@ -157,7 +198,7 @@ def option_html(option: dict) -> str:
 def select_html(widget: dict) -> str | None:
     """django/forms/widgets/select.html, or None when an option has a template of its
     own (then the site's renderer draws the widget)."""
-    out = [f'<select name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>']
+    out = [f'<select name="{esc(widget["name"])}"{attributes(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
             out.append(f'\n  <optgroup label="{shown(group_name)}">')
@@ -179,9 +220,9 @@ def multiple_html(widget: dict) -> str | None:
     attrs = widget["attrs"]
     out = ["<div"]
     if attrs.get("id"):
-        out.append(f' id="{conditional_escape(attrs["id"])}"')
+        out.append(f' id="{esc(attrs["id"])}"')
     if attrs.get("class"):
-        out.append(f' class="{conditional_escape(attrs["class"])}"')
+        out.append(f' class="{esc(attrs["class"])}"')
     out.append(">")
     for group, options, _index in widget["optgroups"]:
         if group:
@@ -196,7 +237,7 @@ def multiple_html(widget: dict) -> str | None:
             out.append("<div>\n    ")
             if option["wrap_label"]:
                 target = option["attrs"].get("id")
-                out.append(f'<label for="{conditional_escape(target)}">' if target else "<label>")
+                out.append(f'<label for="{esc(target)}">' if target else "<label>")
             out.append(input_html(option) + "\n")  # input.html ends with a line break
             if option["wrap_label"]:
                 out.append(f" {shown(option['label'])}</label>")
@@ -211,7 +252,7 @@ def label_html(context: dict) -> str:
     """django/forms/label.html (a field's <label> or <legend>)."""
     if not context["use_tag"]:
         return shown(context["label"])
-    tag = conditional_escape(context["tag"])
+    tag = esc(context["tag"])
     return f"<{tag}{attributes(context['attrs'])}>{shown(context['label'])}</{tag}>"
 
 
@@ -221,15 +262,15 @@ def errors_html(context: dict) -> str:
     if not errors:
         return ""
     field_id = getattr(errors, "field_id", None)
-    target = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
+    target = f' id="{esc(field_id)}_error"' if field_id else ""
     items = "".join(f"<li>{shown(error)}</li>" for error in errors)
-    return f'<ul class="{conditional_escape(context["error_class"])}"{target}>{items}</ul>'
+    return f'<ul class="{esc(context["error_class"])}"{target}>{items}</ul>'
 
 
 def textarea_html(widget: dict) -> str:
     value = widget["value"]
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>\n'
+        f'<textarea name="{esc(widget["name"])}"{attributes(widget["attrs"])}>\n'
         f"{shown(value) if value else ''}</textarea>"
     )
 
@@ -247,25 +288,25 @@ def field_group_html(field) -> str:
         classes += " field-has-error"
     if field.field.required:
         classes += " field-required"
-    out = [f'<div class="{classes}" id="{conditional_escape(auto_id)}_field">\n']
+    out = [f'<div class="{classes}" id="{esc(auto_id)}_field">\n']
     fieldset = field.use_fieldset
     if fieldset:
         described = field.aria_describedby
-        described = f' aria-describedby="{conditional_escape(described)}"' if described else ""
-        legend = conditional_escape(field.legend_tag()) if field.label else ""
+        described = f' aria-describedby="{esc(described)}"' if described else ""
+        legend = esc(field.legend_tag()) if field.label else ""
         out.append(f"<fieldset{described}>{legend}\n")
     elif field.label:
-        out.append(conditional_escape(field.label_tag()))
+        out.append(esc(field.label_tag()))
     out.append("\n")
     if field.help_text:
-        target = f' id="{conditional_escape(auto_id)}_helptext"' if auto_id else ""
+        target = f' id="{esc(auto_id)}_helptext"' if auto_id else ""
         out.append(f'<div class="helptext"{target}>{field.help_text}</div>')
-    out.append(f"\n{conditional_escape(str(errors))}\n{conditional_escape(str(field))}\n")
+    out.append(f"\n{esc(str(errors))}\n{esc(str(field))}\n")
     limit = getattr(field.field, "max_length", None)
     if limit and not field.is_hidden:
         hint = gettext("At most %(limit)s characters.") % {"limit": shown(limit)}
         out.append(
-            f'<div class="char-count note" data-count-for="{conditional_escape(auto_id)}"'
+            f'<div class="char-count note" data-count-for="{esc(auto_id)}"'
             f' aria-live="polite">{hint}</div>'
         )
     out.append("\n</fieldset>\n</div>" if fieldset else "\n\n</div>")  # stripped, as Django's
@@ -343,19 +384,41 @@ ROW_TEMPLATES = tuple(
 ROW_TEMPLATES_SHA256 = "d89b6d41eecf04e6891433ce31f0159163a9bfdfca0fb7bfda149770111213c7"
 
 
-@cache
 def rows_are_mirrored() -> bool:
     """True when the site's row templates (`ROW_TEMPLATES`) are the files the functions
-    below write (their joint sha256 is `ROW_TEMPLATES_SHA256`)."""
-    digest = hashlib.sha256()
-    for name in ROW_TEMPLATES:
-        digest.update(Path(get_template(name).origin.name).read_bytes())
-    return digest.hexdigest() == ROW_TEMPLATES_SHA256
+    below write (their joint sha256 is `ROW_TEMPLATES_SHA256`; `ops.shell.mirrored`)."""
+    return mirrored(ROW_TEMPLATES, ROW_TEMPLATES_SHA256)
+
+
+# The texts of the rows' tools and labels, translated once per language (a row asked
+# gettext for each, about 200 times per editor page).
+ROW_TEXTS = (
+    gettext_noop("+ Specification"),
+    gettext_noop("Control area"),
+    gettext_noop("Move down"),
+    gettext_noop("Move up"),
+    gettext_noop("Order"),
+    gettext_noop("Remove"),
+    gettext_noop("Saving or cost"),
+    gettext_noop("Specification"),
+    gettext_noop("Text of the line"),
+    gettext_noop("Text of the specification"),
+)
+
+
+@cache
+def _row_texts(language: str | None) -> dict[str, str]:
+    return {message: gettext(message) for message in ROW_TEXTS}
+
+
+def row_texts() -> dict[str, str]:
+    """`ROW_TEXTS` in the active language: message -> translation (not escaped)."""
+    return _row_texts(get_language())
 
 
 def _joined(errors) -> str:
     """``{{ errors|join:" " }}``: each message escaped, joined by a space."""
-    return " ".join(conditional_escape(error) for error in errors)
+    return " ".join(esc(error) for error in errors)
 
 
 def cells_html(cells) -> str:
@@ -363,8 +426,8 @@ def cells_html(cells) -> str:
     out = []
     for cell in cells:
         css = ' class="cell-num has-error"' if cell.errors else ' class="cell-num"'
-        cell_id = conditional_escape(cell.id)
-        value = f' value="{conditional_escape(cell.value)}"' if cell.value else ""
+        cell_id = esc(cell.id)
+        value = f' value="{esc(cell.value)}"' if cell.value else ""
         invalid = f' aria-invalid="true" aria-describedby="{cell_id}_error"' if cell.errors else ""
         error = (
             f'<span class="cell-error" id="{cell_id}_error">{_joined(cell.errors)}</span>'
@@ -372,10 +435,10 @@ def cells_html(cells) -> str:
             else ""
         )
         out.append(
-            f'<td{css} data-year="{conditional_escape(cell.year)}"><input type="text" '
-            f'name="{conditional_escape(cell.name)}"{value} inputmode="decimal" '
-            f'autocomplete="off" class="{conditional_escape(cell.css)}" size="8" '
-            f'aria-labelledby="{conditional_escape(cell.labelledby)}"{invalid} '
+            f'<td{css} data-year="{esc(cell.year)}"><input type="text" '
+            f'name="{esc(cell.name)}"{value} inputmode="decimal" '
+            f'autocomplete="off" class="{esc(cell.css)}" size="8" '
+            f'aria-labelledby="{esc(cell.labelledby)}"{invalid} '
             f'id="{cell_id}">{error}</td>'
         )
     return "".join(out) + "\n"
@@ -383,23 +446,24 @@ def cells_html(cells) -> str:
 
 def row_tools_html(form) -> str:
     """cases/editor/_row_tools.html: order, move up/down and "remove" of a row."""
+    texts = row_texts()
     order = form["ORDER"]
     return (
         '<td class="row-tools">\n'
-        f'    <label class="visually-hidden" for="{conditional_escape(order.auto_id)}">'
-        f"{conditional_escape(gettext('Order'))}</label>{order}\n"
+        f'    <label class="visually-hidden" for="{esc(order.auto_id)}">'
+        f"{esc(texts['Order'])}</label>{quick_input(order)}\n"
         '    <button type="button" class="button button-small js-only" data-move="up" '
-        f'aria-label="{conditional_escape(gettext("Move up"))}">↑</button>\n'
+        f'aria-label="{esc(texts["Move up"])}">↑</button>\n'
         '    <button type="button" class="button button-small js-only" data-move="down" '
-        f'aria-label="{conditional_escape(gettext("Move down"))}">↓</button>\n'
-        f'    <label class="remove">{form["DELETE"]} {conditional_escape(gettext("Remove"))}'
+        f'aria-label="{esc(texts["Move down"])}">↓</button>\n'
+        f'    <label class="remove">{quick_input(form["DELETE"])} {esc(texts["Remove"])}'
         "</label>\n  </td>\n"
     )
 
 
 def _row_label_html(label, rows: int, aria_label: str) -> str:
     """The text area of a line or specification and its error."""
-    label_id = conditional_escape(label.auto_id)
+    label_id = esc(label.auto_id)
     value = label.value()
     errors = label.errors
     invalid = f' aria-invalid="true" aria-describedby="{label_id}_error"' if errors else ""
@@ -407,9 +471,9 @@ def _row_label_html(label, rows: int, aria_label: str) -> str:
         f'<span class="cell-error" id="{label_id}_error">{_joined(errors)}</span>' if errors else ""
     )
     return (
-        f'<textarea name="{conditional_escape(label.html_name)}" id="{label_id}" '
-        f'rows="{rows}" class="cell-text" aria-label="{conditional_escape(aria_label)}"'
-        f"{invalid}>{conditional_escape('' if value is None else value)}</textarea>\n"
+        f'<textarea name="{esc(label.html_name)}" id="{label_id}" '
+        f'rows="{rows}" class="cell-text" aria-label="{esc(aria_label)}"'
+        f"{invalid}>{esc('' if value is None else value)}</textarea>\n"
         f"    {error}"
     )
 
@@ -417,28 +481,29 @@ def _row_label_html(label, rows: int, aria_label: str) -> str:
 def line_row_html(form, section: str, spec_prefix: str = "") -> str:
     """cases/editor/_line_row.html: a line of the grid (text, kind and area unless it
     is an administration line, year cells, row tools)."""
+    texts = row_texts()
     out = [
         '<tr class="grid-row" data-row>\n  <td class="cell-label sticky-col">\n    ',
-        _row_label_html(form["label"], 2, gettext("Text of the line")),
+        _row_label_html(form["label"], 2, texts["Text of the line"]),
         "\n    ",
     ]
     if spec_prefix:
-        prefix = conditional_escape(spec_prefix)
-        index = conditional_escape(form.index_text)
+        prefix = esc(spec_prefix)
+        index = esc(form.index_text)
         out.append(
             f'<button type="submit" name="add-spec" value="{prefix}:{index}" '
             f'class="button button-small add-spec" data-add-spec="{prefix}" '
             f'data-line="{index}" formnovalidate>'
-            f"{conditional_escape(gettext('+ Specification'))}</button>"
+            f"{esc(texts['+ Specification'])}</button>"
         )
     out.append("\n  </td>\n  ")
     if section != "administration":
         kind, area = form["kind"], form["area"]
         out.append(
-            f'\n  <td><label class="visually-hidden" for="{conditional_escape(kind.auto_id)}">'
-            f"{conditional_escape(gettext('Saving or cost'))}</label>{kind}</td>\n"
-            f'  <td><label class="visually-hidden" for="{conditional_escape(area.auto_id)}">'
-            f"{conditional_escape(gettext('Control area'))}</label>{area}</td>\n  "
+            f'\n  <td><label class="visually-hidden" for="{esc(kind.auto_id)}">'
+            f"{esc(texts['Saving or cost'])}</label>{kind}</td>\n"
+            f'  <td><label class="visually-hidden" for="{esc(area.auto_id)}">'
+            f"{esc(texts['Control area'])}</label>{area}</td>\n  "
         )
     else:
         out.append('<td colspan="2"></td>')
@@ -448,23 +513,24 @@ def line_row_html(form, section: str, spec_prefix: str = "") -> str:
 
 def spec_row_html(form) -> str:
     """cases/editor/_spec_row.html: a specification row under a line."""
+    texts = row_texts()
     line = form["line"]
     value = line.value()
     order = form["ORDER"]
     return (
         '<tr class="grid-row spec-row" data-spec-row>\n'
         '  <td class="cell-label sticky-col spec-label">\n'
-        f'    <input type="hidden" name="{conditional_escape(line.html_name)}" '
-        f'id="{conditional_escape(line.auto_id)}" '
-        f'value="{conditional_escape("" if value is None else value)}" data-spec-line>\n'
+        f'    <input type="hidden" name="{esc(line.html_name)}" '
+        f'id="{esc(line.auto_id)}" '
+        f'value="{esc("" if value is None else value)}" data-spec-line>\n'
         '    <span class="spec-mark" aria-hidden="true">↳</span>\n    '
-        + _row_label_html(form["label"], 1, gettext("Text of the specification"))
+        + _row_label_html(form["label"], 1, texts["Text of the specification"])
         + "\n  </td>\n"
-        f'  <td colspan="2" class="spec-note">{conditional_escape(gettext("Specification"))}'
+        f'  <td colspan="2" class="spec-note">{esc(texts["Specification"])}'
         "</td>\n  " + cells_html(form.cells()) + '\n  <td class="row-tools">\n'
-        f'    <label class="visually-hidden" for="{conditional_escape(order.auto_id)}">'
-        f"{conditional_escape(gettext('Order'))}</label>{order}\n"
-        f'    <label class="remove">{form["DELETE"]} {conditional_escape(gettext("Remove"))}'
+        f'    <label class="visually-hidden" for="{esc(order.auto_id)}">'
+        f"{esc(texts['Order'])}</label>{quick_input(order)}\n"
+        f'    <label class="remove">{quick_input(form["DELETE"])} {esc(texts["Remove"])}'
         "</label>\n  </td>\n</tr>\n"
     )
 
@@ -475,7 +541,7 @@ def dist_row_html(form) -> str:
     for field in form.row_fields():
         errors = field.errors
         css = ("cell-num" if field.name == "weight" else "") + (" has-error" if errors else "")
-        field_id = conditional_escape(field.auto_id)
+        field_id = esc(field.auto_id)
         error = (
             f'<span class="cell-error" id="{field_id}_error">{_joined(errors)}</span>'
             if errors
@@ -484,7 +550,7 @@ def dist_row_html(form) -> str:
         out.append(
             f'\n  <td class="{css}">\n'
             f'    <label class="visually-hidden" for="{field_id}">'
-            f"{conditional_escape(field.label)}</label>{field}\n"
+            f"{esc(field.label)}</label>{quick_input(field)}\n"
             f"    {error}\n  </td>\n  "
         )
     out += ["\n  ", cells_html(form.cells()), "\n  ", row_tools_html(form), "\n</tr>\n"]
@@ -494,15 +560,16 @@ def dist_row_html(form) -> str:
 def row_tools_inline_html(form) -> str:
     """cases/editor/_row_tools_inline.html: order, move and "remove" of a row drawn as
     a block (a narrative section, a success criterion)."""
+    texts = row_texts()
     order = form["ORDER"]
     return (
-        f'<label for="{conditional_escape(order.auto_id)}">{conditional_escape(gettext("Order"))}'
-        f"</label> {order}\n"
+        f'<label for="{esc(order.auto_id)}">{esc(texts["Order"])}'
+        f"</label> {quick_input(order)}\n"
         '<button type="button" class="button button-small js-only" data-move="up" '
-        f'aria-label="{conditional_escape(gettext("Move up"))}">↑</button>\n'
+        f'aria-label="{esc(texts["Move up"])}">↑</button>\n'
         '<button type="button" class="button button-small js-only" data-move="down" '
-        f'aria-label="{conditional_escape(gettext("Move down"))}">↓</button>\n'
-        f'<label class="remove">{form["DELETE"]} {conditional_escape(gettext("Remove"))}'
+        f'aria-label="{esc(texts["Move down"])}">↓</button>\n'
+        f'<label class="remove">{quick_input(form["DELETE"])} {esc(texts["Remove"])}'
         "</label>\n"
     )
 
@@ -578,3 +645,82 @@ def grid_rows_html(rows, section: str, spec_prefix: str = "") -> str:
 def dist_rows_html(forms) -> str:
     """The rows of a distribution (cases/editor/_dist_row.html for each form)."""
     return mark_safe("".join(dist_row(form) for form in forms))  # noqa: S308 - as above
+
+
+# --------------------------------------------------------------------------- page parts
+# The proposal page's step indicator and p/l chooser (also on the case page and the
+# catalogue), written out in Python like the rows above: drawn by their templates they
+# were a third of the page's own rendering (two includes, 16 options, a dozen
+# translations; issue 13). Each is used only while its template is the file it mirrors
+# (`ops.shell.mirrored` with the file's sha256); tests/cases/test_rendering.py compares
+# them with the templates.
+STEPS_TEMPLATE = "cases/_steps.html"
+STEPS_TEMPLATE_SHA256 = "44a2871f4cce2857a06f040d0e4d9dadd4efb62a93df92b0bdc65073a4d7d3ae"
+PRICE_LEVEL_TEMPLATE = "cases/_price_level_form.html"
+PRICE_LEVEL_TEMPLATE_SHA256 = "af5db9d0ea533a4c2fca7454a07742b510d187fd53c54452696706b48cb27229"
+
+
+def steps_html(steps: list[dict], aside) -> str:
+    """cases/_steps.html: ``steps`` as `bilag.workflow_steps` gives them (label, state:
+    done, current or todo), ``aside`` a status said beside the road or None."""
+    out = [
+        '<nav class="step-indicator" aria-label="'
+        f'{esc(gettext("Where the proposal is"))}">\n  <ol class="step-list">\n  '
+    ]
+    done, now = esc(gettext("(done)")), esc(gettext("(now)"))
+    for number, step in enumerate(steps, 1):
+        state = step["state"]
+        current = ' aria-current="step"' if state == "current" else ""
+        marker = "✓" if state == "done" else shown(number)
+        hidden = done if state == "done" else now if state == "current" else ""
+        out.append(
+            f'\n    <li class="step step-{esc(state)}"{current}>\n'
+            f'      <span class="step-marker" aria-hidden="true">{marker}</span>\n'
+            f'      <span class="step-label">{shown(step["label"])}</span>\n'
+            f'      <span class="visually-hidden">{hidden}</span>\n    </li>\n  '
+        )
+    out.append("\n  </ol>\n  ")
+    if aside:
+        out.append(
+            f'<p class="step-aside status status-{shown(aside.value)}">{shown(aside.label)}</p>'
+        )
+    out.append("\n</nav>\n")
+    return "".join(out)
+
+
+def _year(value) -> str:
+    """``value|stringformat:"d"``."""
+    try:
+        return "%d" % value  # noqa: UP031 - the filter's own formatting
+    except (ValueError, TypeError):
+        return ""
+
+
+def price_level_form_html(choice, own, shown_level, error, keep=()) -> str:
+    """cases/_price_level_form.html: the "Vis i 20XX p/l" chooser for `choice`
+    (`cases.price_levels.PriceLevelChoice`), the page's own p/l `own`, the p/l shown
+    `shown_level`, a refusal `error`, and the page's other parameters `keep` ((name,
+    value) pairs kept as hidden fields)."""
+    out = ['\n<form method="get" class="inline-form price-level-form">\n  ']
+    for name, value in keep or ():
+        out.append(f'<input type="hidden" name="{shown(name)}" value="{shown(value)}">')
+    own_label = gettext("%(year)s p/l (own)") % {"year": esc(_year(own))}
+    out.append(
+        '\n  <label for="pl">'
+        f"{esc(gettext('Show in price level'))}</label>\n"
+        '  <select id="pl" name="pl">\n'
+        f'    <option value="">{own_label}</option>\n    '
+    )
+    for year in choice.levels:
+        if year != own:
+            text = esc(_year(year))
+            selected = " selected" if year == shown_level else ""
+            out.append(f'<option value="{text}"{selected}>{text} p/l</option>')
+    out.append(
+        '\n  </select>\n  <button type="submit" class="button">'
+        f"{esc(gettext('Show'))}</button>\n</form>\n"
+    )
+    if error:
+        out.append(f'<p class="message error" role="alert">{shown(error)}</p>')
+    out.append("\n")
+    return "".join(out)

@@ -56,6 +56,7 @@ from .permissions import (
     can_create,
     can_edit,
     sees_everything,
+    visible_proposal,
     visible_proposals,
 )
 from .portfolio import CRITERIA
@@ -302,10 +303,7 @@ PAGE_FIELDS = (
 
 
 def proposal_detail(request, key, number):
-    queryset = visible_proposals(request.user, Proposal.objects.filter(catalog__key=key))
-    proposal = get_object_or_404(
-        queryset.select_related("catalog", "committee").only(*PAGE_FIELDS), number=number
-    )
+    proposal = visible_proposal(request.user, key, number, ("catalog", "committee"), PAGE_FIELDS)
     cache_key = body_key(proposal)
     body = None
     if request.GET.get("pl"):

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from django import template
+from django.template.loader import get_template
 from django.utils import translation
 from django.utils.formats import get_format, number_format
 from django.utils.safestring import mark_safe
@@ -17,6 +18,7 @@ from cases.richtext import render as render_richtext
 from cases.richtext import render_inline
 from finance.formatting import format_amount
 from finance.rounding import round_half_up
+from ops.shell import mirrored
 
 register = template.Library()
 
@@ -146,11 +148,32 @@ ASIDE = {
 }
 
 
-@register.inclusion_tag("cases/_steps.html")
+@register.simple_tag
 def workflow_steps(status):
     """The step indicator for a proposal in `status`: Kladde → Indsendt → I høring →
     Godkendt i udvalg → Indstillet → Vedtaget, each done, current or to come; Tilbagesendt,
-    Afvist and Ikke vedtaget are said beside it."""
+    Afvist and Ikke vedtaget are said beside it. cases/_steps.html, written in Python
+    (`rendering.steps_html`) while that template is the one mirrored."""
+    context = step_road(status)
+    if mirrored((rendering.STEPS_TEMPLATE,), rendering.STEPS_TEMPLATE_SHA256):
+        return mark_safe(rendering.steps_html(context["steps"], context["aside"]))  # noqa: S308
+    return get_template(rendering.STEPS_TEMPLATE).render(context)
+
+
+@register.simple_tag(takes_context=True)
+def price_level_form(context, choice, own, shown, error=""):
+    """The "Vis i 20XX p/l" chooser (cases/_price_level_form.html with ``choice``, ``own``,
+    ``shown`` and ``error``, and the page's ``keep``), written in Python
+    (`rendering.price_level_form_html`) while that template is the one mirrored."""
+    if mirrored((rendering.PRICE_LEVEL_TEMPLATE,), rendering.PRICE_LEVEL_TEMPLATE_SHA256):
+        html = rendering.price_level_form_html(choice, own, shown, error, context.get("keep"))
+        return mark_safe(html)  # noqa: S308 - every value escaped by the writer
+    with context.push(choice=choice, own=own, shown=shown, error=error):
+        return context.template.engine.get_template(rendering.PRICE_LEVEL_TEMPLATE).render(context)
+
+
+def step_road(status) -> dict:
+    """``{"steps": [{"label", "state"}, …], "aside": Status | None}`` for `status`."""
     try:
         status = Status(status)
     except ValueError:

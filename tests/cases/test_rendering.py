@@ -7,17 +7,25 @@ import re
 import pytest
 from django.forms.renderers import get_default_renderer
 from django.http import QueryDict
+from django.template import engines
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 
+from cases import rendering
 from cases.forms import ProposalEditor, proposal_data
-from cases.models import Proposal
+from cases.models import Proposal, Status
+from cases.price_levels import PriceLevelChoice
 from cases.rendering import (
     FIELD,
     FORM_DIV,
+    PRICE_LEVEL_TEMPLATE,
+    PRICE_LEVEL_TEMPLATE_SHA256,
     QUICK,
+    QUICK_INPUTS,
     ROW_TEMPLATES,
+    STEPS_TEMPLATE,
+    STEPS_TEMPLATE_SHA256,
     QuickWidgets,
     criterion_row_html,
     dist_row_html,
@@ -26,11 +34,16 @@ from cases.rendering import (
     is_djangos_own,
     is_mirrored_field_template,
     line_row_html,
+    price_level_form_html,
+    quick_input,
     rows_are_mirrored,
     section_row_html,
     spec_row_html,
+    steps_html,
 )
 from cases.selectors import proposals_with_inputs
+from cases.templatetags.bilag import step_road
+from ops.shell import mirrored
 
 from .formdata import as_post, form_data
 
@@ -56,6 +69,7 @@ def same(quick: bytes, django: bytes) -> None:
 
 def by_django(monkeypatch):
     """Every widget drawn by the site's renderer (Django's templates) from now on."""
+    monkeypatch.setattr(rendering, "quick_input", str)
     monkeypatch.setattr(
         QuickWidgets,
         "render",
@@ -147,11 +161,13 @@ def test_every_field_group_of_the_editor_is_the_field_templates_markup(
             data, initial=proposal_data(proposal), proposal=proposal, user=central_user
         )
         assert not bound.is_valid()
-        compared = errors = fieldsets = fieldset_errors = 0
+        compared = errors = fieldsets = fieldset_errors = quick_inputs = 0
         for editor in (shown, bound):
             for field in bound_fields(editor):
                 expected = get_default_renderer().render(FIELD, {"field": field})
                 assert field_group_html(field) == expected, field.html_name
+                assert quick_input(field) == str(field), field.html_name
+                quick_inputs += type(field.field.widget) in QUICK_INPUTS
                 compared += 1
                 errors += bool(field.errors)
                 fieldsets += field.use_fieldset
@@ -162,6 +178,7 @@ def test_every_field_group_of_the_editor_is_the_field_templates_markup(
                 assert str(management) == expected, formset.prefix
                 assert expected.count("<input") == 4
     assert compared > 200 and errors >= 5 and fieldsets >= 6 and fieldset_errors >= 1
+    assert quick_inputs > 100
 
 
 def test_the_field_template_is_the_one_written_in_python():
@@ -285,7 +302,7 @@ def test_the_row_templates_are_the_ones_written_in_python():
 def test_edited_row_templates_draw_the_rows(settings, tmp_path, reference_catalogs):
     (tmp_path / "cases" / "editor").mkdir(parents=True)
     (tmp_path / "cases" / "editor" / "_line_row.html").write_text("<tr>{{ section }}</tr>")
-    rows_are_mirrored.cache_clear()
+    mirrored.cache_clear()
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
     ]
@@ -296,4 +313,62 @@ def test_edited_row_templates_draw_the_rows(settings, tmp_path, reference_catalo
             "<tr>permanent</tr>"
         )
     finally:
-        rows_are_mirrored.cache_clear()
+        mirrored.cache_clear()
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_step_indicator_is_its_templates(language):
+    """`rendering.steps_html` is cases/_steps.html for every status (and an unknown one)."""
+    template = get_template(STEPS_TEMPLATE)
+    with translation.override(language):
+        for status in [*Status.values, "unknown"]:
+            road = step_road(status)
+            assert steps_html(road["steps"], road["aside"]) == template.render(road), status
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_price_level_chooser_is_its_templates(language):
+    """`rendering.price_level_form_html` is cases/_price_level_form.html: own p/l left
+    out of the list, the shown one selected, a refusal, the page's kept parameters."""
+    template = get_template(PRICE_LEVEL_TEMPLATE)
+    levels = [2018, 2019, 2020, 2021, 2024]
+    cases = [
+        (PriceLevelChoice(levels=levels), 2021, 2021, "", ()),
+        (PriceLevelChoice(year=2024, levels=levels), 2021, 2024, "", (("q", 'a"<b>'),)),
+        (PriceLevelChoice(levels=[]), None, None, "“x<y>” er ikke et år.", ()),
+        (PriceLevelChoice(levels=levels), 2030, 2018, "", (("a", 1), ("b", "2"))),
+    ]
+    with translation.override(language):
+        for choice, own, shown, error, keep in cases:
+            context = {"choice": choice, "own": own, "shown": shown, "error": error, "keep": keep}
+            expected = template.render(context)
+            assert price_level_form_html(choice, own, shown, error, keep) == expected
+            assert "selected" in expected or shown is None or shown == own
+
+
+def test_the_page_part_templates_are_the_ones_written_in_python():
+    """Changed cases/_steps.html or cases/_price_level_form.html? Change the function of
+    cases.rendering that writes it and put the file's new sha256 beside it; until then
+    the template draws it (slower, never different)."""
+    assert mirrored((STEPS_TEMPLATE,), STEPS_TEMPLATE_SHA256)
+    assert mirrored((PRICE_LEVEL_TEMPLATE,), PRICE_LEVEL_TEMPLATE_SHA256)
+
+
+def test_edited_page_part_templates_draw_them(settings, tmp_path):
+    """The tags fall back to an edited template (here the p/l chooser and the steps)."""
+    (tmp_path / "cases").mkdir()
+    chooser = '<p>own {{ own|stringformat:"d" }}</p>'
+    (tmp_path / "cases" / "_price_level_form.html").write_text(chooser)
+    (tmp_path / "cases" / "_steps.html").write_text("<p>{{ steps|length }} steps</p>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    mirrored.cache_clear()
+    try:
+        page = engines["django"].from_string(
+            "{% load bilag %}{% workflow_steps 'draft' %}{% price_level_form choice 2021 2021 %}"
+        )
+        html = page.render({"choice": PriceLevelChoice(levels=[2020])})
+        assert html == "<p>6 steps</p><p>own 2021</p>"
+    finally:
+        mirrored.cache_clear()

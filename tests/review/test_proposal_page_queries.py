@@ -70,3 +70,53 @@ def test_the_price_level_chooser_shows_a_year_added_after_the_page_was_kept(
     assert 'value="2099"' in client.get(url).content.decode()
     PriceIndex.objects.filter(year=2099).get().delete()
     assert 'value="2099"' not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "who", ["finance", "other_finance", "reviewer", "other_reviewer", "central", "admin"]
+)
+def test_the_compiled_page_query_finds_what_the_orm_finds(users, who):
+    """`cases.permissions.visible_proposal` (the proposal page's query, compiled once per
+    shape of reader) returns the proposal the ORM query returns, with the same fields and
+    joined rows, for every role, and a 404 where the ORM finds nothing (not visible, no
+    such number, another catalogue)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from cases.models import Proposal
+    from cases.permissions import visible_proposal, visible_proposals
+    from cases.views import PAGE_FIELDS
+    from tests.factories import administration, committee
+
+    mine = kfu_proposal(number="V1", cross_cutting=True)
+    other = kfu_proposal(
+        number="V2", committee=committee("TMU"), presenting_administration=administration("TMF")
+    )
+    user = users[who]
+    related = ("catalog", "committee")
+    for proposal in (mine, other):
+        key, number = proposal.catalog.key, proposal.number
+        queryset = visible_proposals(user, Proposal.objects.filter(catalog__key=key))
+        try:
+            expected = get_object_or_404(
+                queryset.select_related(*related).only(*PAGE_FIELDS), number=number
+            )
+        except Http404:
+            with pytest.raises(Http404):
+                visible_proposal(user, key, number, related, PAGE_FIELDS)
+            continue
+        for _ in range(2):  # compiled, then from the kept query
+            got = visible_proposal(user, key, number, related, PAGE_FIELDS)
+            assert got.pk == expected.pk
+            assert got.get_deferred_fields() == expected.get_deferred_fields()
+            for name in ("number", "title", "status", "version", "updated_at", "price_level_year"):
+                assert getattr(got, name) == getattr(expected, name)
+            assert got.catalog.title == expected.catalog.title
+            assert got.committee.parent_id == expected.committee.parent_id
+        with pytest.raises(Http404):
+            visible_proposal(user, key, "NO-SUCH", related, PAGE_FIELDS)
+        with pytest.raises(Http404):
+            visible_proposal(user, "no-such-catalog", number, related, PAGE_FIELDS)
+    with pytest.raises(Http404):
+        visible_proposal(AnonymousUser(), mine.catalog.key, "V1", related, PAGE_FIELDS)
