@@ -16,6 +16,7 @@ languages).
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from html import escape as html_escape
 from pathlib import Path
@@ -43,6 +44,10 @@ def mirrored(names: tuple[str, ...], sha256: str) -> bool:
     return digest.hexdigest() == sha256
 
 
+# A character html.escape changes (it replaces five, one pass each; most values have none).
+_needs_escape = re.compile("[&<>\"']").search
+
+
 def esc(value) -> str:
     """`conditional_escape(value)`'s text, without its cost for a plain string or a whole
     number (most of what a page writes: Django's escape checks every argument for a lazy
@@ -50,7 +55,7 @@ def esc(value) -> str:
     strings, lazy translations, other objects) goes through `conditional_escape`."""
     kind = type(value)
     if kind is str:
-        return html_escape(value)
+        return html_escape(value) if _needs_escape(value) else value
     if kind is int:
         return str(value)
     return conditional_escape(value)
@@ -59,7 +64,7 @@ def esc(value) -> str:
 def shown(value) -> str:
     """A value printed as {{ value }} prints it: localised, then escaped."""
     if type(value) is str:
-        return html_escape(value)
+        return html_escape(value) if _needs_escape(value) else value
     return esc(localize(value))
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import Context, RequestContext, engines
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.formats import localize
 
 from ops import shell
 from ops.shell import HEADER_TEMPLATE, mirrored, site_header, site_header_html
@@ -66,3 +67,18 @@ def test_a_page_without_its_request_draws_the_header_from_the_template():
     with plain.bind_template(template):
         assert site_header_html(plain) is None
         assert 'class="site-header"' in site_header(plain)
+
+
+def test_esc_is_conditional_escape():
+    """`esc` gives `conditional_escape`'s text for every kind of value the writers pass."""
+    from decimal import Decimal
+
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    values = ["", "plain æøå", "a&b", "<i>", '"q"', "it's", "&amp;", 0, 1234, -5, True, None]
+    values += [Decimal("1.50"), mark_safe("<b>safe</b>"), gettext_lazy("Language"), 2.5]
+    for value in values:
+        assert shell.esc(value) == str(conditional_escape(value)), value
+        assert shell.shown(value) == str(conditional_escape(localize(value))), value
