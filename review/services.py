@@ -28,10 +28,17 @@ def view_query(query: str) -> str:
 
 def save_view(user, name: str, query: str) -> SavedView:
     """Save the case list's current filters, sort and columns under `name` for `user`.
-    Raises StepRefused for an empty name."""
-    name = (name or "").strip()[:100]
+    Raises StepRefused for an empty name or one longer than the field (said, never cut:
+    two long names with the same first 100 characters overwrote each other, breaker)."""
+    name = (name or "").strip()
     if not name:
         raise StepRefused(_("Give the view a name."))
+    limit = SavedView._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise StepRefused(
+            _("The view's name is too long (%(length)s characters, at most %(limit)s).")
+            % {"length": len(name), "limit": limit}
+        )
     with transaction.atomic():
         view, _created = SavedView.objects.update_or_create(
             owner=user, name=name, defaults={"query": view_query(query)}
