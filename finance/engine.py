@@ -18,7 +18,6 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from .formatting import format_amount
@@ -511,34 +510,13 @@ class Figures:
     - ``distributions``: ``AllocatedDistribution`` per distribution of the case.
     - ``checks``: every ``Check``, the reconciliation with the printed figures first.
 
-    ``compute`` sums every amount into its bucket and finds both paybacks; every other
-    figure is built from those sums the first time it is read, and then kept.  A
-    caller that reads only a few figures (the overview row, the appraisal) pays for no
-    more; one that reads them all gets the same values as if they were made at once.
+    ``compute`` makes every per-year figure, full effect, investment and both paybacks
+    in one pass over the years; the distributions and the checks (the split by weights,
+    the checks' messages' inputs) are made together the first time either is read, and
+    then kept.  A caller that reads only the sums (the overview row, the appraisal)
+    pays for no more; one that reads them all gets the same values as if they were
+    made at once.
     """
-
-    def __init__(
-        self,
-        case: Case,
-        cells: list[list[Decimal | None]],
-        admin: list[Decimal | None],
-        totals: tuple[list[Decimal | None], list[Decimal | None], list[Decimal | None]],
-        paybacks: tuple[int | None, int | None],
-        trouble: bool,
-    ) -> None:
-        perm, impl, service = totals
-        self.__dict__.update(
-            years=case.years,
-            payback_years_total=paybacks[0],
-            payback_years_service=paybacks[1],
-            _case=case,
-            _cells=cells,
-            _admin=admin,
-            _perm=perm,
-            _impl=impl,
-            _service=service,
-            _trouble=trouble,
-        )
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Figures are read-only ({name})")
@@ -572,159 +550,82 @@ class Figures:
         )
 
     def __getattr__(self, name: str) -> Any:
-        """A figure not made yet: make its group (``_GROUPS``), keep it, return it.
+        """``distributions`` or ``checks`` not made yet: make both, keep them, return one.
         (Called only for a name that is not in the instance yet.)"""
-        builder = _GROUPS.get(name)
-        if builder is None:
+        if name != "distributions" and name != "checks":
             raise AttributeError(f"'Figures' object has no attribute {name!r}")
-        self.__dict__.update(builder(self))
-        return self.__dict__[name]
-
-    def _tables(self) -> dict[str, Any]:
-        """Every per-year figure (dicts made directly, in the order of ``years``)."""
-        years = self.years
-        c0, c1, c2, c3, c4, c5, c6, c7, c8 = self._cells
-        perm, impl, service = self._perm, self._impl, self._service
-        transfers = {year: a if b is None else b if a is None else a + b
-                     for year, a, b in zip(years, c2, c3, strict=True)}  # fmt: skip
-        capital = {year: a if b is None else b if a is None else a + b
-                   for year, a, b in zip(years, c4, c5, strict=True)}  # fmt: skip
-        invest_service = {year: None if a is None and b is None else (a or ZERO) + (b or ZERO)
-                          for year, a, b in zip(years, c7, c8, strict=True)}  # fmt: skip
-        net: YearValues = {}
-        cumulative: YearValues = {}
-        running: Decimal | None = None
-        for year, a, b in zip(years, perm, impl, strict=True):
-            if a is None and b is None:
-                net[year] = None
-            else:
-                value = (a or ZERO) + (b or ZERO)
-                net[year] = value
-                running = (running or ZERO) + value  # (the digits of a running sum)
-            cumulative[year] = running
-        implementation_capital = dict(zip(years, c6, strict=True))
-        permanent_service = dict(zip(years, service, strict=True))
-        return {
-            "permanent_total": dict(zip(years, perm, strict=True)),
-            "implementation_total": dict(zip(years, impl, strict=True)),
-            "net_total": net,
-            "cumulative_net": cumulative,
-            "permanent_by_area": {
-                SERVICE: permanent_service,
-                TRANSFERS: transfers,
-                CAPITAL: capital,
-            },
-            "implementation_by_area": {
-                CAPITAL: implementation_capital,
-                SERVICE: dict(zip(years, c7, strict=True)),
-                OPERATING: dict(zip(years, c8, strict=True)),
-            },
-            "investment_by_year": {
-                SERVICE: invest_service,
-                CAPITAL: implementation_capital,
-            },
-            "savings": dict(zip(years, self._savings, strict=True)),
-            "admin_total": dict(zip(years, self._admin, strict=True)),
-        }
+        made = self._allocated_and_checked()
+        self.__dict__.update(made)
+        return made[name]
 
     def year_flows(
         self,
     ) -> tuple[list[Decimal | None], list[Decimal | None], list[Decimal | None]]:
         """Per position of ``years``: the savings (permanent lines of kind saving), the
         permanent total and the implementation total (``None`` = empty): the values of
-        ``savings``, ``permanent_total`` and ``implementation_total`` as lists, made
-        without the other tables (for ``finance.appraisal``).  Do not change them."""
-        return self._savings, self._perm, self._impl
+        ``savings``, ``permanent_total`` and ``implementation_total`` as lists (for
+        ``finance.appraisal``)."""
+        return (
+            list(self.savings.values()),
+            list(self.permanent_total.values()),
+            list(self.implementation_total.values()),
+        )
 
-    def _savings_group(self) -> dict[str, Any]:
-        c0, _c1, c2, _c3, c4 = self._cells[:5]
-        savings: list[Decimal | None] = []
-        for i in range(len(self.years)):
-            saved = c0[i]
-            for value in (c2[i], c4[i]):
-                if value is not None:
-                    saved = value if saved is None else saved + value
-            savings.append(saved)
-        return {"_savings": savings}
-
-    def _headline(self) -> dict[str, Any]:
-        """Full effect and investment (what the overview row and the stored summary read),
-        from the sums without the per-year tables."""
+    def _subject_totals(self, subject: str) -> dict[int, Decimal | None]:
+        """A distribution subject's total per year (a dict in the order of ``years``;
+        the caller must not change it)."""
+        if subject == PERMANENT:
+            return self.permanent_total
+        if subject == IMPLEMENTATION:
+            return self.implementation_total
+        if subject == "permanent_saving":
+            return self.savings  # the same sum of the same buckets
+        if subject in _IMPLEMENTATION_SUBJECTS:
+            return self.implementation_by_area[_IMPLEMENTATION_SUBJECTS[subject]]
         cells = self._cells
-        transfers = None
-        if self.years:  # the last year's transfers, both kinds, as the tables add them
-            a, b = cells[2][-1], cells[3][-1]
-            transfers = a if b is None else b if a is None else a + b
-        service_investment = _over_years(cells[7]) + _over_years(cells[8])
-        capital_investment = _over_years(cells[6])
-        return {
-            "full_effect": {
-                SERVICE: _at_last(self._service),
-                TRANSFERS: transfers or ZERO,
-                "total": _at_last(self._perm),
-            },
-            "investment": {
-                SERVICE: service_investment,
-                CAPITAL: capital_investment,
-                "total": service_investment + capital_investment,
-            },
-        }
+        if subject == "permanent_cost":
+            buckets = [cells[1], cells[3], cells[5]]
+        else:
+            buckets = [cells[_SERVICE_SUBJECT_CELLS[subject]]]
+        out: dict[int, Decimal | None] = dict.fromkeys(self.years)
+        for bucket in buckets:
+            if bucket is not None:
+                for year, value in bucket.items():
+                    if value is not None:
+                        current = out[year]
+                        out[year] = value if current is None else current + value
+        return out
 
-    def _allocated(self) -> dict[str, Any]:
-        """The distributions and the checks they raise (made together)."""
-        distributions: list[AllocatedDistribution] = []
-        checks: list[Check] = []
-        cells = self._cells
-        years = self.years
-        for distribution in self._case.distributions:
-            subject = distribution.subject
-            if subject == PERMANENT:
-                totals = self._perm
-            elif subject == IMPLEMENTATION:
-                totals = self._impl
-            elif subject == "permanent_saving":
-                totals = _merge(cells[0], cells[2], cells[4])
-            elif subject == "permanent_cost":
-                totals = _merge(cells[1], cells[3], cells[5])
-            else:
-                totals = cells[_SUBJECT_CELLS[subject]]
-            allocated, found = _allocate_cells(distribution, totals, years)
-            distributions.append(allocated)
-            checks.extend(found)
-        return {"distributions": tuple(distributions), "_distribution_checks": checks}
-
-    def _checks(self) -> dict[str, Any]:
+    def _allocated_and_checked(self) -> dict[str, Any]:
+        """The distributions and every check (the distributions raise some)."""
         case = self._case
-        checks = _line_checks(case) if self._trouble else []
-        checks.extend(self._distribution_checks)
+        years = self.years
+        distributions: list[AllocatedDistribution] = []
+        distribution_checks: list[Check] = []
+        for distribution in case.distributions:
+            totals = self._subject_totals(distribution.subject)
+            allocated, found = _allocate_cells(distribution, list(totals.values()), years)
+            distributions.append(allocated)
+            if found:
+                distribution_checks += found
+        checks = reconcile(case.stated, self)
+        if self._trouble:
+            checks += _line_checks(case)
+        checks += distribution_checks
         for printed in case.printed_distributions:
-            checks.extend(check_printed_distribution(printed))
+            checks += check_printed_distribution(printed)
         for detail in case.printed_details:
-            checks.extend(check_printed_detail(detail, case.lines))
-        checks.extend(specification_checks(case.lines))
-        return {"checks": (*reconcile(case.stated, self), *checks)}
+            checks += check_printed_detail(detail, case.lines)
+        if self._specified:
+            checks += specification_checks(case.lines)
+        return {"distributions": tuple(distributions), "checks": tuple(checks)}
 
 
 # The subjects that are one bucket of ``compute``'s sums (the others are sums of buckets).
-_SUBJECT_CELLS = {"permanent_service_saving": 0, "permanent_service_cost": 1,
-                  "implementation_capital": 6, "implementation_service": 7,
-                  "implementation_operating": 8}  # fmt: skip
-
-# Which group of figures each lazily made name belongs to.
-_GROUPS: dict[str, Any] = {
-    **dict.fromkeys(
-        ("permanent_total", "implementation_total", "net_total", "cumulative_net",
-         "permanent_by_area", "implementation_by_area", "investment_by_year", "savings",
-         "admin_total"),
-        Figures._tables,
-    ),
-    "_savings": Figures._savings_group,
-    "full_effect": Figures._headline,
-    "investment": Figures._headline,
-    "distributions": Figures._allocated,
-    "_distribution_checks": Figures._allocated,
-    "checks": Figures._checks,
-}  # fmt: skip
+_SERVICE_SUBJECT_CELLS = {"permanent_service_saving": 0, "permanent_service_cost": 1}
+_IMPLEMENTATION_SUBJECTS = {"implementation_capital": CAPITAL,
+                            "implementation_service": SERVICE,
+                            "implementation_operating": OPERATING}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- sums
@@ -813,7 +714,8 @@ def payback(
 def payback_flows(permanent: Sequence[Any], implementation: Sequence[Any]) -> int | None:
     """``payback`` on the flows from the start year on: ``permanent[k]`` and
     ``implementation[k]`` are year k + 1 of the count (Decimal or int in one unit;
-    ``None`` = empty = 0).  The one implementation of the rule."""
+    ``None`` = empty = 0).  The one implementation of the rule (``compute`` counts the
+    years in its pass over them and ends with ``_payback_end``)."""
     if not permanent:
         return None
     cumulative = 0
@@ -827,7 +729,14 @@ def payback_flows(permanent: Sequence[Any], implementation: Sequence[Any]) -> in
             cumulative += i
         if cumulative >= 0:
             last_not_negative = count
-    continuing = permanent[-1] or 0
+    return _payback_end(count, cumulative, last_not_negative, permanent[-1])
+
+
+def _payback_end(count: int, cumulative: Any, last_not_negative: int, last: Any) -> int | None:
+    """The payback rule after ``count >= 1`` years: ``cumulative`` is the flow summed
+    over them, ``last_not_negative`` the count of the last year it was >= 0 (0 = none),
+    ``last`` the last year's permanent amount (``None`` = 0), which continues forever."""
+    continuing = last or 0
     if continuing > 0:
         return None  # the cumulative grows without bound
     if cumulative < 0:
@@ -854,29 +763,38 @@ def _row_keys(rows: Sequence[DistributionRow]) -> list[tuple[str, str, str, int]
     return keys
 
 
-def _made[T](cls: type[T], fields: dict[str, Any]) -> T:
-    """An instance of one of the frozen result dataclasses (``Check``, ``AllocatedRow``,
-    ``AllocatedDistribution``) from values the engine made itself, so already in their
-    final form: the same object the dataclass's ``__init__`` makes (every field set,
-    nothing else), without its per-field frozen ``__setattr__`` calls."""
-    made = object.__new__(cls)
-    made.__dict__.update(fields)
+def _check(code: str, field: str | None, year: int | None, stated: Any, computed: Any) -> Check:
+    """``Check(code, field, year, stated, computed)`` (no detail): the same object the
+    dataclass's ``__init__`` makes (every field set, nothing else), without its
+    per-field frozen ``__setattr__`` calls."""
+    made = _new(Check)
+    _set(made, "__dict__", {"code": code, "field": field, "year": year, "stated": stated,
+                            "computed": computed, "detail": {}})  # fmt: skip
     return made
 
 
-def _check(code: str, field: str | None, year: int | None, stated: Any, computed: Any) -> Check:
-    """``Check(code, field, year, stated, computed)`` (no detail), made by ``_made``."""
-    return _made(Check, {"code": code, "field": field, "year": year, "stated": stated,
-                         "computed": computed, "detail": {}})  # fmt: skip
+_new = object.__new__
+_set = object.__setattr__  # _set(made, "__dict__", fields): every field at once
+
+# The denominator of a Decimal's ``as_integer_ratio`` (2**a * 5**b, up to 7 decimals) ->
+# (the factor to its fewest decimals, 10**-those decimals as a Decimal).
+_SCALES: dict[int, tuple[int, Decimal]] = {}
+for _places in range(1, len(QUANTA)):
+    for _d in range(2, 10**_places + 1):
+        if 10**_places % _d == 0:
+            _SCALES.setdefault(_d, (10**_places // _d, QUANTA[_places]))
 
 
 def _weight_columns(
-    rows: Sequence[DistributionRow], totals: Sequence[Decimal | None]
+    rows: Sequence[DistributionRow],
+    totals: Sequence[Decimal | None],
+    int_weights: list[int] | None = None,
 ) -> tuple[list[Sequence[Decimal | None]], bool]:
     """Each year's split of ``totals[k]`` by the rows' weights (all >= 0): per position
     k, the rows' parts (``None`` for an empty total, ``ZERO`` for a zero total or, with
     the second value True, a non-zero total that met weights that are all zero: those
-    stay empty).
+    stay empty).  ``int_weights``: the weights on their common scale, if the caller
+    has them (``scaled_ints``).
 
     The rule of ``finance.rounding.allocate`` at the precision of each total, in
     integers: the weights are scaled once, each year's total is split in its own
@@ -884,7 +802,8 @@ def _weight_columns(
     part is made a Decimal with exactly those decimals by one multiplication of the
     integer by the quantum.
     """
-    int_weights = scaled_ints([row.weight or ZERO for row in rows])
+    if int_weights is None:
+        int_weights = scaled_ints([row.weight or ZERO for row in rows])
     weight_sum = sum(int_weights)
     count = len(rows)
     empty: tuple[None, ...] = (None,) * count
@@ -899,24 +818,28 @@ def _weight_columns(
     no_weights = False
     columns: list[Sequence[Decimal | None]] = []
     append = columns.append
+    scales = _SCALES
     for total in totals:
         if total is None:
             append(empty)
             continue
         numerator, denominator = total.as_integer_ratio()
-        if numerator == 0:
+        if not numerator:
             append(zeros)
             continue
-        if weight_sum == 0:
+        if not weight_sum:
             no_weights = True
             append(empty)
             continue
         if denominator == 1:
             quantum = ONE
         else:
-            places = denominator_places(denominator)
-            numerator *= 10**places // denominator
-            quantum = QUANTA[places] if places < len(QUANTA) else ONE.scaleb(-places)
+            scale = scales.get(denominator)
+            if scale is None:  # more than 7 decimals
+                places = denominator_places(denominator)
+                scale = (10**places // denominator, ONE.scaleb(-places))
+            numerator *= scale[0]
+            quantum = scale[1]
         if numerator < 0:
             parts = largest_remainder(-numerator, int_weights, weight_sum, rank)
             append([-part * quantum for part in parts])
@@ -927,7 +850,7 @@ def _weight_columns(
 
 
 def _allocate_cells(
-    distribution: Distribution, totals: Sequence[Decimal | None], years: Sequence[int]
+    distribution: Distribution, totals: Sequence[Decimal | None], years: tuple[int, ...]
 ) -> tuple[AllocatedDistribution, list[Check]]:
     """``allocate_distribution`` on the subject's totals per position of ``years``
     (a list as ``compute`` sums them)."""
@@ -935,69 +858,82 @@ def _allocate_cells(
     rows = distribution.rows
     subject = distribution.subject
     if distribution.basis == WEIGHTS:
-        negative = [row for row in rows if row.weight is not None and row.weight < 0]
-        if negative:
+        int_weights = scaled_ints([row.weight or ZERO for row in rows])
+        if int_weights and min(int_weights) < 0:
             columns = None
-            for row in negative:
-                checks.append(
-                    Check(
-                        "distribution_negative_weight",
-                        field=subject,
-                        stated=row.weight,
-                        detail={"committee": row.committee, "unit": row.unit},
+            for row in rows:
+                if row.weight is not None and row.weight < 0:
+                    checks.append(
+                        Check(
+                            "distribution_negative_weight",
+                            field=subject,
+                            stated=row.weight,
+                            detail={"committee": row.committee, "unit": row.unit},
+                        )
                     )
-                )
         else:
-            columns, no_weights = _weight_columns(rows, totals)
+            columns, no_weights = _weight_columns(rows, totals, int_weights)
             if no_weights:
                 checks.append(Check("distribution_no_weights", field=subject))
         if columns:
             amounts = [dict(zip(years, parts, strict=True)) for parts in zip(*columns, strict=True)]
         else:
-            amounts = [dict.fromkeys(years) for _ in rows]
+            empty = _empty_span(years)
+            amounts = [empty.copy() for _ in rows]
     else:
         amounts, checks = _allocate_by_amounts(rows, totals, years, subject)
-    new = object.__new__
+    new = _new
+    put = _set
     made = []
+    append = made.append
     for row, row_amounts in zip(rows, amounts, strict=True):
         allocated_row = new(AllocatedRow)
-        allocated_row.__dict__.update(committee=row.committee, unit=row.unit,
-                                      account=row.account, weight=row.weight,
-                                      amounts=row_amounts)  # fmt: skip
-        made.append(allocated_row)
-    total = dict(zip(years, totals, strict=True))
-    allocated = _made(AllocatedDistribution, {"subject": subject, "basis": distribution.basis,
-                                              "rows": tuple(made), "total": total})  # fmt: skip
+        put(allocated_row, "__dict__", {"committee": row.committee, "unit": row.unit,
+                                        "account": row.account, "weight": row.weight,
+                                        "amounts": row_amounts})  # fmt: skip
+        append(allocated_row)
+    allocated = new(AllocatedDistribution)
+    put(allocated, "__dict__", {"subject": subject, "basis": distribution.basis,
+                                "rows": tuple(made),
+                                "total": dict(zip(years, totals, strict=True))})  # fmt: skip
     return allocated, checks
 
 
 def _allocate_by_amounts(
     rows: Sequence[DistributionRow],
     totals: Sequence[Decimal | None],
-    years: Sequence[int],
+    years: tuple[int, ...],
     subject: str,
 ) -> tuple[list[YearValues], list[Check]]:
     """Basis ``amounts``: each row keeps its own amounts (inside the span), per year
     of ``years``; ``distribution_amounts_mismatch`` for every year in which the rows
     do not add up to the total (``totals[k]`` for ``years[k]``; an empty cell counts
     as 0; never adjusted)."""
+    empty = _empty_span(years)
+    span = empty.keys()
     amounts: list[YearValues] = []
     for row in rows:
-        row_amounts: YearValues = dict.fromkeys(years)
+        row_amounts: YearValues = empty.copy()
         given = row.amounts
         if given:
-            if given.keys() <= row_amounts.keys():
+            if given.keys() <= span:
                 row_amounts.update(given)
             else:  # amounts outside the span are left out
                 row_amounts.update((y, a) for y, a in given.items() if y in row_amounts)
         amounts.append(row_amounts)
     checks: list[Check] = []
-    for year, total in zip(years, totals, strict=True):
-        row_sum = None
-        for row_amounts in amounts:
-            amount = row_amounts[year]
-            if amount is not None:  # as sum(present, ZERO) adds
-                row_sum = (ZERO if row_sum is None else row_sum) + amount
+    # per year, the rows' amounts (as sum(present, ZERO) adds them; None if none is)
+    per_year = zip(*[row_amounts.values() for row_amounts in amounts], strict=True)
+    if not amounts:
+        per_year = iter([()] * len(years))
+    for year, total, present in zip(years, totals, per_year, strict=True):
+        try:
+            row_sum = sum(present, ZERO)
+        except TypeError:  # an empty cell
+            present = [amount for amount in present if amount is not None]
+            row_sum = sum(present, ZERO) if present else None
+        if not present:
+            row_sum = None
         if (row_sum or ZERO) != (total or ZERO):
             checks.append(
                 _check("distribution_amounts_mismatch", subject, year, row_sum, total)
@@ -1018,7 +954,7 @@ def allocate_distribution(
     (``distribution_amounts_mismatch``), never adjusted.
     """
     get = subject_total.get
-    return _allocate_cells(distribution, [get(year) for year in years], years)
+    return _allocate_cells(distribution, [get(year) for year in years], tuple(years))
 
 
 def _is_zero_or_empty(row: PrintedDistributionRow) -> bool:
@@ -1165,7 +1101,7 @@ def reconcile(stated: Stated | None, figures: Figures) -> list[Check]:
     ):
         printed = getattr(stated, name)
         if printed is not None and printed != computed:
-            checks.append(Check("stated_mismatch", field=name, stated=printed, computed=computed))
+            checks.append(_check("stated_mismatch", name, None, printed, computed))
     return checks
 
 
@@ -1274,116 +1210,200 @@ _BUCKET = {
        for kind in KINDS for area in (*IMPLEMENTATION_AREAS, None)},
 }  # fmt: skip
 
-
-def _merge(*series: list[Decimal | None]) -> list[Decimal | None]:
-    """Cell-wise sum as ``sum_lines`` adds (``None`` where every series is ``None``)."""
-    out = list(series[0])
-    for other in series[1:]:
-        out = [
-            x if y is None else y if x is None else x + y for x, y in zip(out, other, strict=True)
-        ]
-    return out
+_EMPTY_SPANS: dict[tuple[int, ...], dict[int, None]] = {}
 
 
-def _add_cells(a: list[Decimal | None], b: list[Decimal | None]) -> list[Decimal | None]:
-    """Cell-wise ``_add``: ``None`` only where both are ``None``, else empty counts as 0."""
-    return [
-        None if x is None and y is None else (x or ZERO) + (y or ZERO)
-        for x, y in zip(a, b, strict=True)
-    ]
-
-
-def _at_last(values: list[Decimal | None]) -> Decimal:
-    return (values[-1] if values else None) or ZERO
-
-
-def _over_years(values: list[Decimal | None]) -> Decimal:
-    return sum((v for v in values if v is not None), ZERO)
-
-
-@lru_cache(maxsize=256)
-def _year_index(years: tuple[int, ...]) -> dict[int, int]:
-    """Position of each year in the span (kept per span: proposals share spans)."""
-    return {year: i for i, year in enumerate(years)}
+def _empty_span(years: tuple[int, ...]) -> dict[int, None]:
+    """``dict.fromkeys(years)``, kept per span (proposals share spans) to be copied:
+    never changed itself."""
+    empty = _EMPTY_SPANS.get(years)
+    if empty is None:
+        if len(_EMPTY_SPANS) > 256:
+            _EMPTY_SPANS.clear()
+        empty = _EMPTY_SPANS[years] = dict.fromkeys(years)
+    return empty
 
 
 def compute(case: Case) -> Figures:
     """All computed figures and checks of one proposal.
 
-    One pass over the amounts sums each line into its bucket (section, area, kind);
-    every total, area sum and distribution subject is a sum of buckets, with the same
-    Decimal results (value and exponent) as ``sum_lines`` over the lines.  The sums
-    stay Decimal: an exact Decimal addition costs a fraction of converting an amount to
-    an integer and back (measured in benchmarks/engine.py), and keeps each sum's
+    One pass over the amounts sums each line into its bucket (section, area, kind: a
+    dict per year, the first line of a bucket copied in at once); one pass over the
+    years makes every total, area sum, the net flow and its running sum, both
+    paybacks, the full effect and the investment from the buckets.  Every figure is
+    the exact Decimal sum of the same amounts as ``sum_lines`` over the lines (value
+    and exponent: an exact sum does not depend on the order of its terms).  The sums
+    stay Decimal: an exact Decimal addition costs less than converting an amount to an
+    integer and back (measured in benchmarks/engine.py), and keeps each sum's
     decimals as ``sum_lines`` gives them.  Integers are used where the arithmetic is
-    more than adding: the largest-remainder split.  ``compute`` makes the sums and both
-    paybacks; ``Figures`` builds the rest on first use.  The rules are FORMAT.md's
-    (budget-cases/1).
+    more than adding: the largest-remainder split, made with the checks when either is
+    first read.  The rules are FORMAT.md's (budget-cases/1).
     """
     years = case.years
-    n = len(years)
-    index = _year_index(years)
-    cells: list[list[Decimal | None]] = [[None] * n for _ in range(9)]
+    empty = _empty_span(years)
+    span = empty.keys()
+    cells: list[dict[int, Decimal | None] | None] = [None] * 9
     trouble = False  # a line with a finding (empty, outside the span, wrong sign)
+    specified = False  # a line with specification rows
+    bucket_of = _BUCKET
     for line in case.lines:
         amounts = line.amounts
+        if line.specifications:
+            specified = True
         if not amounts:
             trouble = True
             continue
-        row = cells[_BUCKET[line.section, line.kind, line.area]]
-        for year, amount in amounts.items():
-            i = index.get(year)
-            if i is None:
-                trouble = True
-                continue
-            current = row[i]
-            row[i] = amount if current is None else current + amount
+        b = bucket_of[line.section, line.kind, line.area]
+        row = cells[b]
+        if amounts.keys() <= span:
+            if row is None:
+                row = cells[b] = empty.copy()
+                row.update(amounts)
+            else:
+                for year, amount in amounts.items():
+                    current = row[year]
+                    row[year] = amount if current is None else current + amount
+        else:
+            trouble = True
+            if row is None:
+                row = cells[b] = empty.copy()
+            for year, amount in amounts.items():
+                if year in row:
+                    current = row[year]
+                    row[year] = amount if current is None else current + amount
         if line.kind == SAVING:
             if max(amounts.values()) > ZERO:
                 trouble = True
         elif min(amounts.values()) < ZERO:
             trouble = True
-    admin: list[Decimal | None] = [None] * n
+    admin = empty.copy()
     for admin_line in case.admin_lines:
         for year, amount in admin_line.amounts.items():
-            i = index.get(year)
-            if i is None:
+            if year not in admin:
                 trouble = True
                 continue
-            current = admin[i]
-            admin[i] = amount if current is None else current + amount
+            current = admin[year]
+            admin[year] = amount if current is None else current + amount
 
-    # per year: service (both kinds), all permanent, all implementation
-    c0, c1, c2, c3, c4, c5, c6, c7, c8 = cells
-    service: list[Decimal | None] = []
-    perm: list[Decimal | None] = []
-    impl: list[Decimal | None] = []
-    start = None
-    for i in range(n):
-        total = None
-        for value in (c0[i], c1[i]):
-            if value is not None:
-                total = value if total is None else total + value
-        service.append(total)
-        for value in (c2[i], c3[i], c4[i], c5[i]):
-            if value is not None:
-                total = value if total is None else total + value
-        perm.append(total)
-        spent = None
-        for value in (c6[i], c7[i], c8[i]):
-            if value is not None:
-                spent = value if spent is None else spent + value
-        impl.append(spent)
-        if start is None and (total is not None or spent is not None):
-            start = i
-    if start is None:
-        paybacks: tuple[int | None, int | None] = (None, None)
-    else:
+    # per year, from the buckets (an absent bucket reads as empty)
+    permanent: YearValues = {}
+    implementation: YearValues = {}
+    service: YearValues = {}
+    transfers: YearValues = {}
+    capital: YearValues = {}
+    savings: YearValues = {}
+    invest_service: YearValues = {}
+    net: YearValues = {}
+    cumulative: YearValues = {}
+    running: Decimal | None = None  # the running net flow (cumulative_net)
+    service_running: Decimal = ZERO  # the running flow of the service payback
+    count = 0  # years counted from the start year (the first with any amount)
+    total_not_negative = service_not_negative = 0  # count of the last year >= 0
+    invested_service = invested_capital = ZERO
+    p = s = t = None
+    for year, a0, a1, a2, a3, a4, a5, a6, a7, a8 in zip(
+        years, *[(row if row is not None else empty).values() for row in cells], strict=True
+    ):
+        s = a0 if a1 is None else a1 if a0 is None else a0 + a1
+        t = a2 if a3 is None else a3 if a2 is None else a2 + a3
+        c = a4 if a5 is None else a5 if a4 is None else a4 + a5
+        p = s
+        if t is not None:
+            p = t if p is None else p + t
+        if c is not None:
+            p = c if p is None else p + c
+        i = a6
+        if a7 is not None:
+            i = a7 if i is None else i + a7
+        if a8 is not None:
+            i = a8 if i is None else i + a8
+        saved = a0
+        if a2 is not None:
+            saved = a2 if saved is None else saved + a2
+        if a4 is not None:
+            saved = a4 if saved is None else saved + a4
+        service[year] = s
+        transfers[year] = t
+        capital[year] = c
+        permanent[year] = p
+        implementation[year] = i
+        savings[year] = saved
+        if a7 is None and a8 is None:
+            invest_service[year] = None
+        else:
+            invest_service[year] = (a7 or ZERO) + (a8 or ZERO)
+        if a7 is not None:  # (each amount as it is: a 0.00 keeps its decimals)
+            invested_service += a7
+        if a8 is not None:
+            invested_service += a8
+        if a6 is not None:
+            invested_capital += a6
+        if p is None and i is None:
+            net[year] = None
+            if count:
+                count += 1
+                if running >= ZERO:  # type: ignore[operator]
+                    total_not_negative = count
+                if service_running >= ZERO:
+                    service_not_negative = count
+        else:
+            value = (p or ZERO) + (i or ZERO)
+            net[year] = value
+            running = (running or ZERO) + value  # (the digits of a running sum)
+            count += 1
+            if running >= ZERO:
+                total_not_negative = count
+            if s is not None:
+                service_running += s
+            if i is not None:
+                service_running += i
+            if service_running >= ZERO:
+                service_not_negative = count
+        cumulative[year] = running
+    if count:
         paybacks = (
-            payback_flows(perm[start:], impl[start:]),
-            payback_flows(service[start:], impl[start:]),
+            _payback_end(count, running, total_not_negative, p),
+            _payback_end(count, service_running, service_not_negative, s),
         )
-    return Figures(case, cells, admin, (perm, impl, service), paybacks, trouble)
+    else:
+        paybacks = (None, None)
+    impl_capital = cells[6] if cells[6] is not None else empty.copy()
+    impl_service = cells[7] if cells[7] is not None else empty.copy()
+    impl_operating = cells[8] if cells[8] is not None else empty.copy()
+    figures = _new(Figures)
+    _set(
+        figures,
+        "__dict__",
+        {
+            "years": years,
+            "permanent_total": permanent,
+            "permanent_by_area": {SERVICE: service, TRANSFERS: transfers, CAPITAL: capital},
+            "implementation_total": implementation,
+            "implementation_by_area": {
+                CAPITAL: impl_capital,
+                SERVICE: impl_service,
+                OPERATING: impl_operating,
+            },
+            "net_total": net,
+            "cumulative_net": cumulative,
+            "payback_years_total": paybacks[0],
+            "payback_years_service": paybacks[1],
+            "full_effect": {SERVICE: s or ZERO, TRANSFERS: t or ZERO, "total": p or ZERO},
+            "investment": {
+                SERVICE: invested_service,
+                CAPITAL: invested_capital,
+                "total": invested_service + invested_capital,
+            },
+            "admin_total": admin,
+            "investment_by_year": {SERVICE: invest_service, CAPITAL: impl_capital},
+            "savings": savings,
+            "_case": case,
+            "_cells": cells,
+            "_trouble": trouble,
+            "_specified": specified,
+        }
+    )
+    return figures
 
 
 # --------------------------------------------------------------------------- overview

@@ -137,10 +137,10 @@ def common_units(values: Sequence[Decimal | None]) -> tuple[list[int], int]:
     that ``places`` (the most decimals any value needs), exact: ``scaled_ints`` with
     empty cells, in one pass over the values' exact ratios."""
     ratios = [(0, 1) if v is None else v.as_integer_ratio() for v in values]
-    common = lcm(*(d for _n, d in ratios)) if ratios else 1
-    if common == 1:
+    denominators = [d for _n, d in ratios]
+    if max(denominators, default=1) == 1:
         return [n for n, _d in ratios], 0
-    places = denominator_places(common)
+    places = denominator_places(lcm(*denominators))
     scale = 10**places
     return [n * (scale // d) for n, d in ratios], places
 
@@ -195,8 +195,13 @@ def largest_remainder(
     leftover = units - sum(floors)  # 0 <= leftover < number of keys with weight > 0
     if not leftover:
         return floors
-    n = len(floors)
     remainders = [units * w % weight_sum for w in weights]
+    if leftover == 1:  # the one largest remainder, unless it is shared (a tie decides)
+        top = max(remainders)
+        if remainders.count(top) == 1:
+            floors[remainders.index(top)] += 1
+            return floors
+    n = len(floors)
     order = sorted(range(n), key=remainders.__getitem__, reverse=True)
     if leftover < n and remainders[order[leftover - 1]] == remainders[order[leftover]]:
         # a tie across the cut: larger remainder first, then lower rank (one integer
