@@ -16,7 +16,11 @@ from tests.factories import CatalogFactory, ProposalFactory, add_line, committee
 
 
 def catalogue(count: int):
-    catalog = CatalogFactory(key="stream")
+    return catalogue_of("stream", count)
+
+
+def catalogue_of(key: str, count: int):
+    catalog = CatalogFactory(key=key)
     for i in range(count):
         proposal = ProposalFactory(
             catalog=catalog,
@@ -95,3 +99,30 @@ def test_streaming_costs_a_fixed_number_of_queries_per_chunk(db):
     one_chunk = queries(small, 10)
     assert queries(large, 10) == one_chunk
     assert queries(large, 3) == 1 + 3 * (one_chunk - 1)
+
+
+def test_a_written_sheet_leaves_little_behind_until_the_save(db, monkeypatch):
+    """Issue 13 (Excel export of 5,000 proposals <= 300 MB): a closed proposal sheet
+    keeps only what saving the workbook reads (`WrittenSheet`); openpyxl's worksheet kept
+    ~22 KB of objects per sheet (dimensions, views, print settings) until the save."""
+    import gc
+    import tracemalloc
+
+    held = {}
+    save = openpyxl.Workbook.save
+
+    def measuring(wb, output):
+        gc.collect()
+        held[len(wb._sheets)] = tracemalloc.get_traced_memory()[0]
+        return save(wb, output)
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", measuring)
+    small, large = catalogue(10), catalogue_of("large", 40)
+    for catalog in (small, large):
+        tracemalloc.start()
+        try:
+            xlsx_export.export_catalog_xlsx(catalog, io.BytesIO())
+        finally:
+            tracemalloc.stop()
+    per_sheet = (held[41] - held[11]) / 30
+    assert per_sheet < 4_000, per_sheet
