@@ -126,3 +126,32 @@ def test_a_written_sheet_leaves_little_behind_until_the_save(db, monkeypatch):
             tracemalloc.stop()
     per_sheet = (held[41] - held[11]) / 30
     assert per_sheet < 4_000, per_sheet
+
+
+def test_an_annex_render_holds_the_inputs_of_a_small_chunk_at_a_time(db, monkeypatch):
+    """Issue 13 (annex of 1,000 proposals <= 400 MB): the main process's memory adds up
+    with the render workers' while the parts are made, so it loads the proposals'
+    inputs `RENDER_CHUNK` (20) at a time, not the exports' 100."""
+    catalog = catalogue(25)
+    loaded = []
+    with_inputs = pdf.proposals_with_inputs
+
+    def counting(queryset):
+        batch = list(with_inputs(queryset))
+        loaded.append(len(batch))
+        return batch
+
+    class Stop(Exception):
+        pass
+
+    def consume(items, *args, **kwargs):
+        for _item in items:
+            pass
+        raise Stop
+
+    monkeypatch.setattr(pdf, "proposals_with_inputs", counting)
+    monkeypatch.setattr(pdf, "ensure_parts", consume)
+    with pytest.raises(Stop):
+        pdf.render_catalog_annex(catalog, io.BytesIO(), workers=1)
+    assert sum(loaded) == 25
+    assert max(loaded) == pdf.RENDER_CHUNK == 20
