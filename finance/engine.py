@@ -24,6 +24,7 @@ from .formatting import format_amount
 from .rounding import (
     QUANTA,
     as_decimal,
+    common_units,
     denominator_places,
     largest_remainder,
     round_half_up,
@@ -604,7 +605,7 @@ class Figures:
         distribution_checks: list[Check] = []
         for distribution in case.distributions:
             totals = self._subject_totals(distribution.subject)
-            allocated, found = _allocate_cells(distribution, list(totals.values()), years)
+            allocated, found = _allocate_cells(distribution, totals, years)
             distributions.append(allocated)
             if found:
                 distribution_checks += found
@@ -850,15 +851,16 @@ def _weight_columns(
 
 
 def _allocate_cells(
-    distribution: Distribution, totals: Sequence[Decimal | None], years: tuple[int, ...]
+    distribution: Distribution, subject_totals: YearValues, years: tuple[int, ...]
 ) -> tuple[AllocatedDistribution, list[Check]]:
-    """``allocate_distribution`` on the subject's totals per position of ``years``
-    (a list as ``compute`` sums them)."""
+    """``allocate_distribution`` on the subject's totals: a value for every year of
+    ``years``, in that order (as ``compute`` sums them; not changed)."""
+    totals = list(subject_totals.values())
     checks: list[Check] = []
     rows = distribution.rows
     subject = distribution.subject
     if distribution.basis == WEIGHTS:
-        int_weights = scaled_ints([row.weight or ZERO for row in rows])
+        int_weights = common_units([row.weight for row in rows])[0]
         if int_weights and min(int_weights) < 0:
             columns = None
             for row in rows:
@@ -876,7 +878,9 @@ def _allocate_cells(
             if no_weights:
                 checks.append(Check("distribution_no_weights", field=subject))
         if columns:
-            amounts = [dict(zip(years, parts, strict=True)) for parts in zip(*columns, strict=True)]
+            # (a column per year, a part per row: every one as long as the other)
+            rows_parts = zip(*columns, strict=False)
+            amounts = [dict(zip(years, parts, strict=False)) for parts in rows_parts]
         else:
             empty = _empty_span(years)
             amounts = [empty.copy() for _ in rows]
@@ -895,7 +899,7 @@ def _allocate_cells(
     allocated = new(AllocatedDistribution)
     put(allocated, "__dict__", {"subject": subject, "basis": distribution.basis,
                                 "rows": tuple(made),
-                                "total": dict(zip(years, totals, strict=True))})  # fmt: skip
+                                "total": subject_totals.copy()})  # fmt: skip
     return allocated, checks
 
 
@@ -910,16 +914,16 @@ def _allocate_by_amounts(
     do not add up to the total (``totals[k]`` for ``years[k]``; an empty cell counts
     as 0; never adjusted)."""
     empty = _empty_span(years)
-    span = empty.keys()
+    n = len(empty)
     amounts: list[YearValues] = []
     for row in rows:
         row_amounts: YearValues = empty.copy()
         given = row.amounts
         if given:
-            if given.keys() <= span:
-                row_amounts.update(given)
-            else:  # amounts outside the span are left out
-                row_amounts.update((y, a) for y, a in given.items() if y in row_amounts)
+            row_amounts.update(given)
+            if len(row_amounts) != n:  # amounts outside the span are left out
+                row_amounts = empty.copy()
+                row_amounts.update((y, a) for y, a in given.items() if y in empty)
         amounts.append(row_amounts)
     checks: list[Check] = []
     # per year, the rows' amounts (as sum(present, ZERO) adds them; None if none is)
@@ -935,9 +939,7 @@ def _allocate_by_amounts(
         if not present:
             row_sum = None
         if (row_sum or ZERO) != (total or ZERO):
-            checks.append(
-                _check("distribution_amounts_mismatch", subject, year, row_sum, total)
-            )
+            checks.append(_check("distribution_amounts_mismatch", subject, year, row_sum, total))
     return amounts, checks
 
 
@@ -954,7 +956,7 @@ def allocate_distribution(
     (``distribution_amounts_mismatch``), never adjusted.
     """
     get = subject_total.get
-    return _allocate_cells(distribution, [get(year) for year in years], tuple(years))
+    return _allocate_cells(distribution, {year: get(year) for year in years}, tuple(years))
 
 
 def _is_zero_or_empty(row: PrintedDistributionRow) -> bool:
@@ -1210,6 +1212,11 @@ _BUCKET = {
        for kind in KINDS for area in (*IMPLEMENTATION_AREAS, None)},
 }  # fmt: skip
 
+# the same, looked up by section, then kind, then area
+_BUCKET_OF: dict[str, dict[str, dict[str | None, int]]] = {}
+for (_section, _kind, _area), _bucket in _BUCKET.items():
+    _BUCKET_OF.setdefault(_section, {}).setdefault(_kind, {})[_area] = _bucket
+
 _EMPTY_SPANS: dict[tuple[int, ...], dict[int, None]] = {}
 
 
@@ -1242,10 +1249,11 @@ def compute(case: Case) -> Figures:
     years = case.years
     empty = _empty_span(years)
     span = empty.keys()
+    n = len(empty)
     cells: list[dict[int, Decimal | None] | None] = [None] * 9
     trouble = False  # a line with a finding (empty, outside the span, wrong sign)
     specified = False  # a line with specification rows
-    bucket_of = _BUCKET
+    bucket_of = _BUCKET_OF
     for line in case.lines:
         amounts = line.amounts
         if line.specifications:
@@ -1253,25 +1261,27 @@ def compute(case: Case) -> Figures:
         if not amounts:
             trouble = True
             continue
-        b = bucket_of[line.section, line.kind, line.area]
+        kind = line.kind
+        b = bucket_of[line.section][kind][line.area]
         row = cells[b]
-        if amounts.keys() <= span:
-            if row is None:
+        if row is None:  # the bucket's first line: its amounts as they are
+            row = cells[b] = empty.copy()
+            row.update(amounts)
+            if len(row) != n:  # years outside the span are left out
+                trouble = True
                 row = cells[b] = empty.copy()
-                row.update(amounts)
-            else:
-                for year, amount in amounts.items():
-                    current = row[year]
-                    row[year] = amount if current is None else current + amount
+                row.update((y, a) for y, a in amounts.items() if y in span)
+        elif amounts.keys() <= span:
+            for year, amount in amounts.items():
+                current = row[year]
+                row[year] = amount if current is None else current + amount
         else:
             trouble = True
-            if row is None:
-                row = cells[b] = empty.copy()
             for year, amount in amounts.items():
                 if year in row:
                     current = row[year]
                     row[year] = amount if current is None else current + amount
-        if line.kind == SAVING:
+        if kind == SAVING:
             if max(amounts.values()) > ZERO:
                 trouble = True
         elif min(amounts.values()) < ZERO:
@@ -1301,9 +1311,14 @@ def compute(case: Case) -> Figures:
     total_not_negative = service_not_negative = 0  # count of the last year >= 0
     invested_service = invested_capital = ZERO
     p = s = t = None
+    c0, c1, c2, c3, c4, c5, c6, c7, c8 = cells  # (a bucket is None or has every year)
     for year, a0, a1, a2, a3, a4, a5, a6, a7, a8 in zip(
-        years, *[(row if row is not None else empty).values() for row in cells], strict=True
-    ):
+        years,
+        (c0 or empty).values(), (c1 or empty).values(), (c2 or empty).values(),
+        (c3 or empty).values(), (c4 or empty).values(), (c5 or empty).values(),
+        (c6 or empty).values(), (c7 or empty).values(), (c8 or empty).values(),
+        strict=False,
+    ):  # fmt: skip
         s = a0 if a1 is None else a1 if a0 is None else a0 + a1
         t = a2 if a3 is None else a3 if a2 is None else a2 + a3
         c = a4 if a5 is None else a5 if a4 is None else a4 + a5
@@ -1367,9 +1382,9 @@ def compute(case: Case) -> Figures:
         )
     else:
         paybacks = (None, None)
-    impl_capital = cells[6] if cells[6] is not None else empty.copy()
-    impl_service = cells[7] if cells[7] is not None else empty.copy()
-    impl_operating = cells[8] if cells[8] is not None else empty.copy()
+    impl_capital = c6 if c6 is not None else empty.copy()
+    impl_service = c7 if c7 is not None else empty.copy()
+    impl_operating = c8 if c8 is not None else empty.copy()
     figures = _new(Figures)
     _set(
         figures,
@@ -1401,7 +1416,7 @@ def compute(case: Case) -> Figures:
             "_cells": cells,
             "_trouble": trouble,
             "_specified": specified,
-        }
+        },
     )
     return figures
 
