@@ -332,7 +332,11 @@ def _open_writer(ws) -> None:
     if folder is None:
         ws._get_writer()
         return
-    out = str(folder / f"sheet{len(ws.parent._sheets)}-{id(ws)}.xml")
+    # numbered per workbook, not by the sheet's place or id(): sheets leave the list
+    # (empty detail sheets) and retired sheets are freed, so both are used again, and
+    # two sheets on one file made the save lose one ("No such file", issue 13)
+    number = ws.parent.__dict__["_bilag_files"] = ws.parent.__dict__.get("_bilag_files", 0) + 1
+    out = str(folder / f"sheet{number}.xml")
     ALL_TEMP_FILES.append(out)  # openpyxl removes the file (and this entry) once zipped
     ws._writer = WorksheetWriter(ws, out=out)
     ws._writer.write_top()
