@@ -263,7 +263,13 @@ class Proposal(models.Model):
         ordering = ["catalog", "number"]
         # "Venter på mig" counts the proposals in a waiting status on every page
         # (review.selectors.waiting_count): an index scan instead of reading every row
-        indexes = [models.Index(fields=["status"], name="proposal_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="proposal_status_idx"),
+            # the case list's totals are grouped by price level (review.selectors.totals):
+            # on SQLite the grouping then reads this small index in order instead of
+            # every proposal's row and sorting them all (issue 13: the list at 20,000)
+            models.Index(fields=["price_level_year"], name="proposal_price_level_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["catalog", "number"], name="proposal_number_unique_in_catalog"

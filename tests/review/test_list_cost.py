@@ -110,6 +110,44 @@ def test_count_totals_and_pending_decisions_come_from_one_query(client, central)
     assert b'id="apply-decisions"' in response.content
 
 
+def totals_query(client, url: str) -> str:
+    """The SQL of the list's one count-and-totals query for a GET of `url`."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    (sql,) = [
+        q["sql"] for q in queries if "COUNT(" in q["sql"] and "review_pendingdecision" in q["sql"]
+    ]
+    return sql
+
+
+def test_the_totals_group_by_price_level_from_an_index(client, central):
+    """At 20,000 proposals the totals query was a third of a list request on SQLite: it
+    read every proposal's row (narrative text and all) and sorted them all by price level
+    to group them (issue 13: 1.30x the admin one at a time at 20k, 0.74x at 5k). With an
+    index on the price level the grouping walks that index in order: no scan of the
+    table, no sort."""
+    for i in range(3):
+        kfu_proposal(number=f"BC{i:03d}")
+    indexed = [
+        c["columns"]
+        for c in connection.introspection.get_constraints(
+            connection.cursor(), Proposal._meta.db_table
+        ).values()
+        if c["index"]
+    ]
+    assert ["price_level_year"] in indexed
+    client.force_login(central)
+    sql = totals_query(client, reverse("review:case_list") + "?per_page=100")
+    assert sql.endswith("GROUP BY 1")
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL plans by its statistics (a hash aggregate at any size)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert "SCAN cases_proposal USING COVERING INDEX proposal_price_level_idx" in plan, plan
+    assert not [step for step in plan if "TEMP B-TREE" in step], plan
+
+
 def test_a_filter_on_a_sum_joins_the_summary_and_filters_on_it(client, central):
     kfu_proposal(number="BC001")  # investment 0,5 mio. kr.
     client.force_login(central)
