@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python benchmarks/engine.py [--proposals 10000] [--runs 5] [--seed 2021]
 [--before]  (--before: also the former implementations, the tests' oracles, same runs)
+[--phases]  (--phases: where the engine's time goes, per proposal, and what it is made of)
 Builds the proposals once (deterministic, seeded), checks that ``compute`` and a minimal
 direct Decimal computation of the same outputs (``reference``) agree on every one, then
 times, over all of them and ``--runs`` times, interleaved so that all see the same load
@@ -28,9 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import finance.engine  # noqa: E402
 from committees.reference_data import GENERAL_PL_RISE_PCT  # noqa: E402
 from finance.appraisal import Appraisal, Scenario, appraise, base_scenario  # noqa: E402
 from finance.engine import (  # noqa: E402
+    WEIGHTS,
     Case,
     Distribution,
     DistributionRow,
@@ -41,6 +44,7 @@ from finance.engine import (  # noqa: E402
     overview_row,
 )
 from finance.prices import SERVICE_SERIES, chain_index, convert_case  # noqa: E402
+from finance.rounding import largest_remainder  # noqa: E402
 
 COMMITTEES = ("ØU", "KFU", "BUU", "SUD", "SOU", "TMU", "BIU")
 PERMANENT_AREAS = ("service", "transfers", "capital", None)
@@ -359,6 +363,104 @@ def before_functions() -> tuple:
     )
 
 
+def census(cases: list[Case]) -> dict[str, float]:
+    """Per proposal, on average: what every figure is made of (input amounts, new
+    Decimal objects in the figures, dict entries, result objects, checks) and the
+    integer core's calls with their arguments (recorded once, to be replayed)."""
+    calls: list[tuple] = []
+
+    def recording(units, weights, weight_sum, rank):
+        calls.append((units, weights, weight_sum, rank))
+        return largest_remainder(units, weights, weight_sum, rank)
+
+    counts = dict.fromkeys(("amounts", "decimals", "entries", "objects", "checks"), 0)
+    finance.engine.largest_remainder = recording
+    try:
+        for case in cases:
+            inputs = {id(a) for line in case.lines for a in line.amounts.values()} | {
+                id(a) for d in case.distributions for row in d.rows
+                for a in (row.amounts or {}).values()
+            }  # fmt: skip
+            counts["amounts"] += sum(len(line.amounts) for line in case.lines)
+            figures = compute(case)
+            made: set[int] = set()
+            stack = [getattr(figures, name) for name in Figures.FIELDS if name != "checks"]
+            counts["checks"] += len(figures.checks)
+            while stack:
+                value = stack.pop()
+                if isinstance(value, Decimal):
+                    if id(value) not in inputs and id(value) not in made:
+                        made.add(id(value))
+                elif isinstance(value, dict):
+                    counts["entries"] += len(value)
+                    stack += value.values()
+                elif isinstance(value, tuple | list):
+                    stack += value
+                elif hasattr(value, "rows"):  # an allocated distribution and its rows
+                    counts["objects"] += 1 + len(value.rows)
+                    stack += [value.total, *(row.amounts for row in value.rows)]
+            counts["decimals"] += len(made)
+    finally:
+        finance.engine.largest_remainder = largest_remainder
+    out: dict[str, float] = {key: value / len(cases) for key, value in counts.items()}
+    out["core_calls"] = len(calls) / len(cases)
+    out["_calls"] = calls  # type: ignore[assignment]
+    return out
+
+
+def phases(cases: list[Case], runs: int) -> None:
+    """Where ``engine_all``'s time goes (CPU µs per proposal, medians of ``runs``
+    interleaved runs): ``compute`` (every sum, both paybacks), then what the first read
+    of ``distributions``/``checks`` makes: the splits by weights, the distributions by
+    amounts with their checks, the reconciliation; inside the split by weights, the
+    integer core alone (``largest_remainder`` replayed with the recorded arguments).
+    Then the census of what the figures are made of."""
+    figures = [compute(case) for case in cases]
+    by_basis: dict[str, list[tuple]] = {"weights": [], "amounts": []}
+    for case, figure in zip(cases, figures, strict=True):
+        for d in case.distributions:
+            totals = figure._subject_totals(d.subject)  # noqa: SLF001 (a benchmark's look inside)
+            by_basis["weights" if d.basis == WEIGHTS else "amounts"].append(
+                (d, totals, figure.years)
+            )
+    found = census(cases)
+    calls = found.pop("_calls")
+    allocate_cells = finance.engine._allocate_cells  # noqa: SLF001
+
+    def replay(call):
+        return largest_remainder(*call)
+
+    timed_parts = (
+        ("engine, every figure read", engine_all, cases),
+        ("  compute (sums, paybacks, full effect, investment)", compute, cases),
+        ("  splits by weights (AllocatedDistribution)", lambda x: allocate_cells(*x),
+         by_basis["weights"]),
+        ("    of which the integer core (largest_remainder)", replay, calls),
+        ("  distributions by amounts and their checks", lambda x: allocate_cells(*x),
+         by_basis["amounts"]),
+        ("  reconciliation with the printed figures",
+         lambda f: finance.engine.reconcile(f.case.stated, f), figures),
+        ("reference (minimal Decimal computation)", reference, cases),
+    )  # fmt: skip
+    seconds: dict[str, list[float]] = {label: [] for label, _f, _items in timed_parts}
+    for _ in range(runs):
+        for label, function, items in timed_parts:
+            started = time.process_time()
+            for item in items:
+                function(item)
+            seconds[label].append(time.process_time() - started)
+    print(f"where the time goes (CPU µs per proposal, median of {runs} interleaved runs):")
+    for label, _function, _items in timed_parts:
+        print(f"  {label}: {statistics.median(seconds[label]) / len(cases) * 1e6:.1f}")
+    print(
+        "what every figure is made of, per proposal: "
+        f"{found['amounts']:.1f} input amounts; {found['decimals']:.1f} new Decimal objects "
+        f"and {found['entries']:.1f} dict entries in the figures; {found['objects']:.1f} "
+        f"allocated distributions and rows; {found['checks']:.2f} checks; "
+        f"{found['core_calls']:.2f} largest-remainder splits"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--proposals", type=int, default=10_000)
@@ -370,6 +472,13 @@ def main() -> None:
         help="also time the implementations the fast paths replaced (kept as the tests' "
         "oracles, tests/finance/oracle_*.py) in the same interleaved runs",
     )
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="only print where the engine's time goes (compute, the splits by weights and "
+        "their integer core, the distributions by amounts, the reconciliation) and what "
+        "the figures are made of, per proposal",
+    )
     args = parser.parse_args()
     timed_functions = TIMED + (before_functions() if args.before else ())
 
@@ -378,6 +487,9 @@ def main() -> None:
     cases = [synthetic_case(rnd) for _ in range(args.proposals)]
     build = time.process_time() - started
     verify(cases)
+    if args.phases:
+        phases(cases, args.runs)
+        return
     wall: dict[str, list[float]] = {key: [] for key, _label, _f in timed_functions}
     cpu: dict[str, list[float]] = {key: [] for key, _label, _f in timed_functions}
     for _ in range(args.runs):  # interleaved, so all see the same machine load
