@@ -22,7 +22,10 @@ from finance.technical_annex import (
     TechnicalAnnex,
     YearValues,
     by_row,
+    column_total,
     compute_technical_annex,
+    outside_years,
+    table_years,
 )
 
 RowKey = tuple[str, str]  # (committee code, unit name or "")
@@ -181,7 +184,7 @@ def service_table(
     annex = annex or compute_technical_annex(figures, org.key_of)
     if annex is None:
         return None
-    years = figures.years
+    years = table_years(figures.years, [*annex.savings.values(), *annex.costs.values()])
     saving_dist = _subject(figures, "permanent_service_saving", "permanent_saving")
     cost_dist = _subject(figures, "permanent_service_cost", "permanent_cost")
     saving_keys = _weights(saving_dist, org) if with_keys else {}
@@ -282,12 +285,17 @@ def subject_table(
     footnote: str = "",
 ) -> DistTable | None:
     """One subject's distribution ("Fordeling af anlægsinvesteringer mellem udvalg", …):
-    a row per committee (and unit), the engine's total last. None without it."""
+    a row per committee (and unit), the engine's total last. None without it. The years
+    are `finance.technical_annex.table_years`: the span, or with amounts outside it
+    every year the rows hold a figure in."""
     dist = _subject(figures, *subjects)
     if dist is None:
         return None
-    years = figures.years
-    values = by_row(dist, org.key_of, years)
+    outside = outside_years(dist)
+    values = by_row(dist, org.key_of, sorted({*figures.years, *outside}))
+    # the engine's total in the span; outside it (no figure there) the rows' sum
+    total = {**column_total(values, outside), **dist.total}
+    years = table_years(figures.years, [*values.values(), total])
     weights = _weights(dist, org) if with_keys else {}
     accounts = _accounts([dist], org) if with_account else {}
     rows = [
@@ -302,7 +310,7 @@ def subject_table(
     rows.append(
         DistRow(
             total_label,
-            _cells(dist.total, years),
+            _cells(total, years),
             key="100%" if weights else "",
             style="total",
         )

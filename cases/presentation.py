@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop as N_
 
 from finance import engine
 from finance.rounding import round_half_up, round_to_total
+from finance.technical_annex import column_total, table_years
 
 from .models import Area, Proposal
 from .selectors import case_from_proposal
@@ -373,26 +374,32 @@ def distribution_tables(figures: engine.Figures) -> list[DistributionTable]:
     """The Teknisk bilag: each distribution as allocated by the engine."""
     tables = []
     for dist in figures.distributions:
-        rows = []
-        for row in dist.rows:
-            label = row.unit or row.committee
-            rows.append(Row(label, cells(row.amounts, figures.years), area=row.account or ""))
+        # a row's amounts outside the span are shown too (in no figure): the years are
+        # `table_years`, the total there the rows' sum
+        values = [{**row.outside, **row.amounts} for row in dist.rows]
+        years = table_years(figures.years, [*values, dist.total])
+        outside = [y for y in years if y not in dist.total]
+        total = {**column_total(dict(enumerate(values)), outside), **dist.total}
+        rows = [
+            Row(row.unit or row.committee, cells(amounts, years), area=row.account or "")
+            for row, amounts in zip(dist.rows, values, strict=True)
+        ]
         tables.append(
             DistributionTable(
                 caption=_(SUBJECT_CAPTIONS[dist.subject]),
-                years=figures.years,
+                years=years,
                 rows=rows,
-                total=cells(dist.total, figures.years),
+                total=cells(total, years),
                 accounts=[row.account or "" for row in dist.rows],
                 subject=dist.subject,
                 basis=dist.basis,
-                remainder=_remainder(dist, figures) if dist.basis == "amounts" else None,
+                remainder=_remainder(dist, figures, years) if dist.basis == "amounts" else None,
             )
         )
     return tables
 
 
-def _remainder(dist: engine.AllocatedDistribution, figures: engine.Figures) -> list:
+def _remainder(dist: engine.AllocatedDistribution, figures: engine.Figures, years) -> list:
     off = {
         check.year: (check.computed or Decimal(0)) - (check.stated or Decimal(0))
         for check in figures.checks
@@ -400,7 +407,7 @@ def _remainder(dist: engine.AllocatedDistribution, figures: engine.Figures) -> l
     }
     return [
         off.get(year, Decimal(0) if dist.total.get(year) is not None else None)
-        for year in figures.years
+        for year in years
     ]
 
 

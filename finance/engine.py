@@ -413,6 +413,16 @@ class Check:
                     f"trykt {f(self.stated)}, beregnet {f(self.computed)}"
                 )
             case "amount_outside_span":
+                if d.get("row") == "distribution":
+                    return (
+                        f"Fordelingen af {subject}, rækken »{label}«, har et beløb i "
+                        f"{self.year}, uden for forslagets år"
+                    )
+                if d.get("row") == "specification":
+                    return (
+                        f"Specifikationen »{label}« under linjen »{d.get('line', '')}« har et "
+                        f"beløb i {self.year}, uden for forslagets år"
+                    )
                 return f"Linjen »{label}« har et beløb i {self.year}, uden for forslagets år"
             case "line_without_amounts":
                 return f"Linjen »{label}« har ingen beløb"
@@ -470,11 +480,17 @@ class Check:
 
 @dataclass(frozen=True)
 class AllocatedRow:
+    """One row of an allocated distribution: ``amounts`` per year of the span (what the
+    figures use); ``outside`` the row's own amounts (basis "amounts") stored under years
+    outside the span, as given: left out of every figure, reported as
+    ``amount_outside_span`` and printed where the table shows those years."""
+
     committee: str
     unit: str
     account: str | None
     weight: Decimal | None
     amounts: YearValues
+    outside: Mapping[int, Decimal] = dataclasses.field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -619,6 +635,7 @@ class Figures:
             checks += check_printed_detail(detail, case.lines)
         if self._specified:
             checks += specification_checks(case.lines)
+            checks += _specification_span_checks(case.lines, set(years))
         return {"distributions": tuple(distributions), "checks": tuple(checks)}
 
 
@@ -884,17 +901,19 @@ def _allocate_cells(
         else:
             empty = _empty_span(years)
             amounts = [empty.copy() for _ in rows]
+        outsides: list[Mapping[int, Decimal]] = [{} for _ in rows]
     else:
-        amounts, checks = _allocate_by_amounts(rows, totals, years, subject)
+        amounts, outsides, checks = _allocate_by_amounts(rows, totals, years, subject)
     new = _new
     put = _set
     made = []
     append = made.append
-    for row, row_amounts in zip(rows, amounts, strict=True):
+    for row, row_amounts, outside in zip(rows, amounts, outsides, strict=True):
         allocated_row = new(AllocatedRow)
         put(allocated_row, "__dict__", {"committee": row.committee, "unit": row.unit,
                                         "account": row.account, "weight": row.weight,
-                                        "amounts": row_amounts})  # fmt: skip
+                                        "amounts": row_amounts,
+                                        "outside": outside})  # fmt: skip
         append(allocated_row)
     allocated = new(AllocatedDistribution)
     put(allocated, "__dict__", {"subject": subject, "basis": distribution.basis,
@@ -908,24 +927,41 @@ def _allocate_by_amounts(
     totals: Sequence[Decimal | None],
     years: tuple[int, ...],
     subject: str,
-) -> tuple[list[YearValues], list[Check]]:
+) -> tuple[list[YearValues], list[Mapping[int, Decimal]], list[Check]]:
     """Basis ``amounts``: each row keeps its own amounts (inside the span), per year
-    of ``years``; ``distribution_amounts_mismatch`` for every year in which the rows
-    do not add up to the total (``totals[k]`` for ``years[k]``; an empty cell counts
-    as 0; never adjusted)."""
+    of ``years``, and apart from them those it holds outside the span (``outside``,
+    each reported as ``amount_outside_span``, as a line's are);
+    ``distribution_amounts_mismatch`` for every year in which the rows do not add up
+    to the total (``totals[k]`` for ``years[k]``; an empty cell counts as 0; never
+    adjusted). Returns (amounts per row, outside amounts per row, checks)."""
     empty = _empty_span(years)
     n = len(empty)
     amounts: list[YearValues] = []
+    outsides: list[Mapping[int, Decimal]] = []
+    checks: list[Check] = []
     for row in rows:
         row_amounts: YearValues = empty.copy()
         given = row.amounts
+        outside: Mapping[int, Decimal] = {}
         if given:
             row_amounts.update(given)
-            if len(row_amounts) != n:  # amounts outside the span are left out
+            if len(row_amounts) != n:  # amounts outside the span are kept apart
                 row_amounts = empty.copy()
                 row_amounts.update((y, a) for y, a in given.items() if y in empty)
+                outside = {y: a for y, a in sorted(given.items()) if y not in empty}
+                label = row.unit or row.committee
+                checks += [
+                    Check(
+                        "amount_outside_span",
+                        field=subject,
+                        year=year,
+                        stated=amount,
+                        detail={"label": label, "row": "distribution"},
+                    )
+                    for year, amount in outside.items()
+                ]
         amounts.append(row_amounts)
-    checks: list[Check] = []
+        outsides.append(outside)
     # per year, the rows' amounts (as sum(present, ZERO) adds them; None if none is)
     per_year = zip(*[row_amounts.values() for row_amounts in amounts], strict=True)
     if not amounts:
@@ -940,7 +976,7 @@ def _allocate_by_amounts(
             row_sum = None
         if (row_sum or ZERO) != (total or ZERO):
             checks.append(_check("distribution_amounts_mismatch", subject, year, row_sum, total))
-    return amounts, checks
+    return amounts, outsides, checks
 
 
 def allocate_distribution(
@@ -1150,6 +1186,24 @@ def specified(lines: Iterable[Line | AdminLine]) -> list[Line | AdminLine | Spec
         else:
             out.append(line)
     return out
+
+
+def _specification_span_checks(lines: Iterable[Line], span) -> list[Check]:
+    """``amount_outside_span`` for each amount a specification row holds outside the
+    span (``span``: a set of years), as for its line."""
+    return [
+        Check(
+            "amount_outside_span",
+            field=line.section,
+            year=year,
+            stated=amount,
+            detail={"label": spec.label, "line": line.label, "row": "specification"},
+        )
+        for line in lines
+        for spec in line.specifications
+        for year, amount in sorted(spec.amounts.items())
+        if year not in span
+    ]
 
 
 def _line_checks(case: Case) -> list[Check]:

@@ -46,7 +46,9 @@ __all__ = [
     "column_total",
     "compute_technical_annex",
     "rows_in_order",
+    "outside_years",
     "service_split",
+    "table_years",
     "target_effect",
 ]
 
@@ -72,15 +74,37 @@ def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 def by_row(distribution: AllocatedDistribution | None, key_of: KeyOf, years: Sequence[int]):
     """The distribution's allocated amounts per printed row: rows with the same key
     (e.g. two accounts of one committee) are added up exactly. ``{}`` without a
-    distribution. Keys keep the distribution's row order."""
+    distribution. Keys keep the distribution's row order. A year of ``years`` outside
+    the span takes the rows' own amounts there (``AllocatedRow.outside``)."""
     out: RowValues = {}
     if distribution is None:
         return out
     for row in distribution.rows:
         values = out.setdefault(key_of(row), dict.fromkeys(years))
+        amounts, outside = row.amounts, row.outside
         for year in years:
-            values[year] = _add(values[year], row.amounts.get(year))
+            values[year] = _add(values[year], amounts.get(year, outside.get(year)))
     return out
+
+
+def outside_years(*distributions: AllocatedDistribution | None) -> tuple[int, ...]:
+    """The years outside the span in which a row of any of ``distributions`` holds an
+    amount (``AllocatedRow.outside``), in order; ``()`` when none does."""
+    years = {y for d in distributions if d for row in d.rows for y in row.outside}
+    return tuple(sorted(years))
+
+
+def table_years(span: Sequence[int], rows: Iterable[Mapping[int, Decimal | None]]):
+    """The year columns of a printed table of ``rows`` (figures per year): the span
+    when the rows hold nothing outside it; otherwise every year from the first to the
+    last the rows hold a figure in (Citizen 2018 Forslag 3, Tabel 3: 2017–2020 in a
+    proposal of 2016–2019), so that no stored amount goes unprinted and no column is
+    empty at the edges. ``tuple[int, ...]``."""
+    span = tuple(span)
+    held = {y for values in rows for y, v in values.items() if v is not None}
+    if not held or held <= set(span):
+        return span
+    return tuple(range(min(held), max(held) + 1))
 
 
 def column_total(rows: Mapping[Hashable, YearValues], years: Sequence[int]) -> YearValues:
@@ -94,15 +118,17 @@ def column_total(rows: Mapping[Hashable, YearValues], years: Sequence[int]) -> Y
 
 def service_split(figures: Figures, key_of: KeyOf) -> tuple[RowValues, RowValues, bool]:
     """(savings per row, costs per row, found): the figures of the table "Effektivisering
-    samt varige driftsomkostninger". ``found`` is False when the proposal distributes
+    samt varige driftsomkostninger", per year of the span and of any year outside it a
+    row holds an amount in (`outside_years`). ``found`` is False when the proposal distributes
     no permanent subject (the Teknisk bilag then has no such table)."""
-    years = figures.years
     subjects = {d.subject: d for d in figures.distributions}
     saving = next((subjects[s] for s in SAVING_SUBJECTS if s in subjects), None)
     cost = next((subjects[s] for s in COST_SUBJECTS if s in subjects), None)
+    permanent = subjects.get(PERMANENT_SUBJECT)
+    # the rows' amounts outside the span too (printed, in no computed table)
+    years = tuple(sorted({*figures.years, *outside_years(saving, cost, permanent)}))
     savings = by_row(saving, key_of, years)
     costs = by_row(cost, key_of, years)
-    permanent = subjects.get(PERMANENT_SUBJECT)
     if saving is None and cost is None and permanent is not None:
         for key, values in by_row(permanent, key_of, years).items():
             savings[key] = {y: v if v is not None and v < 0 else None for y, v in values.items()}
@@ -177,7 +203,9 @@ def appropriation_effect_if_not(
 
 @dataclass(frozen=True)
 class TechnicalAnnex:
-    """The figures of the Teknisk bilag's service tables, per printed row and year."""
+    """The figures of the Teknisk bilag's service tables, per printed row and year.
+    ``years`` is the span; ``savings`` and ``costs`` also hold the years outside it their
+    rows have amounts in (``outside``), the computed effect tables the span only."""
 
     years: tuple[int, ...]
     savings: RowValues
@@ -186,9 +214,12 @@ class TechnicalAnnex:
     appropriation_effect: RowValues
     appropriation_effect_if_not: RowValues
 
+    outside: tuple[int, ...] = ()
+
     def total(self, table: str) -> YearValues:
-        """The "Total" row of ``table`` (one of the fields above)."""
-        return column_total(getattr(self, table), self.years)
+        """The "Total" row of ``table`` (one of the fields above), per year of the span
+        and of ``outside`` (the rows' sum there)."""
+        return column_total(getattr(self, table), (*self.years, *self.outside))
 
 
 def compute_technical_annex(figures: Figures, key_of: KeyOf) -> TechnicalAnnex | None:
@@ -200,6 +231,9 @@ def compute_technical_annex(figures: Figures, key_of: KeyOf) -> TechnicalAnnex |
     years = figures.years
     return TechnicalAnnex(
         years=years,
+        outside=tuple(
+            sorted({y for v in (*savings.values(), *costs.values()) for y in v} - {*years})
+        ),
         savings=savings,
         costs=costs,
         target_effect=target_effect(savings, costs, years),

@@ -32,6 +32,7 @@ from finance.engine import (
     DistributionRow,
     YearValues,
     _line_checks,
+    _specification_span_checks,
     check_printed_detail,
     check_printed_distribution,
     payback_flows,
@@ -228,6 +229,7 @@ class Figures:
         for detail in case.printed_details:
             checks.extend(check_printed_detail(detail, case.lines))
         checks.extend(specification_checks(case.lines))
+        checks.extend(_specification_span_checks(case.lines, set(case.years)))
         return {"checks": (*reconcile(case.stated, self), *checks)}
 
 
@@ -320,6 +322,7 @@ def allocate_distribution(
     subject = distribution.subject
     totals: YearValues = {year: subject_total.get(year) for year in years}
     amounts: list[YearValues] = [dict.fromkeys(years) for _ in rows]
+    outsides: list[dict] = [{} for _ in rows]
 
     if distribution.basis == WEIGHTS:
         negative = [row for row in rows if row.weight is not None and row.weight < 0]
@@ -338,14 +341,25 @@ def allocate_distribution(
             if no_weights:
                 checks.append(Check("distribution_no_weights", field=subject))
     else:
-        for row_amounts, row in zip(amounts, rows, strict=True):
+        for row_amounts, outside, row in zip(amounts, outsides, rows, strict=True):
             given = row.amounts
             if not given:
                 continue
             if given.keys() <= row_amounts.keys():
                 row_amounts.update(given)
-            else:  # amounts outside the span are left out
+            else:  # amounts outside the span are kept apart and reported
                 row_amounts.update((y, a) for y, a in given.items() if y in row_amounts)
+                for year in sorted(y for y in given if y not in row_amounts):
+                    outside[year] = given[year]
+                    checks.append(
+                        Check(
+                            "amount_outside_span",
+                            field=subject,
+                            year=year,
+                            stated=given[year],
+                            detail={"label": row.unit or row.committee, "row": "distribution"},
+                        )
+                    )
         for year in years:
             row_sum = None
             for row_amounts in amounts:
@@ -368,7 +382,7 @@ def allocate_distribution(
         subject=subject,
         basis=distribution.basis,
         rows=tuple(
-            AllocatedRow(row.committee, row.unit, row.account, row.weight, amounts[i])
+            AllocatedRow(row.committee, row.unit, row.account, row.weight, amounts[i], outsides[i])
             for i, row in enumerate(rows)
         ),
         total=totals,
