@@ -43,7 +43,7 @@ from .models import (
     SuccessCriterion,
 )
 from .permissions import DECIDED_STATUSES
-from .selectors import proposals_with_inputs
+from .selectors import printed_overview, proposals_with_inputs
 from .signals import decided_inputs_changed, inputs_changed
 
 
@@ -134,7 +134,7 @@ def _import(
     decided: dict[int, DecidedBefore] = {}
     for index, data_proposal in enumerate(proposals):
         _check_codes(index, data_proposal, committees, administrations)
-        number = data_proposal.number or next_number(taken)
+        number = data_proposal.number or next_number(taken | set(printed_overview(catalog)))
         taken.add(number)
         proposal = existing.get(number)
         fields = _proposal_fields(data_proposal, committees, administrations)
@@ -295,7 +295,10 @@ def _after_inputs_changed(proposals: list[Proposal], user, reason: str) -> None:
 
 def next_number(taken: set[str]) -> str:
     """The next free proposal number, following the catalogue's own pattern
-    ("BC14" after "BC13", "5" after "4")."""
+    ("BC14" after "BC13", "5" after "4"). ``taken``: every number in use, the printed
+    overview's too (`selectors.printed_overview`: investment 2021 lists BC13, BC14, BC30 and
+    BC31, whose proposals were not entered): a suggestion that repeats a printed
+    number is matched with that row of the overview and fails its checks."""
     best_prefix, best_value, width = "", 0, 0
     for number in taken:
         match = re.fullmatch(r"(.*?)(\d+)", number)
@@ -565,7 +568,7 @@ def save_proposal(
         if not permissions.can_create(user):
             raise PermissionDenied
         taken = set(Proposal.objects.filter(catalog=catalog).values_list("number", flat=True))
-        number = data.number or next_number(taken)
+        number = data.number or next_number(taken | set(printed_overview(catalog)))
         if number in taken:
             raise NumberTaken(number)
         proposal = Proposal.objects.create(catalog=catalog, number=number, **fields)

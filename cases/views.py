@@ -629,7 +629,7 @@ def proposal_new(request):
         initial = new_proposal_data(catalog, request.user)
     if catalog is not None and not initial.number:
         taken = set(catalog.proposals.values_list("number", flat=True))
-        initial.number = services.next_number(taken)
+        initial.number = services.next_number(taken | set(printed_overview(catalog)))
     if request.method == "POST":
         data = _with_button_actions(request.POST)
         editor = ProposalEditor(data, initial=initial, user=request.user)
