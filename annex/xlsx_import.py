@@ -714,6 +714,10 @@ def parse_number(value: Any, ref: str, *, places: int = 2) -> Decimal | None:
     try:
         return parse_text_number(str(value))
     except NumberError as error:
+        if error.code == "digits":
+            raise XlsxImportError(
+                f"{ref}: '{value}' har andre cifre end 0-9; skriv tallet med cifrene 0-9"
+            ) from None
         if error.code != "ambiguous":
             return _bad(value, ref)
         # written so that they are read one way only ("1,5280", not "1,528" again)

@@ -45,7 +45,14 @@ from .interchange import (
 )
 from .limits import clean_text
 from .models import Area, Catalog, DistributionBasis, Kind, Proposal, RiskLevel
-from .numbers import NumberError, format_number, format_unambiguous, parse_number, query_int
+from .numbers import (
+    NumberError,
+    ascii_digits_only,
+    format_number,
+    format_unambiguous,
+    parse_number,
+    query_int,
+)
 from .rendering import QUICK, QuickForm
 from .selectors import (
     admin_lines,
@@ -227,6 +234,8 @@ class AmountField(forms.Field):
                 raise forms.ValidationError(
                     _("The number is too large."), code="too_large"
                 ) from None
+            if error.code == "digits":
+                raise digits_error(value) from None
             raise forms.ValidationError(
                 _("“%(value)s” is not a number. Write for example %(examples)s."),
                 code="invalid",
@@ -237,6 +246,28 @@ class AmountField(forms.Field):
                     ),
                 },
             ) from None
+
+
+def digits_error(value) -> forms.ValidationError:
+    """The editor's message for a number written with digits other than 0-9
+    (`cases.numbers.other_digits`)."""
+    return forms.ValidationError(
+        _("“%(value)s” has digits other than 0-9. Write the number with the digits 0-9."),
+        code="digits",
+        params={"value": value},
+    )
+
+
+class IntegerField(forms.IntegerField):
+    """Django's IntegerField, but only the digits 0-9 (Django's reads "２０２１" as 2021):
+    the same rule as every amount (`cases.numbers.ascii_digits_only`)."""
+
+    def to_python(self, value):
+        try:
+            ascii_digits_only(str(value or ""))
+        except NumberError:
+            raise digits_error(value) from None
+        return super().to_python(value)
 
 
 class TriStateField(forms.TypedChoiceField):
@@ -436,11 +467,11 @@ class ProposalForm(EditorForm):
         empty_label=_("Not stated"),
     )
     cross_cutting = TriStateField(label=_("Cross-cutting proposal"))
-    price_level_year = forms.IntegerField(
+    price_level_year = IntegerField(
         label=_("Price level (year)"), min_value=1900, max_value=2200
     )
-    first_year = forms.IntegerField(label=_("First year"), min_value=1900, max_value=2200)
-    year_count = forms.IntegerField(
+    first_year = IntegerField(label=_("First year"), min_value=1900, max_value=2200)
+    year_count = IntegerField(
         label=_("Number of years"), min_value=1, max_value=MAX_YEARS, initial=DEFAULT_YEAR_COUNT
     )
     productivity_improvement = TriStateField(label=_("Does the proposal improve productivity?"))

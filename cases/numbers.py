@@ -14,14 +14,31 @@ SPACES = " \u00a0\u202f"
 
 
 class NumberError(ValueError):
-    """`code` names the problem: "invalid", "places", "too_large" or "ambiguous" (then
-    `readings` holds the two values the text can mean, smaller first)."""
+    """`code` names the problem: "invalid", "digits" (digits other than 0-9: "١٢٣",
+    "１２３"), "places", "too_large" or "ambiguous" (then `readings` holds the two values
+    the text can mean, smaller first)."""
 
     def __init__(self, code: str, places: int = 0, readings: tuple[Decimal, Decimal] = ()):
         self.code = code
         self.places = places
         self.readings = readings
         super().__init__(code)
+
+
+def other_digits(text: str) -> bool:
+    """Whether `text` has a digit that is not one of 0-9: Arabic-Indic "١٢٣", full-width
+    "１２３", superscript "²" … Python's ``\\d``, ``int`` and ``Decimal`` read many of them
+    as numbers; Danish finance input is written with 0-9 only (issue: non-Latin digits
+    were saved), so every parser here refuses them (`NumberError("digits")`)."""
+    return any(ch.isdigit() and not "0" <= ch <= "9" for ch in text)
+
+
+def ascii_digits_only(text: str) -> str:
+    """`text` unchanged, or `NumberError("digits")` when it has `other_digits`: the one
+    check every number parser of the project runs first."""
+    if other_digits(text):
+        raise NumberError("digits")
+    return text
 
 
 def ambiguous_readings(text: str, decimal_sep: str, thousand_sep: str) -> tuple | None:
@@ -34,13 +51,13 @@ def ambiguous_readings(text: str, decimal_sep: str, thousand_sep: str) -> tuple 
     issue 11, finding 10 (refuse and ask rather than guess).
     """
     t, d = re.escape(thousand_sep), re.escape(decimal_sep)
-    zero_group = re.fullmatch(rf"([+-]?)0+((?:{t}\d{{3}})+)", text)
+    zero_group = re.fullmatch(rf"([+-]?)0+((?:{t}[0-9]{{3}})+)", text)
     if zero_group:
         sign, groups = zero_group.groups()
         digits = groups.replace(thousand_sep, "")
         as_decimal = Decimal(f"{sign}0.{groups[1:].replace(thousand_sep, '')}")
         return tuple(sorted((as_decimal, Decimal(sign + digits)), key=abs))
-    three = re.fullmatch(rf"([+-]?)([1-9]\d{{0,2}}){d}(\d{{3}})", text)
+    three = re.fullmatch(rf"([+-]?)([1-9][0-9]{{0,2}}){d}([0-9]{{3}})", text)
     if three:
         sign, whole, part = three.groups()
         return tuple(
@@ -54,15 +71,15 @@ def parse_text_number(text: str) -> Decimal | None:
     Danish ("1.034,5", "-517", "337,5") or plain ("1034.5"). Text that the two read as
     different numbers ("1.000", "0.250", "1,000") raises `NumberError("ambiguous")`;
     anything else that is not a number raises `NumberError("invalid")`. None for empty."""
-    text = (text or "").strip()
+    text = ascii_digits_only((text or "").strip())
     for space in SPACES:
         text = text.replace(space, "")
     for minus in MINUS_SIGNS:
         text = text.replace(minus, "-")
     if not text:
         return None
-    danish = re.fullmatch(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", text)
-    plain = re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text)
+    danish = re.fullmatch(r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?", text)
+    plain = re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?", text)
     readings = ambiguous_readings(text, ",", ".") if danish else None
     if readings is None and danish and plain:
         values = {Decimal(text.replace(".", "")), Decimal(text)}
@@ -83,8 +100,9 @@ def separators() -> tuple[str, str]:
 
 def parse_number(text: str, *, places: int = 2, limit: Decimal = Decimal("1E12")) -> Decimal | None:
     """The Decimal a person typed, or None for an empty cell. Raises `NumberError`
-    (also for text the other convention reads differently: `ambiguous_readings`)."""
-    text = (text or "").strip()
+    (also for text the other convention reads differently: `ambiguous_readings`; for
+    digits other than 0-9: `other_digits`)."""
+    text = ascii_digits_only((text or "").strip())
     for space in SPACES:
         text = text.replace(space, "")
     if not text:
@@ -93,11 +111,11 @@ def parse_number(text: str, *, places: int = 2, limit: Decimal = Decimal("1E12")
         text = text.replace(minus, "-")
     decimal_sep, thousand_sep = separators()
     pattern = (
-        r"[+-]?(?:\d{1,3}(?:"
+        r"[+-]?(?:[0-9]{1,3}(?:"
         + re.escape(thousand_sep)
-        + r"\d{3})+|\d+)(?:"
+        + r"[0-9]{3})+|[0-9]+)(?:"
         + re.escape(decimal_sep)
-        + r"\d+)?"
+        + r"[0-9]+)?"
     )
     if not re.fullmatch(pattern, text):
         raise NumberError("invalid")

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import AmountField
+from cases.forms import AmountField, IntegerField
 from committees.models import Administration
 
 from .models import CriterionStatus, FrozenPlan, Schedule
@@ -36,7 +36,7 @@ class TrackingForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), max_length=60, required=False)
     baseline = AmountField(label=_("Baseline"))
     target = AmountField(label=_("Target"))
-    target_year = forms.IntegerField(label=_("Target year"), required=False)
+    target_year = IntegerField(label=_("Target year"), required=False)
     schedule = forms.ChoiceField(
         label=_("Follow-up schedule"),
         choices=[("", _("No schedule"))] + list(Schedule.choices),
