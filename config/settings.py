@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a Danish page for a GET on a POST-only address (Django's 405 has no body)
+    "ops.middleware.MethodNotAllowedPageMiddleware",
     # before any view (LoginRequiredMiddleware acts in process_view, after this)
     "ops.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -70,4 +71,23 @@ class PrivateNoStoreMiddleware:
         if private or download:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A 405 (a GET on an address that only takes a form's POST, e.g. a workflow step
+    typed or bookmarked, or reloaded after a redirect) gets the Danish page
+    templates/405.html instead of Django's empty body; the `Allow` header is kept.
+    Only empty 405s are replaced, so a view's own 405 page stays as it is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
         return response
