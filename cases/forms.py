@@ -41,6 +41,7 @@ from .interchange import (
     HearingData,
     LineData,
     ProposalData,
+    number_key,
     printed_subjects,
 )
 from .limits import clean_text
@@ -540,16 +541,22 @@ class ProposalForm(EditorForm):
         data = super().clean()
         catalog, number = data.get("catalog"), data.get("number")
         if catalog is not None and number:
-            taken = Proposal.objects.filter(catalog=catalog, number=number)
+            others = Proposal.objects.filter(catalog=catalog)
             if self.proposal is not None and self.proposal.pk:
-                taken = taken.exclude(pk=self.proposal.pk)
-            if taken.exists():
+                others = others.exclude(pk=self.proposal.pk)
+            # "bc01" is taken by "BC01" (cases.interchange.number_key)
+            taken = [
+                other
+                for other in others.values_list("number", flat=True)
+                if number_key(other) == number_key(number)
+            ]
+            if taken:
                 self.add_error(
                     "number",
                     forms.ValidationError(
                         _("The catalogue already has a proposal number %(number)s."),
                         code="unique",
-                        params={"number": number},
+                        params={"number": taken[0]},
                     ),
                 )
         first, count = data.get("first_year"), data.get("year_count")

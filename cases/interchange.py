@@ -59,6 +59,14 @@ YEAR_RE = re.compile(r"^[0-9]{4}$")
 NUMBER_RE = re.compile(r"^[0-9A-Za-zÆØÅæøå._-]{1,20}$")
 
 
+def number_key(number: str) -> str:
+    """What makes two proposal numbers the same number in one catalogue: their letters
+    without case ("BC01" and "bc01" are one number: printed, read aloud and typed in an
+    address they cannot be told apart). str -> str; every check of a number being taken
+    (editor, JSON and xlsx import) compares these keys."""
+    return number.casefold()
+
+
 class InterchangeError(ValueError):
     """A document that does not follow the format. `path` is the JSON path."""
 
@@ -424,13 +432,14 @@ def parse_proposals(proposals_raw: Iterable[Any]) -> Iterator[ProposalData]:
     for index, raw in enumerate(proposals_raw):
         proposal = _proposal(raw, f"proposals[{index}]")
         if proposal.number is not None:
-            if proposal.number in seen:
+            key = number_key(proposal.number)
+            if key in seen:
                 raise InterchangeError(
                     f"proposals[{index}].number",
-                    f"{_quote(proposal.number)} står allerede i proposals[{seen[proposal.number]}]"
+                    f"{_quote(proposal.number)} står allerede i proposals[{seen[key]}]"
                     " (numre skal være entydige i kataloget)",
                 )
-            seen[proposal.number] = index
+            seen[key] = index
         yield proposal
 
 

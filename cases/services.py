@@ -25,6 +25,7 @@ from .interchange import (
     ProposalData,
     _text,
     decode,
+    number_key,
     parse_document,
     stream_document,
 )
@@ -128,6 +129,7 @@ def _import(
         },
     )
     existing = {p.number: p for p in Proposal.objects.select_for_update().filter(catalog=catalog)}
+    existing_keys = {number_key(number): number for number in existing}
     result = ImportResult(catalog=catalog)
     written: list[int] = []  # ids only: a proposal's texts are not kept after it is written
     taken = set(existing)
@@ -137,6 +139,12 @@ def _import(
         number = data_proposal.number or next_number(taken | set(printed_overview(catalog)))
         taken.add(number)
         proposal = existing.get(number)
+        if proposal is None and number_key(number) in existing_keys:
+            raise InterchangeError(
+                f"proposals[{index}].number",
+                f"kataloget har allerede forslag nummer {existing_keys[number_key(number)]}"
+                f" (store og små bogstaver regnes for ens): skriv {number} som dét",
+            )
         fields = _proposal_fields(data_proposal, committees, administrations)
         if proposal is not None and proposal.status in DECIDED_STATUSES:
             decided[proposal.pk] = _decided_before(proposal, f"proposals[{index}]")
@@ -569,7 +577,7 @@ def save_proposal(
             raise PermissionDenied
         taken = set(Proposal.objects.filter(catalog=catalog).values_list("number", flat=True))
         number = data.number or next_number(taken | set(printed_overview(catalog)))
-        if number in taken:
+        if number_key(number) in {number_key(other) for other in taken}:
             raise NumberTaken(number)
         proposal = Proposal.objects.create(catalog=catalog, number=number, **fields)
     else:
@@ -585,7 +593,8 @@ def save_proposal(
         if locked.status in DECIDED_STATUSES:
             decided[locked.pk] = _decided_before(locked, "")
         number = data.number or locked.number
-        if Proposal.objects.filter(catalog=catalog, number=number).exclude(pk=locked.pk).exists():
+        others = Proposal.objects.filter(catalog=catalog).exclude(pk=locked.pk)
+        if number_key(number) in {number_key(n) for n in others.values_list("number", flat=True)}:
             raise NumberTaken(number)
         for name in ("other_tables", "anomalies", "printed_headings"):
             fields.pop(name)

@@ -223,12 +223,15 @@ def test_a_bad_cell_is_marked_next_to_the_cell(client, central_user):
     assert 'id="id_perm-0-y2022_error"' in html
 
 
-def test_the_number_must_be_unique_in_the_catalogue(client, central_user):
+@pytest.mark.parametrize("typed", ["BC02", "bc02"])
+def test_the_number_must_be_unique_in_the_catalogue(client, central_user, typed):
+    """Breaker: "bc02" was saved beside "BC02" (two proposals, one number to a reader)."""
     client.force_login(central_user)
     proposal = bc01()
     ProposalFactory(catalog=proposal.catalog, number="BC02")
-    response = _post_invalid(client, proposal, number="BC02")
+    response = _post_invalid(client, proposal, number=typed)
     assert "Kataloget har allerede et forslag nummer BC02." in errors_of(response)
+    assert sorted(Proposal.objects.values_list("number", flat=True)) == ["BC01", "BC02"]
 
 
 DIST = "dist-permanent_saving"

@@ -161,6 +161,12 @@ BAD_INPUTS = [
         "(numre skal være entydige i kataloget)",
     ),
     (
+        "number-duplicate-other-case",
+        [(["proposals", 2, "number"], "bc01")],
+        'proposals[2].number: "bc01" står allerede i proposals[0] '
+        "(numre skal være entydige i kataloget)",
+    ),
+    (
         "years-with-gap",
         [([*P2, "years"], [2021, 2023])],
         "proposals[2].years[1]: årene skal følge hinanden uden huller "
