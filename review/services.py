@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases.limits import clean_text
 from cases.models import Proposal
 
 from . import workflow
@@ -28,9 +29,13 @@ def view_query(query: str) -> str:
 
 def save_view(user, name: str, query: str) -> SavedView:
     """Save the case list's current filters, sort and columns under `name` for `user`.
-    Raises StepRefused for an empty name or one longer than the field (said, never cut:
-    two long names with the same first 100 characters overwrote each other, breaker)."""
-    name = (name or "").strip()
+    The name is cleaned as a form cleans typed text (`cases.limits.clean_text`: control
+    characters such as NUL removed). Raises StepRefused for an empty name or one longer
+    than the field (said, never cut: two long names with the same first 100 characters
+    overwrote each other, breaker)."""
+    # as a form keeps typed text: no NUL or other control character (a NUL in a name
+    # made PostgreSQL refuse the row: a 500, breaker)
+    name = clean_text(name or "", multiline=False).strip()
     if not name:
         raise StepRefused(_("Give the view a name."))
     limit = SavedView._meta.get_field("name").max_length

@@ -34,3 +34,16 @@ def test_a_name_of_100_characters_is_saved_whole(client, central_user):
     name = ("Visning " * 13)[:100]
     save(client, name, "status=draft")
     assert [v.name for v in SavedView.objects.all()] == [name.strip()]
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("Mine\x00 kladder", "Mine kladder"), ("\x00", None)])
+def test_control_characters_in_a_name_are_removed_as_in_a_form(client, central_user, typed, kept):
+    """Breaker: a name with a NUL went to the database as typed (PostgreSQL: a 500;
+    SQLite: a view whose name showed as nothing)."""
+    client.force_login(central_user)
+    response = save(client, typed, "status=draft")
+    assert response.status_code == 302
+    assert [v.name for v in SavedView.objects.all()] == ([kept] if kept else [])
+    if kept is None:
+        said = [str(m) for m in get_messages(response.wsgi_request)]
+        assert said[-1] == "Giv visningen et navn."
