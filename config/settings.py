@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # a Danish page for a GET on a POST-only address (Django's 405 has no body)
     "ops.middleware.MethodNotAllowedPageMiddleware",
+    # a NUL (%00) in the address: the 400 page, before a view hands it to the database
+    "ops.middleware.NulInAddressMiddleware",
     # before any view (LoginRequiredMiddleware acts in process_view, after this)
     "ops.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
@@ -91,3 +92,27 @@ class MethodNotAllowedPageMiddleware:
                 page["Allow"] = response["Allow"]
             return page
         return response
+
+
+class NulInAddressMiddleware:
+    """An address whose query string holds a NUL character (%00) is answered with the
+    400 page (templates/400.html: "Go back and try again") before any view reads it. No
+    link of the site makes one; a view that passed it on to a filter made PostgreSQL
+    refuse the query ("text fields cannot contain NUL"): a 500 (breaker: the case list's
+    `committee`, the editor's `katalog`). Form fields are left to the forms, which
+    remove or refuse it with a message of their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+def _has_nul(query: QueryDict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in query.lists()
+    )
