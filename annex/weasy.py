@@ -9,12 +9,15 @@ fonts-dejavu-core, installed by .ci/run), never from the network.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import gc
+import re
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+from weasyprint.html import UA, UA_COUNTER_STYLE
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -42,6 +45,42 @@ class StaticOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+# WeasyPrint's user-agent stylesheet gives every element of the document a style for six
+# pseudo-elements: a universal `::marker` rule and five `::footnote-*`/`::note-*` rules.
+# The cascade computes those styles for each of the ~700 elements of a part (mostly table
+# cells), although only list items ever get a marker and the annex has no footnotes
+# (`float: footnote`) or notes. `print_user_agent_css` is WeasyPrint's own stylesheet with
+# the marker rule narrowed to `li` (the only element that is a list item in the annex's
+# HTML and CSS: the UA's `li { display: list-item }`) and the footnote/note rules left
+# out; every other rule is WeasyPrint's, in its order. Measured (the 14 reference
+# proposals, 94 pages): the cascade 10.1 -> 5.2 ms a page; the PDFs identical in text and
+# in every pixel at 60 dpi. A print stylesheet that makes something else a list item, or
+# uses footnotes, must widen this.
+UA_PSEUDO_RULES = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n", re.M)
+
+
+def print_user_agent_css(text: str = UA) -> str:
+    """WeasyPrint's user-agent stylesheet `text` without the universal pseudo-element rules
+    the annex never uses (see above). Raises ValueError when the rules are not found as
+    expected (a WeasyPrint upgrade that changed its stylesheet: look again)."""
+    marker = "\n::marker {"
+    if text.count(marker) != 1 or len(UA_PSEUDO_RULES.findall(text)) != 5:
+        raise ValueError("WeasyPrint's user-agent stylesheet changed: review print_user_agent_css")
+    return UA_PSEUDO_RULES.sub("", text.replace(marker, "\nli::marker {"))
+
+
+@functools.cache
+def _user_agent_stylesheet() -> CSS:
+    return CSS(string=print_user_agent_css(), counter_style=UA_COUNTER_STYLE)
+
+
+class PrintHTML(HTML):
+    """WeasyPrint's HTML with the annex's user-agent stylesheet (`print_user_agent_css`)."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [_user_agent_stylesheet()]
+
+
 @functools.cache
 def _resources() -> tuple[FontConfiguration, CSS, StaticOnlyFetcher]:
     font_config = FontConfiguration()
@@ -58,10 +97,30 @@ def html_to_pdf(html: str) -> bytes:
 def html_to_pdf_counted(html: str) -> tuple[bytes, int]:
     """PDF bytes and the number of pages (so that nobody has to parse the PDF again)."""
     font_config, css, fetcher = _resources()
-    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=[css], font_config=font_config
-    )
-    return document.write_pdf(), len(document.pages)
+    with _no_automatic_gc():
+        html_document = PrintHTML(
+            string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
+        )
+        document = html_document.render(stylesheets=[css], font_config=font_config)
+        return document.write_pdf(), len(document.pages)
+
+
+@contextlib.contextmanager
+def _no_automatic_gc():
+    """Python's cyclic garbage collector paused while one document is laid out and
+    written: WeasyPrint allocates millions of objects a part (boxes, styles, text
+    layouts), most of which live until the PDF is written, so the collector's passes
+    over them free next to nothing. The garbage is collected once afterwards
+    (`render_part`) or by the next automatic pass. Measured (14 reference proposals,
+    min of 4 runs): -3.5 % CPU; a part's peak memory +1-2 MB (12 pages), +6 MB of 270 for
+    one document of 94 pages."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @functools.cache
