@@ -50,7 +50,7 @@ from ops.fingerprint import files_fingerprint
 from . import printing
 from .assembly import Piece, join
 from .stamp import stamp_page_numbers
-from .weasy import html_to_pdf_counted, render_part
+from .weasy import html_to_pdf_counted, render_part, start_worker
 
 APP_DIR = Path(__file__).resolve().parent
 PRINT_LANGUAGE = "da"
@@ -362,6 +362,17 @@ def _pool_context():
     return context
 
 
+def render_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    """The pool of `workers` render processes of a cold render (forkserver, each worker
+    started by `start_worker` and replaced after PARTS_PER_WORKER parts)."""
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=start_worker,
+        max_tasks_per_child=PARTS_PER_WORKER,
+    )
+
+
 def ensure_parts(
     items: Iterable[tuple[Proposal, engine.Figures]],
     reference: Reference,
@@ -421,13 +432,7 @@ def ensure_parts(
                 continue
             waiting.append((i, proposal, part_html(proposal, figures, reference)))
             if pool is None and workers > 1 and len(waiting) > 2:
-                pool = stack.enter_context(
-                    concurrent.futures.ProcessPoolExecutor(
-                        max_workers=workers,
-                        mp_context=_pool_context(),
-                        max_tasks_per_child=PARTS_PER_WORKER,
-                    )
-                )
+                pool = stack.enter_context(render_pool(workers))
             if pool is not None:
                 for j, waiting_proposal, html in waiting:
                     pending[pool.submit(render_part, html)] = (j, waiting_proposal)

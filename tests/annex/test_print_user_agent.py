@@ -103,3 +103,15 @@ def test_render_leaves_the_garbage_collector_as_it_found_it(enabled):
         assert (seen, pages, gc.isenabled()) == ([False], 1, enabled)
     finally:
         gc.enable()
+
+
+def test_a_render_worker_starts_with_its_long_lived_objects_frozen():
+    """start_worker freezes what a worker holds for its whole life (WeasyPrint, the
+    stylesheets), so the collection after each part does not walk it again."""
+    from annex.pdf import render_pool
+
+    with render_pool(1) as pool:
+        frozen = pool.submit(gc.get_freeze_count).result()
+        pdf, pages = pool.submit(weasy.render_part, "<p>x</p>").result()
+    assert frozen > 10_000
+    assert (pdf[:5], pages) == (b"%PDF-", 1)
