@@ -95,18 +95,19 @@ class MethodNotAllowedPageMiddleware:
 
 
 class NulInAddressMiddleware:
-    """An address whose query string holds a NUL character (%00) is answered with the
+    """An address whose path or query string holds a NUL character (%00) is answered with the
     400 page (templates/400.html: "Go back and try again") before any view reads it. No
     link of the site makes one; a view that passed it on to a filter made PostgreSQL
     refuse the query ("text fields cannot contain NUL"): a 500 (breaker: the case list's
-    `committee`, the editor's `katalog`). Form fields are left to the forms, which
+    `committee`, the editor's `katalog`; a proposal number or committee code in the path,
+    `/katalog/<key>/forslag/a%00b/`, the same). Form fields are left to the forms, which
     remove or refuse it with a message of their own."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request.GET):
+        if "\x00" in request.path or _has_nul(request.GET):
             return render(request, "400.html", status=400)
         return self.get_response(request)
 

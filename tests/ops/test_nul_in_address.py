@@ -21,3 +21,21 @@ def test_a_nul_in_the_address_gets_the_bad_request_page(client, central_user, na
     response = client.get(reverse(name) + "?" + query, HTTP_ACCEPT_LANGUAGE="da")
     assert response.status_code == 400
     assert "Forespørgslen kunne ikke forstås" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/katalog/investment-2021/forslag/a%00b/",
+        "/katalog/investment-2021/forslag/a%00b/rediger/",
+        "/opfoelgning/udvalg/a%00b/",
+    ],
+)
+def test_a_nul_in_the_path_gets_the_bad_request_page(client, central_user, path):
+    """A NUL in a `<str:...>` part of the path (proposal number, committee code) reached the
+    database the same way: a 500 on PostgreSQL."""
+    CatalogFactory(key="investment-2021")
+    client.force_login(central_user)
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 400
+    assert "Forespørgslen kunne ikke forstås" in response.content.decode()
